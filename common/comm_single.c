@@ -1,0 +1,40 @@
+/* The process layer for executables that run as one process. */
+#include "tb_comm.h"
+#include "tb_error.h"
+
+#include <string.h>
+
+tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
+{
+    (void)argc; (void)argv; (void)need;
+    return TB_OK;
+}
+
+void tb_comm_finalize(void) {}
+int tb_comm_rank(void) { return 0; }
+int tb_comm_size(void) { return 1; }
+int tb_comm_node_size(void) { return 1; }
+int tb_comm_node_rank(void) { return 0; }
+
+tb_status tb_comm_agree(tb_status mine, const char *program)
+{
+    if (mine != TB_OK && mine != TB_EINVALID) tb_error_print(program, tb_error_message());
+    return mine;
+}
+
+tb_status tb_comm_worst(tb_status mine) { return mine; }
+void tb_comm_barrier(void) {}
+void tb_comm_sum_doubles(double *values, int count) { (void)values; (void)count; }
+void tb_comm_max_doubles(double *values, int count) { (void)values; (void)count; }
+void tb_comm_min_doubles(double *values, int count) { (void)values; (void)count; }
+void tb_comm_max_longs(long *values, int count) { (void)values; (void)count; }
+void tb_comm_sum_longs(long *values, int count) { (void)values; (void)count; }
+
+void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
+{
+    memcpy(all, mine, size);
+}
+
+const char *tb_comm_library(void) { return ""; }
+const char *tb_comm_standard_version(void) { return ""; }
+int tb_comm_launched(void) { return 0; }

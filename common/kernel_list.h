@@ -1,0 +1,4 @@
+/* The kernel list: adding a kernel is one line here, its descriptor
+ * `const tb_kernel <name>_kernel` in common/kernels/<name>.c, and its driver
+ * `tb_status <name>_run(tb_run *)` in each backend folder. */
+TB_KERNEL(stencil)

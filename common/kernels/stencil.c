@@ -1,0 +1,168 @@
+#include "stencil.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "tb_comm.h"
+#include "tb_error.h"
+
+static const tb_param_def stencil_params[] = {
+    {"n", TB_PARAM_INT, 1000, 1, 1000000000, NULL, "grid points per side (n x n grid)"},
+    {"radius", TB_PARAM_INT, 2, 1, STENCIL_MAX_RADIUS, NULL, "stencil radius R (star of 4R+1 points)"},
+};
+
+static tb_status stencil_check(const tb_params *p, int nranks)
+{
+    (void)nranks; /* the decomposition is checked by the distributed drivers */
+    int64_t n = p->value[STENCIL_P_N], r = p->value[STENCIL_P_RADIUS];
+    if (n <= 2 * r)
+        return tb_error_set(TB_EINPUT, "--size %lld is too small for radius %lld: n must exceed "
+                            "2*radius = %lld", (long long)n, (long long)r, (long long)(2 * r));
+    return TB_OK;
+}
+
+static tb_work stencil_work(const tb_params *p)
+{
+    double n = (double)p->value[STENCIL_P_N], r = (double)p->value[STENCIL_P_RADIUS];
+    double active = (n - 2 * r) * (n - 2 * r);
+    tb_work w = {
+        (2.0 * (4.0 * r + 1.0) + 1.0) * active,
+        (3.0 * active + 2.0 * n * n) * sizeof(double),
+        "(2*(4R+1)+1) * (n-2R)^2, as the Parallel Research Kernels count it",
+        "8 * (3*(n-2R)^2 + 2*n^2): out read and written and in read once per interior point, "
+        "in read and written once by the increment (compulsory traffic)",
+    };
+    return w;
+}
+
+static double stencil_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
+{
+    (void)nthreads;
+    double n = (double)p->value[STENCIL_P_N], r = (double)p->value[STENCIL_P_RADIUS];
+    /* Two arrays; a block with halos is at most this large. */
+    double side = n / sqrt((double)nranks) + 1.0 + 2.0 * r;
+    if (nranks == 1) side = n;
+    return 2.0 * sizeof(double) * (side * side + 2.0 * n);
+}
+
+/* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
+tb_status stencil_run(tb_run *run);
+
+const tb_kernel stencil_kernel = {
+    .name = "stencil",
+    .summary = "2-D star stencil of radius R on an n x n grid",
+    .rate_unit = "MFLOP/s",
+    .rate_scale = 1e6,
+    .rate_uses_bytes = 0,
+    .params = stencil_params,
+    .nparams = (int)(sizeof stencil_params / sizeof stencil_params[0]),
+    .size_param = STENCIL_P_N,
+    .check = stencil_check,
+    .work = stencil_work,
+    .bytes_per_rank = stencil_bytes_per_rank,
+    .run = stencil_run,
+};
+
+void stencil_weights(int radius, double w[STENCIL_MAX_RADIUS + 1])
+{
+    w[0] = 0.0;
+    for (int k = 1; k <= radius; k++) w[k] = 1.0 / (2.0 * k * radius);
+}
+
+void stencil_init(double *in, double *out, int64_t ld, int64_t rows, int64_t cols, int64_t gi,
+                  int64_t gj)
+{
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            in[i * ld + j] = (double)(gi + i + gj + j);
+            out[i * ld + j] = 0.0;
+        }
+}
+
+/* The radius is a compile-time constant inside each instance so that the
+ * k loop unrolls and the j loop vectorises. */
+static inline __attribute__((always_inline)) void
+apply_radius(const double *restrict in, double *restrict out, int64_t ld, const int R,
+             const double *restrict w, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+{
+    for (int64_t i = i0; i < i1; i++) {
+        const double *restrict c = in + i * ld;
+        double *restrict o = out + i * ld;
+        for (int64_t j = j0; j < j1; j++) {
+            double s = 0.0;
+            for (int k = 1; k <= R; k++)
+                s += w[k] * ((c[j + k] - c[j - k]) + (c[j + k * ld] - c[j - k * ld]));
+            o[j] += s;
+        }
+    }
+}
+
+void stencil_apply(const double *in, double *out, int64_t ld, int radius,
+                   const double w[STENCIL_MAX_RADIUS + 1], int64_t i0, int64_t i1, int64_t j0,
+                   int64_t j1)
+{
+    switch (radius) {
+    case 1: apply_radius(in, out, ld, 1, w, i0, i1, j0, j1); break;
+    case 2: apply_radius(in, out, ld, 2, w, i0, i1, j0, j1); break;
+    case 3: apply_radius(in, out, ld, 3, w, i0, i1, j0, j1); break;
+    case 4: apply_radius(in, out, ld, 4, w, i0, i1, j0, j1); break;
+    default: apply_radius(in, out, ld, radius, w, i0, i1, j0, j1); break;
+    }
+}
+
+void stencil_increment(double *in, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
+{
+    for (int64_t i = i0; i < i1; i++)
+        for (int64_t j = j0; j < j1; j++) in[i * ld + j] += 1.0;
+}
+
+void stencil_acc_init(double acc[3])
+{
+    acc[0] = 0.0;
+    acc[1] = INFINITY;
+    acc[2] = -INFINITY;
+}
+
+void stencil_accumulate(const double *out, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
+                        int64_t j1, double acc[3])
+{
+    for (int64_t i = i0; i < i1; i++)
+        for (int64_t j = j0; j < j1; j++) {
+            double v = out[i * ld + j];
+            acc[0] += fabs(v);
+            if (v < acc[1]) acc[1] = v;
+            if (v > acc[2]) acc[2] = v;
+        }
+}
+
+void stencil_acc_merge(double into[3], const double from[3])
+{
+    into[0] += from[0];
+    if (from[1] < into[1]) into[1] = from[1];
+    if (from[2] > into[2]) into[2] = from[2];
+}
+
+void stencil_verify(tb_run *run, double acc[3], int64_t sweeps)
+{
+    int64_t n = run->params->value[STENCIL_P_N], r = run->params->value[STENCIL_P_RADIUS];
+    double sum = acc[0], extremes[2] = {-acc[1], acc[2]};
+    tb_comm_sum_doubles(&sum, 1);
+    tb_comm_max_doubles(extremes, 2);
+    double active = (double)(n - 2 * r) * (double)(n - 2 * r);
+    double expected = 2.0 * (double)sweeps;
+    const double tol = 1e-8;
+    tb_run_verify(run, "mean |out| over interior", sum / active, expected, tol);
+    tb_run_verify(run, "min out", -extremes[0], expected, tol);
+    tb_run_verify(run, "max out", extremes[1], expected, tol);
+    double worst = fmax(fabs(-extremes[0] - expected), fabs(extremes[1] - expected));
+    run->max_abs_error = worst;
+}
+
+void stencil_interior(int64_t n, int radius, int64_t g0, int64_t g1, int64_t *l0, int64_t *l1)
+{
+    int64_t lo = g0 > radius ? g0 : radius;
+    int64_t hi = g1 < n - radius ? g1 : n - radius;
+    if (hi < lo) hi = lo;
+    *l0 = lo - g0;
+    *l1 = hi - g0;
+}

@@ -1,0 +1,58 @@
+/* The 2-D star stencil: the block compute every backend calls.
+ *
+ * out(i,j) += sum_{k=1..R} w_k * (in(i,j+k) - in(i,j-k) + in(i+k,j) - in(i-k,j)),
+ * w_k = 1/(2kR), over the interior points R <= i,j < n-R; then in += 1 on
+ * every point. With in(i,j) = i + j initially, each sweep adds exactly 2 to
+ * every interior point of out, whatever the decomposition: after S sweeps
+ * every interior value is 2S (the Parallel Research Kernels' check, made
+ * pointwise here by also checking the minimum and maximum).
+ *
+ * Blocks are row-major with leading dimension ld; a block pointer addresses
+ * its first owned point, so halo points are at negative offsets. */
+#ifndef TB_STENCIL_H
+#define TB_STENCIL_H
+
+#include <stdint.h>
+
+#include "tb_kernel.h"
+
+#define STENCIL_MAX_RADIUS 8
+
+enum { STENCIL_P_N, STENCIL_P_RADIUS };
+
+extern const tb_kernel stencil_kernel;
+
+/* w[k] for k = 1..radius (w[0] unused). */
+void stencil_weights(int radius, double w[STENCIL_MAX_RADIUS + 1]);
+
+/* in(i,j) = gi + i + gj + j, out = 0, for rows [0,rows) and cols [0,cols)
+ * of a block whose first point is the global point (gi, gj). */
+void stencil_init(double *in, double *out, int64_t ld, int64_t rows, int64_t cols, int64_t gi,
+                  int64_t gj);
+
+/* The sweep over local rows [i0,i1) and cols [j0,j1). */
+void stencil_apply(const double *in, double *out, int64_t ld, int radius,
+                   const double w[STENCIL_MAX_RADIUS + 1], int64_t i0, int64_t i1, int64_t j0,
+                   int64_t j1);
+
+/* in += 1 over local rows [i0,i1) and cols [j0,j1). */
+void stencil_increment(double *in, int64_t ld, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+
+/* Accumulate the sum, minimum and maximum of out over a region into acc
+ * (acc = {sum, min, max}; start from stencil_acc_init). */
+void stencil_acc_init(double acc[3]);
+void stencil_accumulate(const double *out, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
+                        int64_t j1, double acc[3]);
+
+/* into = the combination of into and from (sum, min, max). */
+void stencil_acc_merge(double into[3], const double from[3]);
+
+/* Combine acc over all processes and record the verification of a run of
+ * `sweeps` sweeps (collective). */
+void stencil_verify(tb_run *run, double acc[3], int64_t sweeps);
+
+/* The interior of the global grid intersected with the global index range
+ * [g0, g1), as local indexes [*l0, *l1) relative to g0 (possibly empty). */
+void stencil_interior(int64_t n, int radius, int64_t g0, int64_t g1, int64_t *l0, int64_t *l1);
+
+#endif

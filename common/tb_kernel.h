@@ -1,0 +1,109 @@
+/* The kernel contract.
+ *
+ * A kernel is registered once (common/kernel_list.h) with a tb_kernel
+ * descriptor that holds everything the models share: its parameters, its
+ * work and memory counts, its rate unit. Each backend supplies the driver
+ * `<name>_run` (e.g. stencil_run in openmp/stencil_omp.c); the linker picks
+ * the backend's driver, so no switch over backends exists anywhere.
+ *
+ * A driver sets up its data (untimed), runs run->warmup untimed iterations,
+ * then run->iters timed ones, recording each iteration's local wall time in
+ * run->iter_time[i] and the local breakdown, and finally fills the
+ * verification entries (identical on every rank). */
+#ifndef TB_KERNEL_H
+#define TB_KERNEL_H
+
+#include <stdint.h>
+
+#include "tb_status.h"
+
+#define TB_MAX_PARAMS 8
+#define TB_MAX_VERIFY 8
+
+typedef enum tb_param_type { TB_PARAM_INT, TB_PARAM_CHOICE } tb_param_type;
+
+typedef struct tb_param_def {
+    const char *name;     /* option is --<name> */
+    tb_param_type type;
+    int64_t def, min, max;   /* TB_PARAM_INT; for CHOICE def is an index */
+    const char *const *choices; /* TB_PARAM_CHOICE: NULL-terminated list */
+    const char *help;
+} tb_param_def;
+
+typedef struct tb_params {
+    int64_t value[TB_MAX_PARAMS]; /* INT: the value; CHOICE: the index */
+    int set[TB_MAX_PARAMS];       /* given on the command line */
+} tb_params;
+
+typedef struct tb_work {
+    double flops;   /* per iteration, whole problem */
+    double bytes;   /* per iteration, whole problem */
+    const char *flops_formula;
+    const char *bytes_formula;
+} tb_work;
+
+/* Seconds spent per category, summed over timed iterations; a threaded
+ * driver reports the mean over its threads. */
+typedef struct tb_breakdown {
+    double compute, comm, sync;
+} tb_breakdown;
+
+typedef struct tb_verification {
+    const char *quantity;
+    double computed, reference, tolerance; /* tolerance on the relative error */
+} tb_verification;
+
+struct tb_kernel;
+
+typedef struct tb_run {
+    /* inputs */
+    const struct tb_kernel *kernel;
+    const tb_params *params;
+    int iters, warmup;
+    int rank, nranks, nthreads;
+    /* outputs */
+    double *iter_time;        /* [iters], local wall seconds of each timed iteration */
+    tb_breakdown breakdown;   /* local, summed over timed iterations */
+    tb_verification verify[TB_MAX_VERIFY];
+    int nverify;
+    double max_abs_error;     /* largest absolute pointwise error, if the kernel has one */
+} tb_run;
+
+typedef tb_status (*tb_driver_fn)(tb_run *run);
+
+typedef struct tb_kernel {
+    const char *name;
+    const char *summary;
+    const char *rate_unit;      /* e.g. "MFLOP/s" */
+    double rate_scale;          /* rate = work / time / rate_scale */
+    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops */
+    const tb_param_def *params;
+    int nparams;
+    int size_param;             /* index that --size sets */
+    /* Checks that need no data: returns TB_EINPUT with a message on failure. */
+    tb_status (*check)(const tb_params *p, int nranks);
+    tb_work (*work)(const tb_params *p);
+    /* Largest bytes any one rank allocates (double, so it cannot overflow). */
+    double (*bytes_per_rank)(const tb_params *p, int nranks, int nthreads);
+    tb_driver_fn run;
+} tb_kernel;
+
+/* Iteration `it` (counting the warm-up ones from 0) took `seconds`: keep it
+ * if it is a timed iteration. Returns non-zero when it was kept. */
+static inline int tb_run_record(tb_run *run, int it, double seconds)
+{
+    if (it < run->warmup) return 0;
+    run->iter_time[it - run->warmup] = seconds;
+    return 1;
+}
+
+/* The registry (common/registry.c). */
+extern const tb_kernel *const tb_kernels[];
+extern const int tb_nkernels;
+const tb_kernel *tb_kernel_find(const char *name);
+
+/* Record one verified quantity. */
+void tb_run_verify(tb_run *run, const char *quantity, double computed, double reference,
+                   double tolerance);
+
+#endif

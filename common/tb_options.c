@@ -1,0 +1,232 @@
+#include "tb_options.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tb_error.h"
+
+tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
+                       int64_t *out)
+{
+    if (text == NULL || *text == '\0')
+        return tb_error_set(TB_EINPUT, "%s needs a value (a whole number from %" PRId64
+                            " to %" PRId64 ")", name, min, max);
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    int overflow = errno == ERANGE;
+    if (*end != '\0') {
+        /* Exponent notation such as 1e6, accepted only when exactly integral. */
+        errno = 0;
+        double d = strtod(text, &end);
+        if (*end != '\0' || end == text || !isfinite(d) || d != floor(d))
+            return tb_error_set(TB_EINPUT, "%s: '%s' is not a whole number", name, text);
+        if (fabs(d) > 9.0e18) overflow = 1;
+        else v = (long long)d;
+        if (errno == ERANGE) overflow = 1;
+    }
+    if (overflow)
+        return tb_error_set(TB_EINPUT, "%s: %s is too large (at most %" PRId64 ")", name, text, max);
+    if (v < min || v > max)
+        return tb_error_set(TB_EINPUT, "%s: %s is out of range (%" PRId64 " to %" PRId64 ")", name,
+                            text, min, max);
+    *out = v;
+    return TB_OK;
+}
+
+static int param_index(const tb_kernel *k, const char *name)
+{
+    for (int i = 0; i < k->nparams; i++)
+        if (strcmp(k->params[i].name, name) == 0) return i;
+    return -1;
+}
+
+static tb_status parse_param(const tb_kernel *k, int index, const char *text, tb_params *p)
+{
+    const tb_param_def *d = &k->params[index];
+    char option[64];
+    snprintf(option, sizeof option, "--%s", d->name);
+    if (d->type == TB_PARAM_CHOICE) {
+        for (int c = 0; d->choices[c]; c++)
+            if (text && strcmp(d->choices[c], text) == 0) {
+                p->value[index] = c;
+                p->set[index] = 1;
+                return TB_OK;
+            }
+        char accepted[256] = "";
+        for (int c = 0; d->choices[c]; c++) {
+            strncat(accepted, c ? ", " : "", sizeof accepted - strlen(accepted) - 1);
+            strncat(accepted, d->choices[c], sizeof accepted - strlen(accepted) - 1);
+        }
+        return tb_error_set(TB_EINPUT, "%s: '%s' is not one of %s", option, text ? text : "",
+                            accepted);
+    }
+    int64_t v = 0;
+    tb_status st = tb_parse_int(option, text, d->min, d->max, &v);
+    if (st != TB_OK) return st;
+    p->value[index] = v;
+    p->set[index] = 1;
+    return TB_OK;
+}
+
+/* Split "--name=value" or take the value from the next argument. */
+static const char *option_value(int argc, char **argv, int *i, const char *eq)
+{
+    if (eq) return eq + 1;
+    if (*i + 1 < argc) return argv[++*i];
+    return NULL;
+}
+
+tb_status tb_options_parse(int argc, char **argv, tb_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->action = TB_ACTION_RUN;
+    o->iters = TB_DEFAULT_ITERS;
+    o->warmup = TB_DEFAULT_WARMUP;
+
+    /* The kernel is the first argument that is not an option; find it first so
+     * that its parameters are known whatever the order of the options. */
+    const char *kernel_name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-') { kernel_name = argv[i]; break; }
+        if (!strchr(argv[i], '=') && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--list") &&
+            strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version"))
+            i++; /* skip this option's value; --json's value may be "-" */
+    }
+    if (kernel_name) {
+        o->kernel = tb_kernel_find(kernel_name);
+        if (!o->kernel)
+            return tb_error_set(TB_EINPUT, "unknown kernel '%s' (--list shows the kernels)",
+                                kernel_name);
+        for (int j = 0; j < o->kernel->nparams; j++) o->params.value[j] = o->kernel->params[j].def;
+    }
+
+    int64_t v = 0;
+    tb_status st = TB_OK;
+    int seen_kernel = 0;
+    for (int i = 1; i < argc && st == TB_OK; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-') {
+            if (seen_kernel)
+                return tb_error_set(TB_EINPUT, "unexpected argument '%s' (one kernel per run)", arg);
+            seen_kernel = 1;
+            continue;
+        }
+        char name[64];
+        const char *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (len >= sizeof name) len = sizeof name - 1;
+        memcpy(name, arg, len);
+        name[len] = '\0';
+
+        if (!strcmp(name, "--help") || !strcmp(name, "-h")) o->action = TB_ACTION_HELP;
+        else if (!strcmp(name, "--version")) o->action = TB_ACTION_VERSION;
+        else if (!strcmp(name, "--list")) o->action = TB_ACTION_LIST;
+        else if (!strcmp(name, "--quiet")) o->quiet = 1;
+        else if (!strcmp(name, "--json")) {
+            /* A bare --json at the end means stdout, so `--list --json` works. */
+            const char *val = option_value(argc, argv, &i, eq);
+            if (!val) val = "-";
+            if (!*val) return tb_error_set(TB_EINPUT, "--json needs a path (or - for stdout)");
+            o->json_path = val;
+        } else if (!strcmp(name, "--iters")) {
+            st = tb_parse_int("--iters", option_value(argc, argv, &i, eq), 1, TB_MAX_ITERS, &v);
+            o->iters = (int)v;
+        } else if (!strcmp(name, "--warmup")) {
+            st = tb_parse_int("--warmup", option_value(argc, argv, &i, eq), 0, TB_MAX_ITERS, &v);
+            o->warmup = (int)v;
+        } else if (!strcmp(name, "--threads")) {
+            st = tb_parse_int("--threads", option_value(argc, argv, &i, eq), 1, TB_MAX_THREADS, &v);
+            o->threads = (int)v;
+        } else if (o->kernel && !strcmp(name, "--size")) {
+            st = parse_param(o->kernel, o->kernel->size_param, option_value(argc, argv, &i, eq),
+                             &o->params);
+        } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
+            st = parse_param(o->kernel, param_index(o->kernel, name + 2),
+                             option_value(argc, argv, &i, eq), &o->params);
+        } else {
+            return tb_error_set(TB_EINPUT, "unknown option '%s'%s", name,
+                                o->kernel ? " (--list shows each kernel's options)"
+                                          : " (--help shows the options)");
+        }
+    }
+    if (st != TB_OK) return st;
+    if (o->action == TB_ACTION_LIST && o->json_path) o->list_json = 1;
+    if (o->action == TB_ACTION_RUN && !o->kernel)
+        return tb_error_set(TB_EINPUT, "no kernel given (--list shows the kernels, --help the options)");
+    return TB_OK;
+}
+
+void tb_options_print_help(FILE *out, const char *program)
+{
+    fprintf(out,
+            "usage: %s <kernel> [options]\n"
+            "       %s --list [--json] | --help | --version\n"
+            "\n"
+            "Runs one kernel, validates its answer, prints one line and (with --json) a record.\n"
+            "\n"
+            "options:\n"
+            "  --size N      the kernel's problem size (see --list)\n"
+            "  --iters N     timed iterations (default %d)\n"
+            "  --warmup N    untimed iterations first (default %d)\n"
+            "  --threads N   OpenMP threads per process (default: OMP_NUM_THREADS)\n"
+            "  --json PATH   append the JSON record to PATH ('-': print it on stdout)\n"
+            "  --quiet       no human line on stdout\n"
+            "  --list        kernels and their parameters (--list --json for JSON)\n"
+            "  --<param> V   a kernel parameter (see --list)\n"
+            "\n"
+            "Exit status: 0 validated, 1 run-time error, 2 bad input, 3 answer did not validate.\n"
+            "MPI executables take their ranks from the launcher: mpirun -n P %s ...\n",
+            program, program, TB_DEFAULT_ITERS, TB_DEFAULT_WARMUP, program);
+}
+
+static void print_choices(FILE *out, const tb_param_def *d, int as_json)
+{
+    for (int c = 0; d->choices[c]; c++)
+        fprintf(out, as_json ? "%s\"%s\"" : "%s%s", c ? (as_json ? "," : "|") : "", d->choices[c]);
+}
+
+void tb_options_print_list(FILE *out, int as_json)
+{
+    if (as_json) fprintf(out, "{\"kernels\":[");
+    for (int k = 0; k < tb_nkernels; k++) {
+        const tb_kernel *kn = tb_kernels[k];
+        if (as_json)
+            fprintf(out, "%s{\"name\":\"%s\",\"summary\":\"%s\",\"unit\":\"%s\",\"size_param\":\"%s\",\"params\":[",
+                    k ? "," : "", kn->name, kn->summary, kn->rate_unit,
+                    kn->params[kn->size_param].name);
+        else
+            fprintf(out, "%-10s %s (rate in %s)\n", kn->name, kn->summary, kn->rate_unit);
+        for (int i = 0; i < kn->nparams; i++) {
+            const tb_param_def *d = &kn->params[i];
+            if (as_json) {
+                fprintf(out, "%s{\"name\":\"%s\",\"help\":\"%s\",", i ? "," : "", d->name, d->help);
+                if (d->type == TB_PARAM_CHOICE) {
+                    fprintf(out, "\"type\":\"choice\",\"default\":\"%s\",\"choices\":[",
+                            d->choices[d->def]);
+                    print_choices(out, d, 1);
+                    fprintf(out, "]}");
+                } else {
+                    fprintf(out, "\"type\":\"int\",\"default\":%" PRId64 ",\"min\":%" PRId64
+                            ",\"max\":%" PRId64 "}", d->def, d->min, d->max);
+                }
+            } else {
+                fprintf(out, "    --%-10s %s%s ", d->name, d->help,
+                        i == kn->size_param ? " (--size)" : "");
+                if (d->type == TB_PARAM_CHOICE) {
+                    fprintf(out, "[");
+                    print_choices(out, d, 0);
+                    fprintf(out, "; default %s]\n", d->choices[d->def]);
+                } else {
+                    fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64 "]\n", d->min,
+                            d->max, d->def);
+                }
+            }
+        }
+        if (as_json) fprintf(out, "]}");
+    }
+    if (as_json) fprintf(out, "]}\n");
+}

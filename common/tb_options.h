@@ -1,0 +1,43 @@
+/* The command line shared by every executable:
+ *   triobench-<backend> <kernel> [--size N] [--iters N] [--warmup N]
+ *       [--threads N] [--json PATH] [--quiet] [--<kernel parameter> V]
+ *   triobench-<backend> --list [--json] | --help | --version
+ * Every value is checked; an error names the option and the accepted range. */
+#ifndef TB_OPTIONS_H
+#define TB_OPTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tb_kernel.h"
+
+#define TB_DEFAULT_ITERS 10
+#define TB_DEFAULT_WARMUP 1
+#define TB_MAX_ITERS 1000000000
+#define TB_MAX_THREADS 4096
+
+typedef enum tb_action { TB_ACTION_RUN, TB_ACTION_LIST, TB_ACTION_HELP, TB_ACTION_VERSION } tb_action;
+
+typedef struct tb_options {
+    tb_action action;
+    const tb_kernel *kernel;
+    tb_params params;
+    int iters, warmup;
+    int threads;            /* 0: not given */
+    int quiet;
+    int list_json;          /* --list --json */
+    const char *json_path;  /* NULL: none; "-": stdout */
+} tb_options;
+
+/* Parse argv. On error returns TB_EINPUT with the message set (tb_error). */
+tb_status tb_options_parse(int argc, char **argv, tb_options *opts);
+
+/* Parse a whole number in [min, max] for option `name`. Accepts decimal
+ * digits or exact exponent notation ("1e6"). */
+tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
+                       int64_t *out);
+
+void tb_options_print_help(FILE *out, const char *program);
+void tb_options_print_list(FILE *out, int as_json);
+
+#endif

@@ -1,0 +1,17 @@
+/* After a run: combine every rank's timings, memory and binding, decide
+ * validation, and emit the human line and the JSON record (one reporting
+ * path for both, so they never disagree). Collective. */
+#ifndef TB_REPORT_H
+#define TB_REPORT_H
+
+#include "tb_kernel.h"
+#include "tb_options.h"
+
+/* json_fd: an open O_APPEND descriptor for --json PATH on rank 0, -1 for
+ * none, or 1 for stdout. Returns TB_OK, TB_EINVALID or TB_ERUNTIME. */
+tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, char **argv);
+
+/* Write `len` bytes with one write(2) (retrying short writes). */
+tb_status tb_write_all(int fd, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,97 @@
+/* The stencil, hybrid: the MPI decomposition of mpi/stencil_mpi.c, and
+ * inside each rank an OpenMP team that splits the block's rows as
+ * openmp/stencil_omp.c splits the grid. MPI_THREAD_FUNNELED: the master
+ * thread exchanges the halo while the others wait at the barrier. */
+#include <omp.h>
+#include <string.h>
+
+#include "grid2d.h"
+#include "kernels/stencil.h"
+#include "team_timing.h"
+#include "tb_comm.h"
+#include "tb_error.h"
+#include "tb_mem.h"
+#include "tb_split.h"
+#include "tb_timer.h"
+
+tb_status stencil_run(tb_run *run)
+{
+    const int64_t n = run->params->value[STENCIL_P_N];
+    const int radius = (int)run->params->value[STENCIL_P_RADIUS];
+    const int nthreads = run->nthreads;
+    tb_grid2d g;
+    tb_status st = tb_grid2d_create(&g, n, radius);
+    if (st == TB_EINPUT) return st; /* the same on every rank */
+    double *in = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
+    double *out = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
+    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
+    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    if (st == TB_OK && (!in || !out || !times || !acc))
+        st = tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld blocks",
+                          (long long)g.rows, (long long)g.cols);
+    st = tb_comm_worst(st);
+    if (st != TB_OK) {
+        tb_free(in); tb_free(out); tb_free(times); tb_free(acc); tb_grid2d_free(&g);
+        return st;
+    }
+    double *in_blk = tb_grid2d_origin(&g, in), *out_blk = tb_grid2d_origin(&g, out);
+    double w[STENCIL_MAX_RADIUS + 1];
+    stencil_weights(radius, w);
+    int64_t i0, i1, j0, j1;
+    stencil_interior(n, radius, g.row0, g.row1, &i0, &i1);
+    stencil_interior(n, radius, g.col0, g.col1, &j0, &j1);
+    const size_t halo_rows_bytes = sizeof(double) * (size_t)(g.halo * g.ld);
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num();
+        int64_t r0, r1;
+        tb_split(g.rows, nthreads, t, &r0, &r1);
+        const int64_t c0 = r0 > i0 ? r0 : i0, c1 = r1 < i1 ? r1 : i1; /* my interior rows */
+        /* First touch: my rows, halo columns included. */
+        memset(in_blk + r0 * g.ld - g.halo, 0, sizeof(double) * (size_t)((r1 - r0) * g.ld));
+        memset(out_blk + r0 * g.ld - g.halo, 0, sizeof(double) * (size_t)((r1 - r0) * g.ld));
+        stencil_init(in_blk + r0 * g.ld, out_blk + r0 * g.ld, g.ld, r1 - r0, g.cols, g.row0 + r0,
+                     g.col0);
+#pragma omp master
+        {
+            memset(in, 0, halo_rows_bytes);
+            memset(in_blk + g.rows * g.ld - g.halo, 0, halo_rows_bytes);
+        }
+        tb_thread_times mine = {0};
+#pragma omp barrier
+        for (int it = 0; it < run->warmup + run->iters; it++) {
+            double t0 = tb_now();
+#pragma omp master
+            tb_grid2d_exchange(&g, in_blk);
+            double t1 = tb_now();
+#pragma omp barrier
+            double t2 = tb_now();
+            if (c1 > c0) stencil_apply(in_blk, out_blk, g.ld, radius, w, c0, c1, j0, j1);
+            double t3 = tb_now();
+#pragma omp barrier
+            double t4 = tb_now();
+            stencil_increment(in_blk, g.ld, r0, r1, 0, g.cols);
+            double t5 = tb_now();
+#pragma omp barrier
+            double t6 = tb_now();
+            if (it >= run->warmup) {
+                mine.comm += t1 - t0; /* non-zero on the master only */
+                mine.compute += (t3 - t2) + (t5 - t4);
+                mine.sync += (t2 - t1) + (t4 - t3) + (t6 - t5);
+                if (t == 0) tb_run_record(run, it, t6 - t0);
+            }
+        }
+        times[t] = mine;
+        stencil_acc_init(acc + 3 * t);
+        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + 3 * t);
+    }
+
+    tb_team_breakdown(run, times, nthreads);
+    double total[3];
+    stencil_acc_init(total);
+    for (int t = 0; t < nthreads; t++) stencil_acc_merge(total, acc + 3 * t);
+    stencil_verify(run, total, run->warmup + run->iters);
+    tb_free(in); tb_free(out); tb_free(times); tb_free(acc); tb_grid2d_free(&g);
+    return TB_OK;
+}
