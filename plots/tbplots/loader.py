@@ -1,0 +1,200 @@
+"""Read a sweep results folder (results.jsonl + meta.json) into Run objects.
+
+results.jsonl is the source of truth (results.csv is ignored). Every field
+is treated as optional: a record that lacks measurements is a failed run,
+never a crash of the reader.
+"""
+
+import json
+import math
+import os
+
+SCHEMA_MAJOR = "triobench.result/1"
+MICRO_KERNELS = ("pingpong", "allreduce", "barrier")
+BACKENDS = ("serial", "omp", "mpi", "hybrid")
+
+
+class UserError(Exception):
+    """Bad input from the user: reported as one line, exit status 2."""
+
+
+def _num(value):
+    """A finite float, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _int(value):
+    num = _num(value)
+    if num is None or num != int(num):
+        return None
+    return int(num)
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def params_key(params):
+    """Canonical text of a params object (sorted keys), used to group runs."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+class Run:
+    """One record of results.jsonl, normalised."""
+
+    def __init__(self, rec, line):
+        self.line = line
+        self.raw = rec
+        sweep = _dict(rec.get("sweep"))
+        self.sweep = sweep
+        self.kernel = str(rec.get("kernel") or "?")
+        self.backend = str(rec.get("backend") or "?")
+        self.ranks = _int(rec.get("ranks"))
+        self.threads = _int(rec.get("threads"))
+        if self.backend in ("serial", "omp") and self.ranks is None:
+            self.ranks = 1
+        if self.backend in ("serial", "mpi") and self.threads is None:
+            self.threads = 1
+        self.pes = _int(rec.get("pes"))
+        if self.pes is None and self.ranks and self.threads:
+            self.pes = self.ranks * self.threads
+        self.params = _dict(rec.get("params"))
+        self.params_key = params_key(self.params)
+        scaling = sweep.get("scaling")
+        self.scaling = scaling if scaling in ("strong", "weak") else "strong"
+        self.rep = sweep.get("rep")
+        self.config_id = sweep.get("config_id")
+        self.command = sweep.get("command")
+        self.exit_status = sweep.get("exit_status")
+        self.oversubscribed = bool(sweep.get("oversubscribed"))
+        self.fault = rec.get("fault") if rec.get("fault") is not None else None
+        self.timestamp = rec.get("timestamp")
+
+        time = _dict(rec.get("time"))
+        self.time = _num(time.get("median"))
+        self.time_min = _num(time.get("min"))
+        self.time_max = _num(time.get("max"))
+        rate = _dict(rec.get("rate"))
+        self.rate = _num(rate.get("value"))
+        self.rate_unit = rate.get("unit") if isinstance(rate.get("unit"), str) else ""
+        work = _dict(rec.get("work"))
+        self.flops = _num(work.get("flops"))
+        self.bytes = _num(work.get("bytes"))
+        bd = _dict(rec.get("breakdown"))
+        parts = {k: _num(bd.get(k)) for k in ("compute", "comm", "sync")}
+        self.breakdown = parts if any(v is not None for v in parts.values()) else None
+        mem = _dict(rec.get("memory"))
+        self.mem_sum = _num(mem.get("peak_rss_sum"))
+        self.mem_max = _num(mem.get("peak_rss_max"))
+        self.failure = self._failure(rec, sweep)
+
+    def _failure(self, rec, sweep):
+        """None for a usable measurement, else the reason it is not one."""
+        if sweep.get("failure"):
+            return str(sweep["failure"])
+        status = rec.get("status")
+        if status == "failed":
+            return "failed"
+        if status == "invalid" or rec.get("validated") is False:
+            return "did not validate"
+        if status not in (None, "ok"):
+            return "status %s" % status
+        if self.time is None or self.time <= 0:
+            return "no time in record"
+        if self.pes is None or self.pes < 1:
+            return "no PE count in record"
+        return None
+
+    @property
+    def ok(self):
+        return self.failure is None
+
+    @property
+    def micro(self):
+        return self.kernel in MICRO_KERNELS
+
+    @property
+    def shape(self):
+        if self.ranks is None or self.threads is None:
+            return "?"
+        return "%dx%d" % (self.ranks, self.threads)
+
+
+class Dataset:
+    def __init__(self, folder, runs, meta, warnings):
+        self.folder = folder
+        self.runs = runs
+        self.meta = meta
+        self.warnings = warnings
+
+
+def _read_meta(folder, warnings):
+    path = os.path.join(folder, "meta.json")
+    if not os.path.exists(path):
+        warnings.append("no meta.json: machine, date and commit come from the records")
+        return {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            meta = json.load(fh)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        warnings.append("meta.json could not be read (%s): ignored" % exc.__class__.__name__)
+        return {}
+    if not isinstance(meta, dict):
+        warnings.append("meta.json is not a JSON object: ignored")
+        return {}
+    return meta
+
+
+def load(path):
+    """Load a results folder (or a results.jsonl file). Raises UserError."""
+    if os.path.isfile(path) and path.endswith(".jsonl"):
+        folder, results = os.path.dirname(path) or ".", path
+    elif os.path.isdir(path):
+        folder, results = path, os.path.join(path, "results.jsonl")
+        if not os.path.isfile(results):
+            raise UserError("%s has no results.jsonl (is it a bench/sweep results folder?)" % path)
+    elif os.path.exists(path):
+        raise UserError("%s is not a results folder" % path)
+    else:
+        raise UserError("%s: no such results folder" % path)
+    warnings = []
+    try:
+        with open(results, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise UserError("cannot read %s: %s" % (results, exc.strerror or exc))
+    text = data.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    truncated_last = not text.endswith("\n")
+    runs, bad = [], []
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    for idx, (lineno, line) in enumerate(numbered):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            rec = None
+        if not isinstance(rec, dict):
+            if idx == len(numbered) - 1 and truncated_last:
+                warnings.append("results.jsonl line %d is truncated (a crashed run?): skipped" % lineno)
+            else:
+                bad.append(lineno)
+            continue
+        schema = rec.get("schema")
+        if isinstance(schema, str) and schema.split(".")[0:1] == ["triobench"] \
+                and not (schema == SCHEMA_MAJOR or schema.startswith(SCHEMA_MAJOR + ".")):
+            raise UserError("results.jsonl line %d has schema %s; this reader knows %s only"
+                            % (lineno, schema, SCHEMA_MAJOR))
+        runs.append(Run(rec, lineno))
+    if bad:
+        shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
+        if not runs:
+            raise UserError("%s is corrupt: no line is a JSON record (line %s)" % (results, shown))
+        warnings.append("results.jsonl: %d line(s) are not JSON records and were skipped (line %s)"
+                        % (len(bad), shown))
+    if not runs:
+        raise UserError("%s holds no records: nothing to plot" % results)
+    meta = _read_meta(folder, warnings)
+    return Dataset(folder, runs, meta, warnings)

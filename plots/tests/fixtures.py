@@ -1,0 +1,175 @@
+"""Results folders with known numbers, shaped like bench/sweep's output.
+
+`record()` builds one triobench.result/1 record plus its "sweep" object;
+`write_folder()` writes results.jsonl (and meta.json); `realistic()` writes a
+whole plausible sweep (every kernel, model, chart) for looking at the
+charts. Run as a script to write the realistic folder:
+    python3 plots/tests/fixtures.py OUT_FOLDER
+"""
+
+import json
+import os
+import random
+import sys
+
+HOST = {"name": "fixture-host", "cpu_model": "Example CPU @ 3.0GHz", "packages": 1, "cores": 2,
+        "pus": 4, "numa_nodes": 1, "hosts": ["fixture-host"]}
+BUILD = {"compiler": "GNU 12.2.0", "flags": "-O3 -march=native", "build_type": "Release",
+         "march_native": True, "mpi_library": "Open MPI", "mpi_version": "4.1.4",
+         "git_commit": "0123456789abcdef0123456789abcdef01234567", "openmp": "201511"}
+
+
+def record(kernel, backend, ranks, threads, params, time, rep=0, scaling="strong", flops=None,
+           nbytes=None, breakdown=None, mem_per_rank=None, oversubscribed=False, failure=None,
+           status=None, rate_unit="MFLOP/s", fault=None, sweep_id="fixture"):
+    """One record; time=None (or failure set) gives a failed run with no measurements."""
+    pes = ranks * threads
+    config_id = "%s-%s-%dx%d-%s-%s" % (kernel, backend, ranks, threads,
+                                       "-".join("%s%s" % kv for kv in sorted(params.items())), scaling)
+    sweep = {"id": sweep_id, "rep": rep, "config_id": config_id,
+             "command": "mpirun -n %d build/bin/triobench-%s %s" % (ranks, backend, kernel),
+             "exit_status": 0, "wall_s": 1.0, "failure": failure, "oversubscribed": oversubscribed,
+             "scaling": scaling}
+    rec = {"schema": "triobench.result/1", "kernel": kernel, "backend": backend, "ranks": ranks,
+           "threads": threads, "pes": pes, "params": params}
+    if fault is not None:
+        rec["fault"] = fault
+    if time is None or (failure and status is None):
+        sweep["exit_status"] = 124 if failure and "timeout" in failure else 1
+        rec.update({"status": "failed", "sweep": sweep})
+        return rec
+    flops = flops if flops is not None else 1e9
+    nbytes = nbytes if nbytes is not None else 1e9
+    rec.update({
+        "suite_version": "0.1.0", "iterations": 10, "warmup": 2,
+        "time": {"unit": "s", "min": time * 0.97, "median": time, "max": time * 1.05, "mean": time,
+                 "total": time * 10},
+        "rate": {"value": (nbytes / time / 1e9) if rate_unit == "GB/s" else flops / time / 1e6,
+                 "unit": rate_unit, "basis": "median"},
+        "work": {"flops": flops, "bytes": nbytes, "flops_formula": "f", "bytes_formula": "b"},
+        "validated": status != "invalid",
+        "error": {"abs": 0.0, "rel": 0.0, "tolerance": 1e-8},
+        "verification": [],
+        "breakdown": dict(breakdown or {"compute": time, "comm": 0.0, "sync": 0.0}, method="fixture"),
+        "memory": _memory(mem_per_rank or [50 * 2 ** 20] * ranks),
+        "binding": [], "host": HOST, "build": BUILD, "launch": {"argv": [], "env": {}},
+        "timestamp": "2026-11-25T12:00:00Z", "status": status or "ok", "sweep": sweep,
+    })
+    return rec
+
+
+def _memory(per_rank):
+    return {"peak_rss_max": max(per_rank), "peak_rss_sum": sum(per_rank), "per_rank": per_rank}
+
+
+def write_folder(path, records, meta=None, tail=""):
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "results.jsonl"), "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec) + "\n")
+        fh.write(tail)
+    if meta is not None:
+        with open(os.path.join(path, "meta.json"), "w", encoding="utf-8") as fh:
+            json.dump(meta, fh, indent=1)
+    return path
+
+
+META = {"sweep_id": "fixture", "host": {"name": "fixture-host"}, "cpu": {"model": "Example CPU @ 3.0GHz"},
+        "topology": {"packages": 1, "cores": 2, "pus": 4, "numa_nodes": 1},
+        "compiler": "GNU 12.2.0", "mpi": {"library": "Open MPI", "version": "4.1.4"},
+        "git_commit": "0123456789abcdef0123456789abcdef01234567", "date": "2026-11-25T12:00:00Z",
+        "plan": {"kernels": ["stencil"], "reps": 6}}
+
+
+# --- the realistic sweep ----------------------------------------------------
+# A toy performance model per kernel: serial time t1, parallel fraction,
+# communication cost per extra rank, and work counts.
+KERNELS = {
+    "stencil": dict(params={"n": 4000, "radius": 2}, t1=0.080, par=0.985, comm=0.002, flops=17 * 4000 ** 2,
+                    nbytes=16 * 4000 ** 2, unit="MFLOP/s", mem=260),
+    "nstream": dict(params={"n": 20000000}, t1=0.022, par=0.80, comm=0.0, flops=2 * 20000000,
+                    nbytes=32 * 20000000, unit="GB/s", mem=480),
+    "transpose": dict(params={"n": 4096, "tile": 32}, t1=0.060, par=0.90, comm=0.010, flops=4096 ** 2,
+                      nbytes=32 * 4096 ** 2, unit="GB/s", mem=270),
+    "dgemm": dict(params={"n": 1024}, t1=0.110, par=0.995, comm=0.003, flops=2 * 1024 ** 3,
+                  nbytes=32 * 1024 ** 2, unit="MFLOP/s", mem=30),
+    "ep": dict(params={"class": "S"}, t1=0.95, par=0.999, comm=0.0005, flops=2 ** 25 * 30, nbytes=1e6,
+               unit="Mop/s", mem=5),
+    "cg": dict(params={"class": "S"}, t1=0.045, par=0.93, comm=0.004, flops=6.6e7, nbytes=3.6e8,
+               unit="Mop/s", mem=12),
+}
+
+
+def _shapes(backend, pes):
+    if backend == "serial":
+        return [(1, 1)] if pes == 1 else []
+    if backend == "omp":
+        return [(1, pes)]
+    if backend == "mpi":
+        return [(pes, 1)]
+    return [(r, pes // r) for r in range(1, pes + 1) if pes % r == 0]
+
+
+def realistic(path, reps=7, pes_list=(1, 2, 4), cores=2, seed=7):
+    rnd = random.Random(seed)
+    recs = []
+
+    def noisy(t):
+        return t * (1 + abs(rnd.gauss(0, 0.025)))
+
+    for kernel, k in KERNELS.items():
+        for scaling in ("strong", "weak") if kernel == "stencil" else ("strong",):
+            for pes in pes_list:
+                for backend in ("serial", "omp", "mpi", "hybrid"):
+                    for ranks, threads in _shapes(backend, pes):
+                        over = pes > cores
+                        grow = pes if scaling == "weak" else 1
+                        params = dict(k["params"])
+                        if scaling == "weak":
+                            params["n"] = int(round(k["params"]["n"] * grow ** 0.5))
+                        comp = k["t1"] * grow * ((1 - k["par"]) + k["par"] / pes) * (1.04 if backend != "serial" else 1)
+                        comm = k["comm"] * (ranks - 1) * (1.3 if threads > 1 else 1)
+                        sync = k["t1"] * 0.01 * (threads - 1)
+                        if over:
+                            comp *= 1.0 * pes / cores * 1.1
+                        for rep in range(reps):
+                            t = noisy(comp + comm + sync)
+                            failure = None
+                            if kernel == "cg" and backend == "hybrid" and (ranks, threads) == (4, 1):
+                                failure = "timeout after 60 s"
+                            if kernel == "transpose" and backend == "mpi" and pes == 2 and rep == 3:
+                                failure = "exit status 1: MPI_ERR_TRUNCATE"
+                            recs.append(record(
+                                kernel, backend, ranks, threads, params, None if failure else t, rep=rep,
+                                scaling=scaling, flops=k["flops"] * grow, nbytes=k["nbytes"] * grow,
+                                breakdown={"compute": comp, "comm": comm, "sync": sync},
+                                mem_per_rank=[int((k["mem"] * grow / ranks + 18 + 4 * threads) * 2 ** 20)] * ranks,
+                                oversubscribed=over, failure=failure, rate_unit=k["unit"]))
+    sizes = [2 ** i for i in range(0, 23, 2)]
+    for backend, lat, bw, ranks, threads in (("omp", 0.15e-6, 9e9, 1, 2), ("mpi", 0.45e-6, 6e9, 2, 1),
+                                             ("hybrid", 0.9e-6, 5e9, 2, 1)):
+        for size in sizes:
+            for rep in range(reps):
+                t = noisy(lat + size / bw)
+                recs.append(record("pingpong", backend, ranks, threads, {"bytes": size}, t, rep=rep,
+                                   flops=0, nbytes=size, rate_unit="MB/s"))
+                recs[-1]["rate"]["value"] = size / t / 1e6
+    for backend, base, ranks_of in (("omp", 0.3e-6, lambda p: 1), ("mpi", 0.8e-6, lambda p: p),
+                                    ("hybrid", 1.2e-6, lambda p: max(1, p // 2))):
+        for size in [8 * 4 ** i for i in range(0, 9)]:
+            for rep in range(reps):
+                recs.append(record("allreduce", backend, ranks_of(2), 2 // ranks_of(2), {"bytes": size},
+                                   noisy(base + size / 3e9), rep=rep, flops=size / 8, nbytes=size))
+        for pes in pes_list:
+            r = ranks_of(pes)
+            for rep in range(reps):
+                recs.append(record("barrier", backend, r, pes // r, {}, noisy(base * (1 + pes / 2)), rep=rep,
+                                   flops=0, nbytes=0, oversubscribed=pes > cores))
+    meta = dict(META, plan={"kernels": sorted(KERNELS), "pes": list(pes_list), "reps": reps})
+    return write_folder(path, recs, meta)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: fixtures.py OUT_FOLDER")
+    print(realistic(sys.argv[1]))
