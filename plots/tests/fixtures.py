@@ -7,10 +7,13 @@ charts. Run as a script to write the realistic folder:
     python3 plots/tests/fixtures.py OUT_FOLDER
 """
 
+import atexit
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 
 HOST = {"name": "fixture-host", "cpu_model": "Example CPU @ 3.0GHz", "packages": 1, "cores": 2,
         "pus": 4, "numa_nodes": 1, "hosts": ["fixture-host"]}
@@ -56,6 +59,22 @@ def record(kernel, backend, ranks, threads, params, time, rep=0, scaling="strong
         "timestamp": "2026-11-25T12:00:00Z", "status": status or "ok", "sweep": sweep,
     })
     return rec
+
+
+_SCRATCH = []
+
+
+def scratch():
+    """A fresh empty folder, removed when the test process exits."""
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.mkdtemp(prefix="tbplots-test-"))
+        atexit.register(shutil.rmtree, _SCRATCH[0], True)
+    return tempfile.mkdtemp(dir=_SCRATCH[0])
+
+
+def read(path):
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 def _memory(per_rank):

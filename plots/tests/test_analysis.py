@@ -5,14 +5,13 @@ Standard library only: runs under any Python 3.8+, with or without matplotlib.
 
 import os
 import sys
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.dirname(HERE), HERE]
 
 from tbplots import analysis, loader, stats  # noqa: E402
-from fixtures import record, write_folder  # noqa: E402
+from fixtures import record, scratch, write_folder  # noqa: E402
 
 P = {"n": 64, "radius": 2}
 
@@ -40,7 +39,7 @@ def strong_records():
 
 
 def load(records, tail=""):
-    tmp = tempfile.mkdtemp(prefix="tbplots-test-")
+    tmp = scratch()
     write_folder(tmp, records, tail=tail)
     return loader.load(tmp)
 
@@ -216,7 +215,7 @@ class LoaderTest(unittest.TestCase):
         self.assertTrue(any("truncated" in w for w in data.warnings))
 
     def test_corrupt_middle_line_is_skipped_with_warning(self):
-        tmp = tempfile.mkdtemp(prefix="tbplots-test-")
+        tmp = scratch()
         write_folder(tmp, reps("stencil", "serial", 1, 1, [1.0]))
         with open(os.path.join(tmp, "results.jsonl"), "a") as fh:
             fh.write("garbage\n[1, 2]\n")
@@ -225,7 +224,7 @@ class LoaderTest(unittest.TestCase):
         self.assertTrue(any("2 line(s)" in w for w in data.warnings))
 
     def test_bad_inputs_raise_user_error(self):
-        tmp = tempfile.mkdtemp(prefix="tbplots-test-")
+        tmp = scratch()
         with self.assertRaisesRegex(loader.UserError, "no such results folder"):
             loader.load(os.path.join(tmp, "missing"))
         with self.assertRaisesRegex(loader.UserError, "has no results.jsonl"):

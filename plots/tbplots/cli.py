@@ -1,0 +1,104 @@
+"""plots/plot RESULTS_FOLDER [--out DIR] [--format png,svg,pdf] [--baseline best-serial|self]
+
+Exit status: 0 done; 1 a chart failed (the report says which; the rest is
+written); 2 bad input (one line on stderr, nothing written).
+"""
+
+import argparse
+import glob
+import os
+import sys
+
+from . import analysis, loader, meta, report, tables
+
+PROG = "plots/plot"
+FORMATS = ("png", "svg", "pdf")
+NO_MPL = ("matplotlib not found: install it with apt-get install python3-matplotlib "
+          "(charts skipped; tables written)")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise loader.UserError("%s (see %s --help)" % (message, PROG))
+
+
+def parse_args(argv):
+    p = _Parser(prog=PROG, description=(
+        "Draw every chart a triobench sweep supports and write report.html, report.md and CSV "
+        "tables. Reads RESULTS_FOLDER/results.jsonl (one record per run) and meta.json."))
+    p.add_argument("folder", metavar="RESULTS_FOLDER", help="a bench/sweep results folder")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: RESULTS_FOLDER/report)")
+    p.add_argument("--format", default="png", metavar="LIST",
+                   help="figure formats, comma separated from png, svg, pdf (default: png)")
+    p.add_argument("--baseline", default="best-serial", choices=analysis.BASELINES,
+                   help="speedup baseline: the best serial median (default, Hoefler & Belli rule 1) "
+                        "or each model's own 1-PE run")
+    p.add_argument("--quiet", action="store_true", help="print errors only")
+    args = p.parse_args(argv)
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise loader.UserError("--format: %s is not one of png, svg, pdf" % (",".join(bad) or "''"))
+    args.formats = list(dict.fromkeys(formats))
+    return args
+
+
+def _prepare_out(out):
+    try:
+        os.makedirs(os.path.join(out, "figures"), exist_ok=True)
+        os.makedirs(os.path.join(out, "tables"), exist_ok=True)
+    except OSError as exc:
+        raise loader.UserError("cannot create %s: %s" % (out, exc.strerror or exc))
+    if not os.access(out, os.W_OK):
+        raise loader.UserError("cannot write to %s" % out)
+    # deterministic names: clear what an earlier run of this tool left there
+    for pattern in ("figures/*.png", "figures/*.svg", "figures/*.pdf", "tables/*.csv"):
+        for path in glob.glob(os.path.join(out, pattern)):
+            os.remove(path)
+
+
+def _charts_module():
+    try:
+        from . import charts
+    except ImportError:
+        return None
+    return charts
+
+
+def run(argv):
+    args = parse_args(argv)
+    data = loader.load(args.folder)
+    out = args.out or os.path.join(data.folder, "report")
+    configs = analysis.group_configs(data.runs)
+    studies = analysis.build_studies(configs)
+    info = meta.describe(data)
+    charts = _charts_module()
+    _prepare_out(out)
+    ctx, errors = None, []
+    if charts is None:
+        print(NO_MPL, file=sys.stderr)
+    else:
+        ctx = charts.Context(os.path.join(out, "figures"), args.formats, meta.caption(info), args.baseline)
+        errors = charts.draw_all(ctx, configs, studies)
+    tbls = tables.build(data, configs, studies, args.baseline)
+    report.write_all(out, data, info, configs, studies, tbls, ctx, errors, args.baseline, args.formats)
+    for w in data.warnings:
+        print("%s: warning: %s" % (PROG, w), file=sys.stderr)
+    for e in errors:
+        print("%s: error: %s" % (PROG, e), file=sys.stderr)
+    if not args.quiet:
+        nfig = len(ctx.figures) if ctx else 0
+        print("%s: %d runs, %d configurations, %d figures; report: %s" % (
+            PROG, len(data.runs), len(configs), nfig, os.path.join(out, "report.html")))
+    return 1 if errors else 0
+
+
+def main(argv=None):
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except loader.UserError as exc:
+        print("%s: error: %s" % (PROG, exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("%s: interrupted" % PROG, file=sys.stderr)
+        return 130

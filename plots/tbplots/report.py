@@ -1,0 +1,187 @@
+"""report.md, report.html and tables/*.csv from one list of blocks.
+
+A block is ("h", level, text), ("p", text), ("fig", stem, title, description)
+or ("table", Table, columns-to-show or None). Both reports render the same
+blocks, so they never disagree.
+"""
+
+import csv
+import html
+import os
+
+from .meta import caption, flatten
+from .tables import Table, csv_cell, fmt
+
+STUDY_COLUMNS = [
+    ("model", "model"), ("ranks×threads", None), ("PEs", "pes"), ("reps ok/all", None),
+    ("median s", "median_s"), ("95% CI of median (s)", None), ("min–max (s)", None),
+    ("rate", None), ("speedup", "speedup"), ("efficiency", None), ("Karp–Flatt e", "karp_flatt"),
+    ("flags", None),
+]
+
+
+def write_csv(table, folder):
+    path = os.path.join(folder, table.name + ".csv")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(table.columns)
+        for row in table.rows:
+            w.writerow([csv_cell(v) for v in row])
+    return path
+
+
+def study_table(summary, study):
+    """The summary rows of one study, in the compact form a reader scans."""
+    idx = {c: i for i, c in enumerate(summary.columns)}
+    rows = []
+    for r in summary.rows:
+        if r[idx["study"]] != study.name:
+            continue
+        g = lambda col: r[idx[col]]  # noqa: E731
+        ci = "n/a (<6 reps)" if g("ci95_lo_s") is None else "%s – %s" % (fmt(g("ci95_lo_s")), fmt(g("ci95_hi_s")))
+        mm = "n/a" if g("min_s") is None else "%s – %s" % (fmt(g("min_s")), fmt(g("max_s")))
+        rate = "n/a" if g("rate") is None else "%s %s" % (fmt(g("rate")), g("rate_unit") or "")
+        eff = g("efficiency") if study.scaling == "strong" else g("weak_efficiency")
+        flags = []
+        if g("oversubscribed"):
+            flags.append("oversubscribed")
+        if g("failures"):
+            flags.append("failed: " + g("failures"))
+        rows.append([g("model"), "%s×%s" % (fmt(g("ranks")), fmt(g("threads"))), g("pes"),
+                     "%d/%d" % (g("reps_ok"), g("reps")), g("median_s"), ci, mm, rate,
+                     g("speedup"), eff, g("karp_flatt"), ", ".join(flags)])
+    cols = [c for c, _ in STUDY_COLUMNS]
+    if study.scaling == "weak":
+        cols[cols.index("efficiency")] = "weak-scaling efficiency"
+    return Table("", "", cols, rows)
+
+
+def blocks(dataset, info, studies, tables, ctx, errors, mode):
+    by_name = {t.name: t for t in tables}
+    figs = {stem: (title, desc) for stem, title, desc in ctx.figures} if ctx else {}
+    out = [("h", 1, "triobench sweep report"), ("p", caption(info))]
+    nruns, nok = len(dataset.runs), sum(1 for r in dataset.runs if r.ok)
+    out.append(("p", "%d runs read from results.jsonl, %d usable, %d failed. Speedup baseline: %s." % (
+        nruns, nok, nruns - nok,
+        "each model's own 1-PE run (--baseline self)" if mode == "self"
+        else "the best serial median time (Hoefler & Belli, rule 1)")))
+    msgs = dataset.warnings + (ctx.notes if ctx else []) + errors
+    if not ctx:
+        msgs.append("charts skipped: matplotlib not found (install it with apt-get install python3-matplotlib)")
+    if msgs:
+        out.append(("h", 2, "Notes"))
+        out.extend(("p", "• " + m) for m in msgs)
+    out.append(("h", 2, "Machine and sweep"))
+    meta_rows = [["machine", info["machine"]], ["cpu", info.get("cpu") or "n/a"], ["date", info["date"]],
+                 ["commit", info["commit"]], ["sweep", info.get("sweep_id") or "n/a"]]
+    meta_rows += [[k, v] for k, v in flatten(dataset.meta)]
+    out.append(("table", Table("", "", ["field", "value"], meta_rows), None))
+    for s in studies:
+        out.append(("h", 2, s.title))
+        out.append(("p", "Baseline: %s." % s.baseline_text(mode)))
+        for suffix in ("speedup", "efficiency", "scaling", "shapes", "breakdown", "memory", "fits"):
+            stem = "%s-%s" % (s.name, suffix)
+            if stem in figs:
+                out.append(("fig", stem) + figs[stem])
+        out.append(("table", study_table(by_name["summary"], s), None))
+    for stem in ("roofline", "pingpong", "allreduce", "barrier"):
+        if stem in figs:
+            out.append(("h", 2, figs[stem][0]))
+            out.append(("fig", stem) + figs[stem])
+    for name in ("fits", "micro", "failures", "faults"):
+        t = by_name.get(name)
+        if t is None:
+            continue
+        out.append(("h", 2, t.title))
+        if t.note:
+            out.append(("p", t.note))
+        out.append(("table", t, None) if t.rows else ("p", "None."))
+    out.append(("h", 2, "Data tables"))
+    out.append(("p", "CSV files with full precision: " + ", ".join("tables/%s.csv" % t.name for t in tables)
+                + ". Every configuration's statistics are in tables/summary.csv; " + by_name["summary"].note))
+    return out
+
+
+def _image(stem, formats):
+    for ext in ("png", "svg"):
+        if ext in formats:
+            return "figures/%s.%s" % (stem, ext)
+    return None
+
+
+def render_md(blks, formats):
+    lines = []
+    for b in blks:
+        if b[0] == "h":
+            lines += ["#" * b[1] + " " + b[2], ""]
+        elif b[0] == "p":
+            lines += [b[1], ""]
+        elif b[0] == "fig":
+            _, stem, title, desc = b
+            img = _image(stem, formats)
+            if img:
+                lines.append("![%s](%s)" % (title, img))
+            links = " · ".join("[%s](figures/%s.%s)" % (f.upper(), stem, f) for f in formats)
+            lines += ["", "*%s* (%s)" % (desc, links), ""]
+        elif b[0] == "table":
+            t = b[1]
+            esc = lambda v: fmt(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+            lines.append("| " + " | ".join(t.columns) + " |")
+            lines.append("|" + "---|" * len(t.columns))
+            for row in t.rows:
+                lines.append("| " + " | ".join(esc(v) for v in row) + " |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+CSS = """body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1150px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;
+border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
+overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
+"""
+
+
+def render_html(blks, formats, title):
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           "<title>%s</title><style>%s</style></head><body>" % (e(title), CSS)]
+    for b in blks:
+        if b[0] == "h":
+            out.append("<h%d>%s</h%d>" % (b[1], e(b[2]), b[1]))
+        elif b[0] == "p":
+            out.append("<p>%s</p>" % e(b[1]))
+        elif b[0] == "fig":
+            _, stem, t, desc = b
+            img = _image(stem, formats)
+            links = " · ".join('<a href="figures/%s.%s">%s</a>' % (e(stem), f, f.upper()) for f in formats)
+            out.append("<figure>%s<figcaption>%s (%s)</figcaption></figure>" % (
+                '<img src="%s" alt="%s">' % (e(img), e(t)) if img else "", e(desc), links))
+        elif b[0] == "table":
+            t = b[1]
+            out.append("<table><thead><tr>%s</tr></thead><tbody>" % "".join("<th>%s</th>" % e(c) for c in t.columns))
+            for row in t.rows:
+                cells = []
+                for v in row:
+                    num = isinstance(v, (int, float)) and not isinstance(v, bool)
+                    cells.append('<td%s>%s</td>' % (' class="num"' if num else "", e(fmt(v))))
+                out.append("<tr>%s</tr>" % "".join(cells))
+            out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_all(outdir, dataset, info, configs, studies, tables, ctx, errors, mode, formats):
+    tdir = os.path.join(outdir, "tables")
+    os.makedirs(tdir, exist_ok=True)
+    written = [write_csv(t, tdir) for t in tables]
+    blks = blocks(dataset, info, studies, tables, ctx, errors, mode)
+    md = os.path.join(outdir, "report.md")
+    with open(md, "w", encoding="utf-8") as fh:
+        fh.write(render_md(blks, formats if ctx else []))
+    page = os.path.join(outdir, "report.html")
+    with open(page, "w", encoding="utf-8") as fh:
+        fh.write(render_html(blks, formats if ctx else [], "triobench sweep report"))
+    return written + [md, page]
