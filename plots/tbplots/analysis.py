@@ -345,7 +345,7 @@ def roofline(configs):
         k = (c.kernel, c.backend, c.pes)
         if k not in best or c.median < best[k].median:
             best[k] = c
-    for (kernel, backend, pes), c in sorted(best.items(), key=lambda kv: (kv[0][0], _border(kv[0][1]), kv[0][2])):
+    for (kernel, backend, pes), c in sorted(best.items(), key=lambda kv: (kv[0][0], backend_order(kv[0][1]), kv[0][2])):
         points.append({"kernel": kernel, "backend": backend, "pes": pes, "config": c,
                        "ai": c.flops / c.bytes, "rate": c.flops / c.median})
     reason = None
@@ -356,7 +356,7 @@ def roofline(configs):
     return {"points": points, "bandwidth": bw, "peak": peak, "skipped": reason}
 
 
-def _border(backend):
+def backend_order(backend):
     return BACKENDS.index(backend) if backend in BACKENDS else len(BACKENDS)
 
 

@@ -1,0 +1,693 @@
+"""The figures (matplotlib, Agg back end, no pyplot state).
+
+Each chart function draws what the data supports and returns the file stems
+it wrote; a chart the data cannot support adds a note saying why instead.
+Marking rules, the same in every chart: oversubscribed configurations get
+hollow markers (hatched, unfilled bars) and dotted lines; configurations all
+of whose repetitions failed are an X on the bottom of the axes (a missing
+bar), never a measurement; partly failed ones say how many failed.
+"""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+
+from . import analysis, stats  # noqa: E402
+from .analysis import backend_order  # noqa: E402
+from .style import (COMPONENT_STYLE, FAILED_COLOR, IDEAL_COLOR, KERNEL_MARKERS,  # noqa: E402
+                    color, marker)
+
+matplotlib.rcParams.update({
+    "svg.hashsalt": "triobench",  # deterministic SVG ids
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "legend.fontsize": 8,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+})
+MIB = 2.0 ** 20
+
+
+class Context:
+    """Where figures go, in which formats, and what every caption says."""
+
+    def __init__(self, outdir, formats, caption, mode):
+        self.outdir = outdir
+        self.formats = formats
+        self.caption = caption
+        self.mode = mode
+        self.figures = []  # (stem, title, description)
+        self.notes = []
+
+    def save(self, fig, stem, title, description):
+        fig.text(0.01, 0.012, self.caption, fontsize=6.5, color="#555555", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+        for fmt in self.formats:
+            meta = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
+            fig.savefig(os.path.join(self.outdir, "%s.%s" % (stem, fmt)), format=fmt,
+                        dpi=150, metadata=meta)
+        self.figures.append((stem, title, description))
+
+
+# --- axis and marking helpers ------------------------------------------------
+def _pe_axis(ax, pes, axis="x", label="processing elements (PEs = ranks × threads)"):
+    pes = sorted({p for p in pes if p})
+    set_scale = ax.set_xscale if axis == "x" else ax.set_yscale
+    set_scale("log", base=2)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if pes:
+        target.set_major_locator(ticker.FixedLocator(pes))
+        lo, hi = min(pes), max(pes)
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(lo / 1.35, hi * 1.35)
+    target.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
+    target.set_minor_locator(ticker.NullLocator())
+    if label:
+        (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label)
+
+
+def _log2_values_axis(ax, lo, hi):
+    """A log2 y axis with plain-number ticks at powers of two (speedups)."""
+    ax.set_yscale("log", base=2)
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
+    ax.yaxis.set_minor_locator(ticker.NullLocator())
+    ax.set_ylim(lo, hi)
+
+
+def _log_y(ax):
+    """A log y axis labelled with plain numbers (no 2×10⁻¹ on short ranges)."""
+    ax.set_yscale("log")
+    plain = ticker.FuncFormatter(lambda v, _: "%g" % v)
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(
+        lambda v, _: "%g" % v if ax.get_ylim()[1] / ax.get_ylim()[0] < 20 else ""))
+
+
+def _series(ax, backend, points, label):
+    """points: dicts x, y, lo, hi, bars ("ci"/"minmax"/None), over, nfail."""
+    if not points:
+        return
+    c, m = color(backend), marker(backend)
+    normal = [p for p in points if not p["over"]]
+    if normal:
+        ax.plot([p["x"] for p in normal], [p["y"] for p in normal], "-", color=c, lw=1.5, zorder=2)
+    if normal and len(points) > len(normal):
+        last = normal[-1]
+        over = [last] + [p for p in points if p["over"] and p["x"] > last["x"]]
+        ax.plot([p["x"] for p in over], [p["y"] for p in over], ":", color=c, lw=1.2, zorder=2)
+    for p in points:
+        if p.get("lo") is not None and p.get("hi") is not None:
+            ci = p["bars"] == "ci"
+            ax.errorbar([p["x"]], [p["y"]], yerr=[[max(p["y"] - p["lo"], 0)], [max(p["hi"] - p["y"], 0)]],
+                        fmt="none", ecolor=c, elinewidth=1.2 if ci else 0.8, capsize=3 if ci else 0,
+                        alpha=1.0 if ci else 0.6, zorder=3)
+        ax.plot([p["x"]], [p["y"]], m, color=c, markersize=6, zorder=4,
+                markerfacecolor="white" if p["over"] else c, markeredgewidth=1.3)
+        if p.get("nfail"):
+            ax.annotate("%d failed" % p["nfail"], (p["x"], p["y"]), textcoords="offset points",
+                        xytext=(4, -10), fontsize=6.5, color=FAILED_COLOR)
+    ax.plot([], [], "-" + m, color=c, label=label)
+
+
+def _failed_marks(ax, xs, backend):
+    """X marks on the bottom of the axes, one row per model, labelled with it."""
+    trans = ax.get_xaxis_transform()
+    y = 0.04 + 0.07 * backend_order(backend)
+    for x in xs:
+        ax.plot([x], [y], "X", transform=trans, color=color(backend), markersize=9,
+                markeredgecolor=FAILED_COLOR, markeredgewidth=1.5, zorder=5, clip_on=False)
+        ax.annotate(backend + " failed", (x, y), xycoords=trans, textcoords="offset points", xytext=(7, -3),
+                    fontsize=6.5, color=FAILED_COLOR)
+
+
+OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "framealpha": 0.9}
+
+
+def _legend(ax, over=False, failed=False, bars=None):
+    handles, labels = ax.get_legend_handles_labels()
+    if over:
+        handles.append(Line2D([], [], ls=":", marker="o", color="#444444", markerfacecolor="white"))
+        labels.append("oversubscribed (hollow, dotted)")
+    if failed:
+        handles.append(Line2D([], [], ls="", marker="X", color="#bbbbbb", markersize=9,
+                              markeredgecolor=FAILED_COLOR, markeredgewidth=1.5))
+        labels.append("failed: no usable repetition")
+    if bars:
+        handles.append(Line2D([], [], ls="", marker="|", color="#444444", markersize=10))
+        labels.append(bars)
+    if handles:
+        ax.legend(handles, labels, **OUTSIDE)
+
+
+def _bars_text(points):
+    kinds = {p["bars"] for p in points if p.get("bars")}
+    if kinds == {"ci"}:
+        return "error bars: 95% CI of the median"
+    if kinds == {"minmax"}:
+        return "error bars: min–max (fewer than 6 reps: no CI)"
+    if kinds:
+        return "error bars: 95% CI of the median (min–max where fewer than 6 reps)"
+    return None
+
+
+def _speedup_points(study, mode, metric):
+    """{backend: points} from the analysis, metric: 'speedup' or 'efficiency'."""
+    out = {}
+    for backend, data in analysis.model_rows(study, mode).items():
+        pts = []
+        for row in data["rows"]:
+            sp, c = row["speedup"], row["config"]
+            if not sp:
+                continue
+            div = row["pes"] if metric == "efficiency" else 1
+            pts.append({"x": row["pes"], "y": sp["s"] / div, "lo": sp["lo"] / div,
+                        "hi": sp["hi"] / div, "bars": sp["bars"], "over": c.oversubscribed,
+                        "nfail": c.n_failed})
+        out[backend] = (pts, data["baseline"])
+    return out
+
+
+def _model_label(study, backend):
+    if backend == "hybrid" and len({c.shape for c in study.configs if c.backend == "hybrid"}) > 1:
+        return "hybrid (fastest split per PE count)"
+    return backend
+
+
+def _title(fig, ax, title, subtitle):
+    fig.suptitle(title, fontsize=11)
+    if subtitle:
+        ax.set_title(subtitle, fontsize=8, color="#333333")
+
+
+# --- charts 1-3: speedup, efficiency, scaling --------------------------------
+def speedup_chart(ctx, study):
+    data = _speedup_points(study, ctx.mode, "speedup")
+    allpts = [p for pts, _ in data.values() for p in pts]
+    if not allpts:
+        ctx.notes.append("%s: no speedup chart (no 1-PE run to use as the baseline)" % study.title)
+        return
+    pes = study.pes_list()
+    fig = Figure(figsize=(9, 4.8))
+    ax = fig.add_subplot(111)
+    hi_p = max(pes)
+    ax.plot([1, hi_p], [1, hi_p], "--", color=IDEAL_COLOR, lw=1, label="ideal (S = p)")
+    for backend, (pts, _) in data.items():
+        _series(ax, backend, pts, _model_label(study, backend))
+    failed = _mark_failed_configs(ax, study)
+    _pe_axis(ax, pes)
+    ys = [v for p in allpts for v in (p["lo"], p["hi"], p["y"]) if v] + [1, hi_p]
+    _log2_values_axis(ax, min(ys) / 1.3, max(ys) * 1.3)
+    ax.set_ylabel("speedup S = T_baseline / T (×, log2)")
+    sub = "baseline: " + study.baseline_text(ctx.mode)
+    _title(fig, ax, "%s: speedup vs PEs" % study.title, sub)
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    ctx.save(fig, study.name + "-speedup", "Speedup: " + study.title,
+             "Speedup of each model against %s; dashed grey: ideal linear speedup."
+             % study.baseline_text(ctx.mode))
+
+
+def efficiency_chart(ctx, study):
+    data = _speedup_points(study, ctx.mode, "efficiency")
+    allpts = [p for pts, _ in data.values() for p in pts]
+    if not allpts:
+        return
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.add_subplot(111)
+    ax.axhline(1.0, ls="--", color=IDEAL_COLOR, lw=1, label="ideal (E = 1)")
+    for backend, (pts, _) in data.items():
+        _series(ax, backend, pts, _model_label(study, backend))
+    failed = _mark_failed_configs(ax, study)
+    _pe_axis(ax, study.pes_list())
+    top = max([1.0] + [p["hi"] for p in allpts if p["hi"]])
+    ax.set_ylim(0, top * 1.15)
+    ax.set_ylabel("parallel efficiency E = S / p")
+    _title(fig, ax, "%s: parallel efficiency" % study.title, "baseline: " + study.baseline_text(ctx.mode))
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    ctx.save(fig, study.name + "-efficiency", "Efficiency: " + study.title,
+             "Speedup divided by the PE count; 1 is perfect scaling.")
+
+
+def _time_points(study, backend):
+    pts = []
+    for pes, c in study.series(backend).items():
+        lo, hi, bars = (c.ci["lo"], c.ci["hi"], "ci") if c.ci else (c.min, c.max, "minmax")
+        pts.append({"x": pes, "y": c.median, "lo": lo, "hi": hi, "bars": bars,
+                    "over": c.oversubscribed, "nfail": c.n_failed})
+    return pts
+
+
+def _mark_failed_configs(ax, study):
+    any_failed = False
+    for backend in study.models():
+        xs = sorted({c.pes for c in study.failed_configs(backend) if c.pes}
+                    - set(study.series(backend)))
+        if xs:
+            _failed_marks(ax, xs, backend)
+            any_failed = True
+    return any_failed
+
+
+def scaling_chart(ctx, study):
+    pes = study.pes_list()
+    series = {b: _time_points(study, b) for b in study.models()}
+    allpts = [p for pts in series.values() for p in pts]
+    if not allpts:
+        ctx.notes.append("%s: no usable run, nothing to plot" % study.title)
+        return
+    base = study.baseline("best-serial", None)
+    if study.scaling == "strong":
+        fig = Figure(figsize=(9, 4.6))
+        ax = fig.add_subplot(111)
+    else:
+        fig = Figure(figsize=(14, 4.8))
+        ax, ax2 = fig.add_subplot(121), fig.add_subplot(122)
+    if base:
+        if study.scaling == "strong":
+            ax.plot([1, max(pes)], [base.time, base.time / max(pes)], "--", color=IDEAL_COLOR, lw=1,
+                    label="ideal: baseline / p")
+        else:
+            ax.axhline(base.time, ls="--", color=IDEAL_COLOR, lw=1, label="ideal: baseline time")
+    for backend, pts in series.items():
+        _series(ax, backend, pts, _model_label(study, backend))
+    failed = _mark_failed_configs(ax, study)
+    _pe_axis(ax, pes)
+    if study.scaling == "strong":
+        _log_y(ax)
+    else:
+        ax.set_ylim(0, max(p["hi"] or p["y"] for p in allpts) * 1.15)
+    ax.set_ylabel("time per iteration (s, median over reps)")
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    basetext = "baseline: " + (base.text if base else "none (no 1-PE run)")
+    if study.scaling == "strong":
+        _title(fig, ax, "%s: time vs PEs (strong scaling)" % study.title, basetext)
+        desc = "Median time per iteration against PEs at a fixed problem size; dashed: baseline/p."
+    else:
+        ax.set_title("time per iteration (flat is ideal)", fontsize=8)
+        data = _speedup_points(study, ctx.mode, "speedup")
+        ax2.axhline(1.0, ls="--", color=IDEAL_COLOR, lw=1, label="ideal (E_w = 1)")
+        effpts = []
+        for backend, (pts, _) in data.items():
+            _series(ax2, backend, pts, _model_label(study, backend))
+            effpts.extend(pts)
+        _pe_axis(ax2, pes)
+        ax2.set_ylim(0, max([1.0] + [p["hi"] for p in effpts if p["hi"]]) * 1.15)
+        ax2.set_ylabel("weak-scaling efficiency E_w = T_baseline / T(p)")
+        ax2.set_title("baseline: " + study.baseline_text(ctx.mode), fontsize=8)
+        _legend(ax2, over=any(p["over"] for p in effpts), bars=_bars_text(effpts))
+        fig.suptitle("%s: weak scaling" % study.title, fontsize=11)
+        desc = ("Weak scaling: the problem grows with the PEs (%s); left: median time per iteration, "
+                "right: weak-scaling efficiency." % (", ".join(study.grown) or "parameters as recorded"))
+    ctx.save(fig, study.name + "-scaling", "Scaling: " + study.title, desc)
+
+
+# --- charts 4-6: bars per PE count ------------------------------------------
+def _bar_groups(ax, groups, draw_bar, ylabel):
+    """groups: [(pes, [Config])]; draw_bar(ax, x, config) draws one bar.
+
+    Lays the groups out left to right with a gap, labels every bar with its
+    model and ranks x threads and every group with its PE count.
+    """
+    x, ticks, labels, centres = 0.0, [], [], []
+    for pes, configs in groups:
+        start = x
+        for c in configs:
+            draw_bar(ax, x, c)
+            ticks.append(x)
+            labels.append("%s\n%s" % (c.backend, c.shape))
+            x += 1.0
+        centres.append(((start + x - 1) / 2.0, pes))
+        x += 0.8
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_xlim(-0.7, x - 0.1)
+    trans = ax.get_xaxis_transform()
+    for cx, pes in centres:
+        ax.text(cx, -0.13, "%d PE%s" % (pes, "" if pes == 1 else "s"), transform=trans, ha="center",
+                va="top", fontsize=8.5, fontweight="bold")
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(ylabel)
+
+
+def _bar(ax, x, c, value, lo=None, hi=None, bottom=0.0, hatch=None, alpha=1.0, filled=True):
+    col = color(c.backend)
+    over = c.oversubscribed
+    face = col if filled and not over else "white"
+    ax.bar([x], [value], width=0.8, bottom=bottom, color=face, alpha=alpha if face != "white" else 1.0,
+           edgecolor=col, linewidth=1.0, hatch=hatch or ("..." if over else None), zorder=2)
+    if lo is not None and hi is not None:
+        ax.errorbar([x], [bottom + value], yerr=[[max(value - lo, 0)], [max(hi - value, 0)]], fmt="none",
+                    ecolor="#333333", elinewidth=1, capsize=3, zorder=3)
+
+
+def _failed_bar(ax, x, c):
+    trans = ax.get_xaxis_transform()
+    ax.plot([x], [0.04], "X", transform=trans, color=color(c.backend), markersize=9,
+            markeredgecolor=FAILED_COLOR, markeredgewidth=1.5, zorder=5)
+    ax.text(x, 0.08, "failed", transform=trans, ha="center", va="bottom", fontsize=7, color=FAILED_COLOR)
+
+
+def _bar_legend(ax, models, over, failed, extra=()):
+    handles = [Patch(facecolor=color(b), edgecolor=color(b), label=b) for b in models]
+    handles.extend(extra)
+    if over:
+        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="...",
+                             label="oversubscribed (unfilled, dotted)"))
+    if failed:
+        handles.append(Line2D([], [], ls="", marker="X", color="#bbbbbb", markersize=9,
+                              markeredgecolor=FAILED_COLOR, markeredgewidth=1.5,
+                              label="failed: no usable repetition"))
+    ax.legend(handles=handles, fontsize=7.5, **OUTSIDE)
+
+
+def _configs_by_pes(study, want):
+    groups = {}
+    for c in study.configs:
+        if c.pes and want(c):
+            groups.setdefault(c.pes, []).append(c)
+    return sorted(groups.items())
+
+
+def _bar_chart(ctx, study, groups, draw, ylabel, names, subtitle, desc, models=None, extra=(), headroom=1.1):
+    """One bar per configuration, grouped by PE count; failed ones drawn as X.
+
+    names: (file suffix, report title prefix, figure heading).
+    """
+    suffix, kind, heading = names
+    fig = Figure(figsize=(max(8.5, 3.0 + 0.55 * sum(len(g) for _, g in groups)), 4.8))
+    ax = fig.add_subplot(111)
+    state = {"over": False, "failed": False}
+
+    def one(ax, x, c):
+        state["over"] |= c.oversubscribed
+        if not c.usable:
+            state["failed"] = True
+            _failed_bar(ax, x, c)
+        else:
+            draw(ax, x, c)
+
+    _bar_groups(ax, groups, one, ylabel)
+    ax.set_ylim(0, ax.get_ylim()[1] * headroom)
+    _bar_legend(ax, models or study.models(), state["over"], state["failed"], extra)
+    _title(fig, ax, "%s: %s" % (study.title, heading), subtitle)
+    ctx.save(fig, "%s-%s" % (study.name, suffix), "%s: %s" % (kind, study.title), desc)
+
+
+def shapes_chart(ctx, study):
+    hybrid_pes = {c.pes for c in study.configs if c.backend == "hybrid" and c.pes and c.pes >= 2}
+    if not hybrid_pes:
+        return
+    groups = _configs_by_pes(study, lambda c: c.pes in hybrid_pes and c.backend != "serial")
+    best = {p: min((c for c in g if c.usable), key=lambda c: c.median, default=None) for p, g in groups}
+
+    def draw(ax, x, c):
+        lo, hi = (c.ci["lo"], c.ci["hi"]) if c.ci else (c.min, c.max)
+        _bar(ax, x, c, c.median, lo, hi)
+        if best.get(c.pes) is c:
+            ax.annotate("fastest", (x, hi), textcoords="offset points", xytext=(0, 4), ha="center",
+                        fontsize=7, fontweight="bold")
+
+    _bar_chart(ctx, study, groups, draw, "time per iteration (s, median; lower is better)",
+               ("shapes", "Hybrid shapes", "how to split the PEs (ranks × threads)"),
+               "every ranks × threads split at each PE count; bars: 95% CI of the median, or min–max "
+               "below 6 reps",
+               "Each ranks × threads split side by side per PE count (omp = 1×p, mpi = p×1).",
+               models=[m for m in study.models() if m != "serial"], headroom=1.12)
+
+
+def breakdown_chart(ctx, study):
+    groups = _configs_by_pes(study, lambda c: c.usable and c.breakdown)
+    if not groups:
+        ctx.notes.append("%s: no time breakdown in the records" % study.title)
+        return
+
+    def draw(ax, x, c):
+        bottom = 0.0
+        for comp in ("compute", "comm", "sync"):
+            val = c.breakdown.get(comp) or 0.0
+            st = COMPONENT_STYLE[comp]
+            if val > 0:
+                _bar(ax, x, c, val, bottom=bottom, hatch=st["hatch"], alpha=st["alpha"], filled=st["filled"])
+            bottom += val
+        ax.plot([x - 0.4, x + 0.4], [c.median, c.median], "-", color="#222222", lw=1.6, zorder=4)
+
+    extra = [Patch(facecolor="#777777", edgecolor="#777777", label="compute (solid)"),
+             Patch(facecolor="#777777", alpha=0.45, hatch="///", edgecolor="#777777",
+                   label="communication (hatched)"),
+             Patch(facecolor="white", hatch="xx", edgecolor="#777777", label="synchronisation (crossed)"),
+             Line2D([], [], color="#222222", lw=1.6, label="median iteration time")]
+    _bar_chart(ctx, study, groups, draw, "seconds per iteration",
+               ("breakdown", "Time breakdown", "where the time goes"),
+               "compute / communication / synchronisation per iteration (means over ranks and threads, "
+               "median over reps)",
+               "Stacked compute, communication and synchronisation seconds per iteration for each model "
+               "and PE count; the black line is the median iteration time.", extra=extra)
+
+
+def memory_chart(ctx, study):
+    groups = _configs_by_pes(study, lambda c: c.usable and c.mem_sum)
+    if not groups:
+        ctx.notes.append("%s: no memory.peak_rss_sum in the records" % study.title)
+        return
+    _bar_chart(ctx, study, groups, lambda ax, x, c: _bar(ax, x, c, c.mem_sum / MIB),
+               "peak RSS summed over processes (MiB)", ("memory", "Memory", "memory footprint"),
+               "peak resident set size, summed over all ranks",
+               "Peak resident memory summed over processes, per model and PE count.")
+
+
+# --- chart 7: roofline --------------------------------------------------------
+def roofline_chart(ctx, configs):
+    roof = analysis.roofline(configs)
+    if roof["skipped"]:
+        ctx.notes.append("roofline skipped: " + roof["skipped"])
+        return
+    # per kernel and model: the point at the largest non-oversubscribed PE count
+    chosen = {}
+    for pt in roof["points"]:
+        k = (pt["kernel"], pt["backend"])
+        cur = chosen.get(k)
+        rank = (not pt["config"].oversubscribed, pt["pes"])
+        if cur is None or rank > (not cur["config"].oversubscribed, cur["pes"]):
+            chosen[k] = pt
+    pts = list(chosen.values())
+    kernels = sorted({p["kernel"] for p in pts})
+    kmark = {k: KERNEL_MARKERS[i % len(KERNEL_MARKERS)] for i, k in enumerate(kernels)}
+    fig = Figure(figsize=(10, 5.2))
+    ax = fig.add_subplot(111)
+    ais = [p["ai"] for p in pts]
+    rates = [p["rate"] / 1e9 for p in pts]
+    xlo, xhi = min(ais) / 4, max(ais) * 4
+    bw, peak = roof["bandwidth"], roof["peak"]
+    xs = [xlo * (xhi / xlo) ** (i / 200.0) for i in range(201)]
+    if bw:
+        bwv = bw[0] / 1e9
+        ys = [min(bwv * x, peak[0] / 1e9) if peak else bwv * x for x in xs]
+        ax.plot(xs, ys, "-", color="#444444", lw=1.4,
+                label="memory bandwidth %.3g GB/s (nstream, %s)" % (bwv, bw[1].label()))
+        rates.extend(ys)
+    else:
+        ctx.notes.append("roofline: no nstream run, so no measured bandwidth ceiling")
+    if peak:
+        pv = peak[0] / 1e9
+        ax.axhline(pv, ls="--", color="#444444", lw=1.2,
+                   label="peak compute %.3g GFLOP/s (dgemm, %s)" % (pv, peak[1].label()))
+        rates.append(pv)
+    else:
+        ctx.notes.append("roofline: no dgemm run, so no measured compute ceiling")
+    over = False
+    models = sorted({p["backend"] for p in pts}, key=backend_order)
+    for p in pts:
+        c = p["config"]
+        over |= c.oversubscribed
+        col = color(p["backend"])
+        # models at one intensity are nudged sideways so that none hides another
+        x = p["ai"] * 1.15 ** (models.index(p["backend"]) - (len(models) - 1) / 2.0)
+        ax.plot([x], [p["rate"] / 1e9], kmark[p["kernel"]], color=col, markersize=8,
+                markerfacecolor="white" if c.oversubscribed else col, markeredgecolor=col, zorder=4)
+        ax.annotate("%d" % p["pes"], (x, p["rate"] / 1e9), textcoords="offset points",
+                    xytext=(4, 3), fontsize=6.5, color="#333333")
+    ax.set_xscale("log")
+    _log_y(ax)
+    ax.set_xlim(xlo, xhi)
+    pos = [r for r in rates if r > 0]
+    ax.set_ylim(min(pos) / 3, max(pos) * 3)
+    ax.set_xlabel("arithmetic intensity (flop / byte, from work.flops / work.bytes)")
+    ax.set_ylabel("achieved rate (GFLOP/s = work.flops / median time)")
+    handles, labels = ax.get_legend_handles_labels()
+    for k in kernels:
+        handles.append(Line2D([], [], ls="", marker=kmark[k], color="#666666"))
+        labels.append("kernel " + k)
+    for b in models:
+        handles.append(Patch(facecolor=color(b), label=b))
+        labels.append(b)
+    if over:
+        handles.append(Line2D([], [], ls="", marker="o", color="#444444", markerfacecolor="white"))
+        labels.append("oversubscribed (hollow)")
+    ax.legend(handles, labels, fontsize=7, **OUTSIDE)
+    _title(fig, ax, "Roofline: achieved rate against the machine's measured ceilings",
+           "each point: a kernel's fastest run in one model at its largest PE count (the number beside "
+           "it); models at one intensity are nudged sideways")
+    ctx.save(fig, "roofline", "Roofline",
+             "Each kernel's achieved flop rate against its arithmetic intensity, under the bandwidth "
+             "(nstream) and compute (dgemm) ceilings measured in this sweep.")
+
+
+# --- chart 8: micro-benchmarks ------------------------------------------------
+def _micro_axes(ax, xs, xlabel):
+    ax.set_xscale("log", base=2)
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(_bytes_label))
+    ax.set_xlabel(xlabel)
+
+
+def _bytes_label(v, _=None):
+    for unit, size in (("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if v >= size:
+            return "%g %s" % (v / size, unit)
+    return "%g B" % v
+
+
+def _micro_lines(ax, series, value):
+    """Plot each (label, backend) series; value(config) -> y or None."""
+    styles = ["-", "--", "-.", ":"]
+    per_backend = {}
+    over = failed = False
+    ys = []
+    for (_, label, backend), pts in series.items():
+        i = per_backend.get(backend, 0)
+        per_backend[backend] = i + 1
+        good = [(x, c) for x, c in pts if c.usable and value(c) is not None]
+        bad = [x for x, c in pts if not c.usable]
+        col = color(backend)
+        if good:
+            ax.plot([x for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)], color=col,
+                    marker=marker(backend), markersize=4, label=label)
+            for x, c in good:
+                if c.oversubscribed:
+                    over = True
+                    ax.plot([x], [value(c)], marker(backend), color=col, markerfacecolor="white", markersize=7)
+                ys.append(value(c))
+        if bad:
+            failed = True
+            _failed_marks(ax, bad, backend)
+    return over, failed, ys
+
+
+def micro_charts(ctx, configs):
+    pp = analysis.micro_series(configs, "pingpong")
+    if pp:
+        fig = Figure(figsize=(14, 4.8))
+        ax1, ax2 = fig.add_subplot(121), fig.add_subplot(122)
+        over, failed, _ = _micro_lines(ax1, pp, lambda c: c.median * 1e6)
+        _micro_lines(ax2, pp, lambda c: (analysis.bandwidth_of(c) or 0) / 1e6 or None)
+        for ax in (ax1, ax2):
+            _micro_axes(ax, None, "message size")
+            _log_y(ax)
+        ax1.set_ylabel("time per iteration (µs, median) — latency")
+        ax2.set_ylabel("bandwidth (MB/s)")
+        ax1.set_title("latency: lower is better", fontsize=8)
+        ax2.set_title("bandwidth: higher is better", fontsize=8)
+        _legend(ax1, over, failed)
+        _legend(ax2)
+        fig.suptitle("Ping-pong: message passing beside shared memory", fontsize=11)
+        ctx.save(fig, "pingpong", "Ping-pong latency and bandwidth",
+                 "Latency and bandwidth against message size, one line per model and variant.")
+    ar = analysis.micro_series(configs, "allreduce")
+    if ar:
+        fig = Figure(figsize=(9, 4.6))
+        ax = fig.add_subplot(111)
+        over, failed, _ = _micro_lines(ax, ar, lambda c: c.median * 1e6)
+        _micro_axes(ax, None, "reduced data size")
+        _log_y(ax)
+        ax.set_ylabel("time per allreduce (µs, median)")
+        _legend(ax, over, failed)
+        _title(fig, ax, "Allreduce cost vs data size", "one line per model and ranks × threads")
+        ctx.save(fig, "allreduce", "Allreduce", "Time of one allreduce against the size reduced.")
+    br = analysis.micro_series(configs, "barrier")
+    if br:
+        fig = Figure(figsize=(9, 4.6))
+        ax = fig.add_subplot(111)
+        over, failed, _ = _micro_lines(ax, br, lambda c: c.median * 1e6)
+        _pe_axis(ax, [x for pts in br.values() for x, _ in pts])
+        _log_y(ax)
+        ax.set_ylabel("time per barrier (µs, median)")
+        _legend(ax, over, failed)
+        _title(fig, ax, "Barrier cost vs PEs", "one line per model")
+        ctx.save(fig, "barrier", "Barrier", "Time of one barrier against the number of PEs.")
+
+
+# --- chart 9: model fits ------------------------------------------------------
+def fits_chart(ctx, study):
+    fits = analysis.fits(study, ctx.mode)
+    if not fits:
+        if study.scaling == "strong" and len(study.pes_list()) > 1:
+            ctx.notes.append("%s: no model fit (no speedup at p > 1 without oversubscription)" % study.title)
+        return
+    rows = analysis.model_rows(study, ctx.mode)
+    pes = study.pes_list()
+    fig = Figure(figsize=(14, 4.8))
+    ax1, ax2 = fig.add_subplot(121), fig.add_subplot(122)
+    hi_p = max(pes)
+    ax1.plot([1, hi_p], [1, hi_p], "--", color=IDEAL_COLOR, lw=1, label="ideal (S = p)")
+    grid = [1 + (hi_p - 1) * i / 100.0 for i in range(101)]
+    kf_all, sp_all = [], [1.0, float(hi_p)]
+    for backend, fit in fits.items():
+        col = color(backend)
+        data = [r for r in rows[backend]["rows"] if r["speedup"]]
+        used = [r for r in data if not r["config"].oversubscribed]
+        ax1.plot([r["pes"] for r in used], [r["speedup"]["s"] for r in used], marker(backend), color=col)
+        ax1.plot([r["pes"] for r in data if r["config"].oversubscribed],
+                 [r["speedup"]["s"] for r in data if r["config"].oversubscribed], marker(backend),
+                 color=col, markerfacecolor="white")
+        ax1.plot(grid, [stats.amdahl_speedup(fit["f"], p) for p in grid], "-", color=col, lw=1.2,
+                 label="%s: Amdahl f = %.3g" % (backend, fit["f"]))
+        sp_all.extend(r["speedup"]["s"] for r in data)
+        kf = [(r["pes"], r["karp_flatt"], r["config"].oversubscribed) for r in data if r["pes"] > 1]
+        if kf:
+            ax2.plot([p for p, _, o in kf if not o], [e for _, e, o in kf if not o], "-" + marker(backend),
+                     color=col, label="%s: Karp–Flatt e(p)" % backend)
+            ax2.plot([p for p, _, o in kf if o], [e for _, e, o in kf if o], marker(backend), color=col,
+                     markerfacecolor="white")
+            ax2.axhline(fit["f"], ls="--", color=col, lw=1)
+            kf_all.extend(e for _, e, _ in kf)
+    _pe_axis(ax1, pes)
+    _log2_values_axis(ax1, min(sp_all) / 1.3, max(sp_all) * 1.3)
+    ax1.set_ylabel("speedup (×, log2)")
+    ax1.set_title("Amdahl fit: least squares on 1/S = f + (1−f)/p", fontsize=8)
+    handles, labels = ax1.get_legend_handles_labels()
+    if any(r["config"].oversubscribed for data in rows.values() for r in data["rows"]):
+        handles.append(Line2D([], [], ls="", marker="o", color="#444444", markerfacecolor="white"))
+        labels.append("oversubscribed (hollow): not fitted")
+    ax1.legend(handles, labels, **OUTSIDE)
+    _pe_axis(ax2, [p for p in pes if p > 1] or pes)
+    ax2.set_ylabel("serial fraction e (Karp–Flatt)")
+    ax2.set_title("e(p) = (1/S − 1/p) / (1 − 1/p); dashed: fitted Amdahl f", fontsize=8)
+    if kf_all:
+        lo, hi = min(kf_all + [0.0] + [f["f"] for f in fits.values()]), max(kf_all + [f["f"] for f in fits.values()])
+        pad = (hi - lo) * 0.15 or 0.05
+        ax2.set_ylim(lo - pad, hi + pad)
+        ax2.legend(**OUTSIDE)
+    fig.suptitle("%s: model fits (baseline: %s)" % (study.title, study.baseline_text(ctx.mode)), fontsize=10)
+    ctx.save(fig, study.name + "-fits", "Model fits: " + study.title,
+             "Left: speedup data with the fitted Amdahl curve per model; right: the Karp–Flatt metric "
+             "per PE count, a rising e(p) pointing at overhead that grows with p.")
+
+
+def draw_all(ctx, configs, studies):
+    """Every chart the data supports; a chart that raises is reported, not fatal."""
+    errors = []
+    jobs = []
+    for s in studies:
+        jobs.extend([(speedup_chart, s), (efficiency_chart, s)] if s.scaling == "strong" else [])
+        jobs.extend([(scaling_chart, s), (shapes_chart, s), (breakdown_chart, s), (memory_chart, s),
+                     (fits_chart, s)])
+    jobs.extend([(roofline_chart, configs), (micro_charts, configs)])
+    for fn, arg in jobs:
+        try:
+            fn(ctx, arg)
+        except Exception as exc:  # keep the other charts and the report
+            errors.append("%s failed: %s: %s" % (fn.__name__, exc.__class__.__name__, exc))
+    return errors
