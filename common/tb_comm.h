@@ -1,7 +1,7 @@
 /* The process layer: what the entry point and drivers need from "the other
  * processes". Two implementations are chosen at link time:
  *   common/comm_single.c  one process (serial and omp executables)
- *   mpi/comm_mpi.c        MPI (mpi and hybrid executables)
+ *   mpi/comm.c        MPI (mpi and hybrid executables)
  * Every call is collective over all processes unless it says otherwise. */
 #ifndef TB_COMM_H
 #define TB_COMM_H

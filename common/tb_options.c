@@ -44,11 +44,11 @@ static int param_index(const tb_kernel *k, const char *name)
     return -1;
 }
 
-static tb_status parse_param(const tb_kernel *k, int index, const char *text, tb_params *p)
+/* `option` is the name as the user typed it (--size or --<param>). */
+static tb_status parse_param(const tb_kernel *k, int index, const char *option, const char *text,
+                             tb_params *p)
 {
     const tb_param_def *d = &k->params[index];
-    char option[64];
-    snprintf(option, sizeof option, "--%s", d->name);
     if (d->type == TB_PARAM_CHOICE) {
         for (int c = 0; d->choices[c]; c++)
             if (text && strcmp(d->choices[c], text) == 0) {
@@ -142,10 +142,10 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             st = tb_parse_int("--threads", option_value(argc, argv, &i, eq), 1, TB_MAX_THREADS, &v);
             o->threads = (int)v;
         } else if (o->kernel && !strcmp(name, "--size")) {
-            st = parse_param(o->kernel, o->kernel->size_param, option_value(argc, argv, &i, eq),
-                             &o->params);
+            st = parse_param(o->kernel, o->kernel->size_param, name,
+                             option_value(argc, argv, &i, eq), &o->params);
         } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
-            st = parse_param(o->kernel, param_index(o->kernel, name + 2),
+            st = parse_param(o->kernel, param_index(o->kernel, name + 2), name,
                              option_value(argc, argv, &i, eq), &o->params);
         } else {
             return tb_error_set(TB_EINPUT, "unknown option '%s'%s", name,

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Run a triobench executable with --json and check the record it writes.
+
+usage: check_record.py --backend B --ranks R --threads T -- COMMAND...
+Every field of docs/results-schema.md must be present with the right type
+and consistent values (pes = ranks x threads, one binding entry per rank and
+thread, time min <= median <= max, a validated answer)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+REQUIRED = {
+    "schema": str, "suite_version": str, "kernel": str, "backend": str, "ranks": int,
+    "threads": int, "pes": int, "params": dict, "iterations": int, "warmup": int,
+    "time": dict, "rate": dict, "work": dict, "validated": bool, "error": dict,
+    "verification": list, "breakdown": dict, "memory": dict, "binding": list, "host": dict,
+    "build": dict, "launch": dict, "timestamp": str, "status": str,
+}
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", required=True)
+    parser.add_argument("--ranks", type=int, required=True)
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = [c for c in args.command if c != "--"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "r.jsonl")
+        for _ in range(2):  # two runs append two lines
+            proc = subprocess.run(command + ["--json", path], capture_output=True, text=True,
+                                  timeout=60)
+            if proc.returncode != 0:
+                fail("run failed (%d): %s" % (proc.returncode, proc.stderr))
+            if "validated: yes" not in proc.stdout:
+                fail("no human line saying 'validated: yes': " + proc.stdout)
+        with open(path) as f:
+            lines = f.read().splitlines()
+    if len(lines) != 2:
+        fail("expected 2 appended lines, found %d" % len(lines))
+    rec = json.loads(lines[0])
+    for key, kind in REQUIRED.items():
+        if key not in rec:
+            fail("missing field " + key)
+        if not isinstance(rec[key], kind):
+            fail("field %s is %s, expected %s" % (key, type(rec[key]).__name__, kind.__name__))
+    checks = [
+        (rec["schema"] == "triobench.result/1", "schema"),
+        (rec["backend"] == args.backend, "backend"),
+        (rec["ranks"] == args.ranks, "ranks %s" % rec["ranks"]),
+        (rec["threads"] == args.threads, "threads %s" % rec["threads"]),
+        (rec["pes"] == args.ranks * args.threads, "pes"),
+        (rec["validated"] is True and rec["status"] == "ok", "validated"),
+        (0 < rec["time"]["min"] <= rec["time"]["median"] <= rec["time"]["max"], "time order"),
+        (rec["rate"]["value"] > 0 and rec["rate"]["unit"], "rate"),
+        (rec["work"]["flops"] > 0, "work"),
+        (all(k in rec["breakdown"] for k in ("compute", "comm", "sync", "method")), "breakdown"),
+        (rec["breakdown"]["compute"] > 0, "compute time"),
+        (len(rec["memory"]["per_rank"]) == args.ranks, "memory per rank"),
+        (rec["memory"]["peak_rss_sum"] >= rec["memory"]["peak_rss_max"] > 0, "memory sums"),
+        (len(rec["binding"]) == args.ranks, "one binding entry per rank"),
+        (all(len(b["threads"]) == args.threads for b in rec["binding"]), "threads per rank"),
+        (all(t["cpus"] for b in rec["binding"] for t in b["threads"]), "cpus read by hwloc"),
+        (rec["host"]["cores"] >= 1 and rec["host"]["pus"] >= rec["host"]["cores"], "host"),
+        (rec["host"]["cpu_model"] != "", "cpu model"),
+        (rec["build"]["git_commit"] != "", "git commit"),
+        (rec["build"]["compiler"].startswith("gcc") or rec["build"]["compiler"], "compiler"),
+        ((rec["build"]["mpi_library"] is not None) == (args.backend in ("mpi", "hybrid")),
+         "mpi library named exactly for the MPI backends"),
+        (len(rec["verification"]) >= 1 and all(v["ok"] for v in rec["verification"]),
+         "verification"),
+        (rec["error"]["rel"] <= rec["error"]["tolerance"], "error within tolerance"),
+        (rec["timestamp"].endswith("Z"), "timestamp"),
+    ]
+    for ok, what in checks:
+        if not ok:
+            fail("inconsistent record: %s\n%s" % (what, json.dumps(rec, indent=1)))
+    print("record ok: %d fields, %d checks" % (len(rec), len(checks)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+# The command line: bad input gets one clear line and a non-zero exit in
+# every executable; the record parses and has every field.
+foreach(backend serial omp mpi hybrid)
+  set(r 1)
+  if(backend STREQUAL "mpi" OR backend STREQUAL "hybrid")
+    set(r 2) # every rank must exit, and the message must appear once
+  endif()
+  set(b ${backend})
+  triobench_expect_error(NAME cli.${b}.unknown_kernel BACKEND ${b} RANKS ${r}
+    MATCH "unknown kernel 'nosuch'" ARGS nosuch)
+  triobench_expect_error(NAME cli.${b}.unknown_option BACKEND ${b} RANKS ${r}
+    MATCH "unknown option '--bogus'" ARGS stencil --bogus 3)
+  triobench_expect_error(NAME cli.${b}.non_numeric BACKEND ${b} RANKS ${r}
+    MATCH "--size: 'abc' is not a whole number" ARGS stencil --size abc)
+  triobench_expect_error(NAME cli.${b}.zero_size BACKEND ${b} RANKS ${r}
+    MATCH "--size: 0 is out of range" ARGS stencil --size 0)
+  triobench_expect_error(NAME cli.${b}.negative_iters BACKEND ${b} RANKS ${r}
+    MATCH "--iters: -3 is out of range" ARGS stencil --iters -3)
+  triobench_expect_error(NAME cli.${b}.overflow BACKEND ${b} RANKS ${r}
+    MATCH "--size: 99999999999999999999999 is too large" ARGS stencil --size 99999999999999999999999)
+  triobench_expect_error(NAME cli.${b}.missing_value BACKEND ${b} RANKS ${r}
+    MATCH "--iters needs a value" ARGS stencil --iters)
+  triobench_expect_error(NAME cli.${b}.n_not_above_2r BACKEND ${b} RANKS ${r}
+    MATCH "too small for radius 2" ARGS stencil --size 4)
+  triobench_expect_error(NAME cli.${b}.too_much_memory BACKEND ${b} RANKS ${r}
+    MATCH "the problem needs .* but only .* is available" ARGS stencil --size 900000000)
+  triobench_expect_error(NAME cli.${b}.unwritable_json BACKEND ${b} RANKS ${r}
+    MATCH "cannot write the --json file '/nonexistent/dir/x.jsonl'"
+    ARGS stencil --size 50 --json /nonexistent/dir/x.jsonl)
+  triobench_expect_error(NAME cli.${b}.no_kernel BACKEND ${b} RANKS ${r}
+    MATCH "no kernel given" ARGS --iters 3)
+  triobench_expect_error(NAME cli.${b}.bad_radius BACKEND ${b} RANKS ${r}
+    MATCH "--radius: 9 is out of range" ARGS stencil --radius 9)
+endforeach()
+triobench_expect_error(NAME cli.serial.threads_refused BACKEND serial RANKS 1
+  MATCH "runs one thread per process" ARGS stencil --threads 2)
+triobench_expect_error(NAME cli.mpi.threads_refused BACKEND mpi RANKS 2
+  MATCH "runs one thread per process" ARGS stencil --threads 2)
+triobench_expect_error(NAME cli.mpi.grid_too_small BACKEND mpi RANKS 6
+  MATCH "gives blocks 3 points wide, fewer than the radius 4" ARGS stencil --size 10 --radius 4)
+triobench_expect_error(NAME cli.hybrid.grid_too_small BACKEND hybrid RANKS 3
+  MATCH "a 3x1 grid of blocks\\) gives blocks 2 points wide, fewer than the radius 3"
+  ARGS stencil --size 8 --radius 3)
+
+# The record: every field present and consistent, for every backend.
+if(Python3_FOUND)
+  foreach(spec serial:1:1 omp:1:2 mpi:3:1 hybrid:2:2)
+    string(REPLACE ":" ";" parts ${spec})
+    list(GET parts 0 b)
+    list(GET parts 1 r)
+    list(GET parts 2 t)
+    if((b STREQUAL "mpi" OR b STREQUAL "hybrid") AND NOT MPI_C_FOUND)
+      continue()
+    endif()
+    triobench_command(cmd ${b} ${r})
+    add_test(NAME record.${b}
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/check_record.py
+                     --backend ${b} --ranks ${r} --threads ${t} -- ${cmd} stencil --size 64 --iters 3)
+    set_tests_properties(record.${b} PROPERTIES TIMEOUT 90
+      ENVIRONMENT "${TB_TEST_ENV};OMP_NUM_THREADS=${t}")
+  endforeach()
+  add_test(NAME cli.list_json COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/check_list.py
+           $<TARGET_FILE:triobench-serial>)
+endif()
+add_test(NAME cli.help COMMAND triobench-omp --help)
+set_tests_properties(cli.help PROPERTIES PASS_REGULAR_EXPRESSION "usage: triobench-omp <kernel>")
+add_test(NAME cli.version COMMAND triobench-serial --version)
+set_tests_properties(cli.version PROPERTIES PASS_REGULAR_EXPRESSION "^triobench-serial [0-9]+\\.[0-9]+\\.[0-9]+ ")
