@@ -289,10 +289,12 @@ def build_studies(configs):
 def micro_series(configs, kernel):
     """For pingpong/allreduce: {series label: [(bytes, Config)]}; barrier: by PEs."""
     out = {}
-    for c in configs:
-        if c.kernel != kernel:
-            continue
-        rest = {k: v for k, v in c.params.items() if k not in ("bytes", "size")}
+    mine = [c for c in configs if c.kernel == kernel]
+    # parameters every run shares (a --max-bytes, say) would only clutter the labels
+    shared = {k for k in set().union(*(c.params for c in mine))
+              if len({params_key(c.params.get(k)) for c in mine}) == 1} if mine else set()
+    for c in mine:
+        rest = {k: v for k, v in c.params.items() if k not in ("bytes", "size") and k not in shared}
         x = c.params.get("bytes", c.params.get("size")) if kernel != "barrier" else c.pes
         if not isinstance(x, (int, float)) or isinstance(x, bool):
             continue

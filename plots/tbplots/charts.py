@@ -8,6 +8,7 @@ of whose repetitions failed are an X on the bottom of the axes (a missing
 bar), never a measurement; partly failed ones say how many failed.
 """
 
+import math
 import os
 
 import matplotlib
@@ -84,14 +85,27 @@ def _log_y(ax):
     ax.set_yscale("log")
     plain = ticker.FuncFormatter(lambda v, _: "%g" % v)
     ax.yaxis.set_major_formatter(plain)
-    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(
-        lambda v, _: "%g" % v if ax.get_ylim()[1] / ax.get_ylim()[0] < 20 else ""))
+
+    def minor(v, _):
+        lo, hi = ax.get_ylim()
+        if v <= 0 or hi / lo >= 20:
+            return ""
+        mantissa = round(v / 10 ** math.floor(math.log10(v)), 6)
+        return "%g" % v if hi / lo < 6 or mantissa in (2, 3, 5) else ""
+
+    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(minor))
+
+
+def _dodge(x, backend):
+    """Nudge a model's points sideways (a few hundredths of an octave) so equal values stay visible."""
+    return x * 2 ** (0.035 * (backend_order(backend) - 1.5))
 
 
 def _series(ax, backend, points, label):
     """points: dicts x, y, lo, hi, bars ("ci"/"minmax"/None), over, nfail."""
     if not points:
         return
+    points = [dict(p, x=_dodge(p["x"], backend)) for p in points]
     c, m = color(backend), marker(backend)
     normal = [p for p in points if not p["over"]]
     if normal:
@@ -563,12 +577,13 @@ def _micro_lines(ax, series, value):
         bad = [x for x, c in pts if not c.usable]
         col = color(backend)
         if good:
-            ax.plot([x for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)], color=col,
-                    marker=marker(backend), markersize=4, label=label)
+            ax.plot([_dodge(x, backend) for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)],
+                    color=col, marker=marker(backend), markersize=4, label=label)
             for x, c in good:
                 if c.oversubscribed:
                     over = True
-                    ax.plot([x], [value(c)], marker(backend), color=col, markerfacecolor="white", markersize=7)
+                    ax.plot([_dodge(x, backend)], [value(c)], marker(backend), color=col, markerfacecolor="white",
+                            markersize=7)
                 ys.append(value(c))
         if bad:
             failed = True
@@ -638,14 +653,16 @@ def fits_chart(ctx, study):
         col = color(backend)
         data = [r for r in rows[backend]["rows"] if r["speedup"]]
         used = [r for r in data if not r["config"].oversubscribed]
-        ax1.plot([r["pes"] for r in used], [r["speedup"]["s"] for r in used], marker(backend), color=col)
-        ax1.plot([r["pes"] for r in data if r["config"].oversubscribed],
+        ax1.plot([_dodge(r["pes"], backend) for r in used], [r["speedup"]["s"] for r in used], marker(backend),
+                 color=col)
+        ax1.plot([_dodge(r["pes"], backend) for r in data if r["config"].oversubscribed],
                  [r["speedup"]["s"] for r in data if r["config"].oversubscribed], marker(backend),
                  color=col, markerfacecolor="white")
         ax1.plot(grid, [stats.amdahl_speedup(fit["f"], p) for p in grid], "-", color=col, lw=1.2,
                  label="%s: Amdahl f = %.3g" % (backend, fit["f"]))
         sp_all.extend(r["speedup"]["s"] for r in data)
-        kf = [(r["pes"], r["karp_flatt"], r["config"].oversubscribed) for r in data if r["pes"] > 1]
+        kf = [(_dodge(r["pes"], backend), r["karp_flatt"], r["config"].oversubscribed) for r in data
+              if r["pes"] > 1]
         if kf:
             ax2.plot([p for p, _, o in kf if not o], [e for _, e, o in kf if not o], "-" + marker(backend),
                      color=col, label="%s: Karp–Flatt e(p)" % backend)

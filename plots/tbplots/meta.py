@@ -34,7 +34,7 @@ def describe(dataset):
         or _pick(rec, "host.cpu_model")
     commit = _pick(meta, "git_commit", "git.commit", "commit", "build.git_commit", "git") \
         or _pick(rec, "build.git_commit")
-    date = _pick(meta, "date", "started", "start", "timestamp", "finished") or _pick(rec, "timestamp")
+    date = _pick(meta, "date", "created", "started", "start", "timestamp", "finished") or _pick(rec, "timestamp")
     sweep_id = _pick(meta, "sweep_id", "id", "sweep.id") or _pick(rec, "sweep.id")
     commit_s = _text(commit)
     if commit_s and len(commit_s) > 12 and all(ch in "0123456789abcdef" for ch in commit_s[:12]):
