@@ -38,7 +38,7 @@ def study_table(summary, study):
         if r[idx["study"]] != study.name:
             continue
         g = lambda col: r[idx[col]]  # noqa: E731
-        ci = "n/a (<6 reps)" if g("ci95_lo_s") is None else "%s – %s" % (fmt(g("ci95_lo_s")), fmt(g("ci95_hi_s")))
+        ci = ("n/a (<6 reps)" if g("reps_ok") else "n/a") if g("ci95_lo_s") is None else "%s – %s" % (fmt(g("ci95_lo_s")), fmt(g("ci95_hi_s")))
         mm = "n/a" if g("min_s") is None else "%s – %s" % (fmt(g("min_s")), fmt(g("max_s")))
         rate = "n/a" if g("rate") is None else "%s %s" % (fmt(g("rate")), g("rate_unit") or "")
         eff = g("efficiency") if study.scaling == "strong" else g("weak_efficiency")

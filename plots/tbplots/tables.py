@@ -22,6 +22,8 @@ def fmt(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
+        if 1e4 <= abs(value) < 1e9:
+            return "%.0f" % value  # 19344, not 1.934e+04
         return "%.4g" % value
     return str(value)
 
