@@ -1,0 +1,65 @@
+"""The summary table printed at the end of a sweep."""
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "-"
+    if seconds >= 1:
+        return f"{seconds:.3f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3f} ms"
+    return f"{seconds * 1e6:.2f} us"
+
+
+def fmt_num(x, digits=2):
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def fmt_rate(value, unit):
+    if value is None:
+        return "-"
+    return f"{value:.4g} {unit or ''}".strip()
+
+
+def size_text(row, varying):
+    parts = []
+    if row["size_param"] and row["size"] is not None:
+        parts.append(f"{row['size_param']}={row['size']}")
+    for k in varying:
+        parts.append(f"{k}={row['params'].get(k)}")
+    return " ".join(parts) or "-"
+
+
+def table(rows):
+    """Rows of stats.summarize as an aligned text table."""
+    varying_by_config = {}
+    for row in rows:
+        varying_by_config.setdefault(row["config_id"], []).append(row["params"])
+    head = ["kernel", "backend", "shape", "size", "median time", "95% CI", "rate", "speedup", "effic.",
+            "validated", "notes"]
+    lines = [head]
+    for row in rows:
+        ps = varying_by_config[row["config_id"]]
+        varying = sorted(k for k in ps[0] if len({str(p.get(k)) for p in ps}) > 1) if len(ps) > 1 else []
+        notes = []
+        if row["failed"]:
+            notes.append(f"{row['failed']} failed: " + "; ".join(row["failures"]))
+        if row["outlier_reps"]:
+            notes.append("outliers: rep " + ",".join(str(r) for r in row["outlier_reps"]))
+        if row["oversubscribed"]:
+            notes.append("oversubscribed")
+        ci = row["ci95_s"]
+        lines.append([
+            row["kernel"], row["backend"], f"{row['ranks']}x{row['threads']}", size_text(row, varying),
+            fmt_time(row["median_s"]),
+            f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
+            fmt_rate(row["rate_median"], row["rate_unit"]),
+            fmt_num(row["speedup"]), fmt_num(row["efficiency"]),
+            f"{row['validated']}/{row['runs']}", "; ".join(notes)])
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)

@@ -1,0 +1,213 @@
+"""The results folder: results.jsonl (the truth), results.csv, meta.json, summary.json.
+
+results.jsonl is only ever appended to, one run at a time (all records of a
+run in one write), and fsync'ed before the next run starts. Everything else is
+derived from it and written atomically (temporary file + rename), so a sweep
+killed at any moment leaves valid files.
+"""
+
+import csv
+import fcntl
+import io
+import json
+import math
+import os
+
+from .errors import UserError
+
+RESULTS = "results.jsonl"
+DAMAGED = "results.jsonl.damaged"
+
+CSV_FIRST = ["sweep.id", "sweep.config_id", "sweep.rep", "kernel", "backend", "ranks", "threads", "pes",
+             "sweep.scaling", "sweep.oversubscribed", "iterations", "warmup", "time.median", "time.min",
+             "time.max", "time.mean", "time.total", "rate.value", "rate.unit", "validated", "status",
+             "outlier", "sweep.failure", "sweep.exit_status", "sweep.wall_s"]
+
+
+def clean(value):
+    """JSON-safe copy: non-finite floats become null (as in the executables' records)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def dumps(obj):
+    return json.dumps(clean(obj), separators=(",", ":"), allow_nan=False)
+
+
+def atomic_write(path, text):
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", newline="") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def _fsync_dir(path):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_json(path, obj):
+    atomic_write(path, json.dumps(clean(obj), indent=2, allow_nan=False) + "\n")
+
+
+def run_key(record):
+    s = record.get("sweep") or {}
+    return (s.get("config_id"), s.get("rep"))
+
+
+def _split(data):
+    """(good records, damaged raw lines) of a results.jsonl's bytes.
+
+    Damaged: a line that is not a JSON object (a truncated last line after a
+    crash), and every line of a run whose records are not all there.
+    """
+    records, raw, damaged = [], [], []
+    lines = data.split(b"\n")
+    complete, last = lines[:-1], lines[-1]
+    for line in complete:
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            if not isinstance(rec, dict):
+                raise ValueError
+        except ValueError:
+            damaged.append(line)
+            continue
+        records.append(rec)
+        raw.append(line)
+    if last.strip():
+        damaged.append(last)            # no newline: the write was cut short
+    counts = {}
+    for rec in records:
+        counts[run_key(rec)] = counts.get(run_key(rec), 0) + 1
+    good = []
+    for rec, line in zip(records, raw):
+        expected = (rec.get("sweep") or {}).get("records_in_run", 1)
+        if counts[run_key(rec)] < expected:
+            damaged.append(line)
+        else:
+            good.append((rec, line))
+    return good, damaged
+
+
+class Store:
+    def __init__(self, folder):
+        self.folder = folder
+        self.path = os.path.join(folder, RESULTS)
+        self._fd = None
+        self._lock = None
+
+    def file(self, name):
+        return os.path.join(self.folder, name)
+
+    def lock(self):
+        """One sweep per folder at a time (the lock dies with the process)."""
+        self._lock = open(self.file(".lock"), "a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(f"another sweep is writing {self.folder} (it holds {self.file('.lock')})") from None
+
+    def load(self, repair=True):
+        """The records of results.jsonl; with repair, damaged lines are moved to results.jsonl.damaged.
+
+        Returns (records, number of damaged lines set aside).
+        """
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            return [], 0
+        good, damaged = _split(data)
+        if damaged and repair:
+            with open(self.file(DAMAGED), "ab") as f:
+                f.write(b"".join(line + b"\n" for line in damaged))
+                f.flush()
+                os.fsync(f.fileno())
+            text = b"".join(line + b"\n" for _, line in good)
+            tmp = self.path + ".tmp"
+            with open(tmp, "wb") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+            _fsync_dir(self.folder)
+        return [rec for rec, _ in good], len(damaged)
+
+    def append_run(self, records):
+        """Append every record of one run in one write, then fsync."""
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        data = "".join(dumps(r) + "\n" for r in records).encode()
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+        os.fsync(self._fd)
+
+    def close(self):
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def flatten(obj, prefix=""):
+    """{'time': {'median': 1}} -> {'time.median': 1}; lists become JSON text."""
+    flat = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, name + "."))
+        elif isinstance(value, list):
+            flat[name] = json.dumps(value, separators=(",", ":"))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value
+
+
+def csv_text(records, outliers=None):
+    """One row per record, flat columns (the union over records), readable by pandas."""
+    outliers = outliers or {}
+    rows = []
+    for rec in records:
+        row = flatten(rec)
+        key = run_key(rec) + (json.dumps(rec.get("params"), sort_keys=True),)
+        row["outlier"] = outliers.get(key)
+        rows.append(row)
+    names = set().union(*rows) if rows else set()
+    first = [c for c in CSV_FIRST if c in names or c == "outlier"]
+    params = sorted(c for c in names if c.startswith("params.") and c not in first)
+    columns = first + params + sorted(names - set(first) - set(params))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_cell(row.get(c)) for c in columns])
+    return buf.getvalue()
