@@ -1,0 +1,81 @@
+"""Bad input: one line on stderr, exit status 2, no traceback, nothing run."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helpers import SweepCase  # noqa: E402
+
+
+class BadInput(SweepCase):
+    def check(self, args, *fragments, env=None, out=True):
+        r = self.sweep(*args, env=env, out=out)
+        self.assertOneLineError(r, *fragments)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "results.jsonl")))
+        return r
+
+    def test_unknown_kernel(self):
+        self.check(["--kernels", "stencil,warp"], "unknown kernel 'warp'", "stencil")
+        self.assertFalse(os.path.exists(self.out))           # the folder made for it is removed again
+
+    def test_unknown_backend(self):
+        self.check(["--backends", "serial,cuda"], "unknown backend 'cuda'")
+
+    def test_bad_pe_lists(self):
+        for bad in ("0", "1,two", "1,,2", "-1"):
+            self.check(["--pes", bad], "--pes")
+
+    def test_bad_shapes_scaling_numbers(self):
+        self.check(["--shapes", "2by2"], "--shapes")
+        self.check(["--scaling", "medium"], "--scaling")
+        self.check(["--reps", "0"], "--reps")
+        self.check(["--reps", "many"], "--reps")
+        self.check(["--timeout", "-5"], "--timeout")
+        self.check(["--size", "stencil=huge"], "stencil", "not an integer")
+        self.check(["--launcher", "pbs"], "--launcher")
+        self.check(["--frobnicate"], "unrecognized arguments")
+
+    def test_too_many_pes(self):
+        self.check(["--kernels", "stencil", "--pes", "4096"], "--allow-oversubscribe")
+
+    def test_unwritable_out_folder(self):
+        blocker = os.path.join(self.tmp, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        self.check(["--out", os.path.join(blocker, "sub")], "cannot write to results folder", out=False)
+        self.check(["--out", blocker], "is a file", out=False)
+
+    def test_folder_already_holds_a_sweep(self):
+        r = self.sweep("--kernels", "stencil", "--backends", "serial", "--reps", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.sweep("--kernels", "stencil", "--backends", "serial", "--reps", "1")
+        self.assertOneLineError(r, "already holds a sweep", "--resume")
+
+    def test_missing_launcher(self):
+        onlypy = os.path.join(self.tmp, "onlypy")
+        os.makedirs(onlypy)
+        os.symlink(sys.executable, os.path.join(onlypy, "python3"))
+        self.check(["--backends", "serial,mpi"], "mpirun not found", "apt-get install openmpi-bin",
+                   "--backends serial,omp", env={"PATH": onlypy})
+        self.check(["--launcher", "srun"], "srun not found", env={"PATH": onlypy})
+        self.check(["--launcher", "hostfile"], "--hostfile")
+
+    def test_malformed_and_unknown_preset(self):
+        bad = os.path.join(self.tmp, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('kernels = ["stencil"\nreps = 3\n')
+        self.check(["--preset", bad], "malformed preset")
+        with open(bad, "w") as f:
+            f.write('reps = "three"\n')
+        self.check(["--preset", bad], "'reps' must be a positive integer")
+        self.check(["--preset", "nosuch"], "unknown preset 'nosuch'", "quick")
+
+    def test_resume_misuse(self):
+        self.check(["--resume", os.path.join(self.tmp, "nothing-here")], "holds no sweep", out=False)
+        self.check(["--resume", self.tmp, "--kernels", "stencil"], "drop --kernels", out=False)
+
+
+
+if __name__ == "__main__":
+    unittest.main()

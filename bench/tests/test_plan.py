@@ -1,0 +1,241 @@
+"""Planning: shapes, PE lists, weak-scaling sizes, presets, launchers' commands."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import helpers  # noqa: E402,F401  (puts bench/ on sys.path)
+
+from triobench_sweep import launchers, options, plan, presets  # noqa: E402
+from triobench_sweep.errors import UserError  # noqa: E402
+
+STENCIL = {"name": "stencil", "size_param": "n", "unit": "MFLOP/s",
+           "params": [{"name": "n", "type": "int", "default": 1000, "min": 5, "max": 100000},
+                      {"name": "radius", "type": "int", "default": 2, "min": 1, "max": 8}]}
+NSTREAM = {"name": "nstream", "size_param": "n", "unit": "GB/s",
+           "params": [{"name": "n", "type": "int", "default": 1000000, "min": 1}]}
+CG = {"name": "cg", "size_param": "class", "unit": "Mop/s",
+      "params": [{"name": "class", "type": "string", "default": "S"}]}
+PINGPONG = {"name": "pingpong", "size_param": None, "min_pes": 2, "params": []}
+CATALOGUE = {b: {"stencil": STENCIL, "nstream": NSTREAM, "cg": CG, "pingpong": PINGPONG}
+             for b in plan.BACKENDS}
+CAP4 = {b: 4 for b in plan.BACKENDS}
+
+
+def settings(*argv):
+    return options.settings_from(options.parse_args(list(argv)))
+
+
+def make(*argv, catalogue=CATALOGUE, capacity=CAP4, warnings=None):
+    w = warnings if warnings is not None else []
+    return plan.build_plan(settings(*argv), catalogue, capacity, warn=w.append)
+
+
+class Shapes(unittest.TestCase):
+    def test_factorisations(self):
+        self.assertEqual(plan.factorisations(1), [(1, 1)])
+        self.assertEqual(plan.factorisations(4), [(1, 4), (2, 2), (4, 1)])
+        self.assertEqual(plan.factorisations(6), [(1, 6), (2, 3), (3, 2), (6, 1)])
+        for p in range(1, 30):
+            self.assertTrue(all(r * t == p for r, t in plan.factorisations(p)))
+
+    def test_auto_pes(self):
+        self.assertEqual(plan.auto_pes(1), [1])
+        self.assertEqual(plan.auto_pes(2), [1, 2])
+        self.assertEqual(plan.auto_pes(6), [1, 2, 4, 6])
+        self.assertEqual(plan.auto_pes(8), [1, 2, 4, 8])
+
+    def test_auto_pes_follow_capacity_per_backend(self):
+        p = make("--kernels", "stencil", "--pes", "auto", capacity={"serial": 2, "omp": 2, "mpi": 8, "hybrid": 8})
+        omp = [c.pes for c in p.configs if c.backend == "omp"]
+        mpi = [c.pes for c in p.configs if c.backend == "mpi"]
+        self.assertEqual(omp, [1, 2])
+        self.assertEqual(mpi, [1, 2, 4, 8])
+
+    def test_hybrid_all_shapes_and_list(self):
+        p = make("--kernels", "stencil", "--backends", "hybrid", "--pes", "1,2,4")
+        self.assertEqual([c.shape for c in p.configs], ["1x1", "1x2", "2x1", "1x4", "2x2", "4x1"])
+        p = make("--kernels", "stencil", "--backends", "hybrid", "--shapes", "2x2,1x2")
+        self.assertEqual([c.shape for c in p.configs], ["2x2", "1x2"])
+
+    def test_serial_once_and_backends(self):
+        p = make("--kernels", "stencil", "--pes", "2,4")
+        by = {}
+        for c in p.configs:
+            by.setdefault(c.backend, []).append(c.shape)
+        self.assertEqual(by["serial"], ["1x1"])
+        self.assertEqual(by["omp"], ["1x2", "1x4"])
+        self.assertEqual(by["mpi"], ["2x1", "4x1"])
+
+    def test_min_pes_and_no_size(self):
+        p = make("--kernels", "pingpong", "--pes", "1,2")
+        self.assertTrue(all(c.pes >= 2 for c in p.configs))
+        self.assertNotIn("serial", {c.backend for c in p.configs})
+        self.assertTrue(all(c.size is None for c in p.configs))
+
+    def test_interleaved_order(self):
+        p = make("--kernels", "stencil", "--backends", "omp", "--pes", "1,2", "--reps", "3")
+        order = [(rep, c.shape) for rep, c in p.runs()]
+        self.assertEqual(order, [(1, "1x1"), (1, "1x2"), (2, "1x1"), (2, "1x2"), (3, "1x1"), (3, "1x2")])
+
+
+class Sizes(unittest.TestCase):
+    def test_weak_rules(self):
+        self.assertEqual(plan.weak_size("stencil", 1000, 4), 2000)
+        self.assertEqual(plan.weak_size("stencil", 1000, 2), 1414)
+        self.assertEqual(plan.weak_size("nstream", 1000000, 4), 4000000)
+        self.assertEqual(plan.weak_size("dgemm", 1000, 8), 2000)
+        self.assertEqual(plan.weak_size("cg", "A", 8), "A")
+        self.assertEqual(plan.weak_size("barrier", 10, 8), 10)
+
+    def test_weak_plan(self):
+        p = make("--kernels", "stencil,nstream,cg", "--backends", "serial,mpi", "--pes", "1,4",
+                 "--scaling", "weak", "--size", "stencil=1000,nstream=1e6")
+        sizes = {(c.kernel, c.backend, c.pes): c.size for c in p.configs}
+        self.assertEqual(sizes[("stencil", "serial", 1)], 1000)
+        self.assertEqual(sizes[("stencil", "mpi", 4)], 2000)
+        self.assertEqual(sizes[("nstream", "mpi", 4)], 4000000)
+        self.assertEqual(sizes[("cg", "mpi", 4)], "S")
+        self.assertTrue(all(c.base_size == sizes[(c.kernel, "serial", 1)] for c in p.configs))
+        self.assertTrue(any("cg" in n for n in p.notes))
+
+    def test_strong_sizes_and_global_size(self):
+        p = make("--kernels", "stencil,nstream", "--backends", "mpi", "--pes", "1,4", "--size", "3000")
+        self.assertEqual({c.size for c in p.configs}, {3000})
+        p = make("--kernels", "stencil", "--backends", "mpi", "--pes", "1")
+        self.assertEqual(p.configs[0].size, 1000)      # the executable's default
+
+    def test_size_spec(self):
+        self.assertEqual(options.parse_size_spec("2000"), ("2000", {}))
+        self.assertEqual(options.parse_size_spec("stencil=2000,nstream=1e6"),
+                         (None, {"stencil": "2000", "nstream": "1e6"}))
+        self.assertEqual(options.parse_size_spec("4000,nstream=1e6"), ("4000", {"nstream": "1e6"}))
+        for bad in ("", "a=", "1,2", "=5"):
+            with self.assertRaises(UserError):
+                options.parse_size_spec(bad)
+
+    def test_bad_sizes(self):
+        with self.assertRaises(UserError):
+            make("--kernels", "stencil", "--size", "stencil=abc")
+        with self.assertRaises(UserError):
+            make("--kernels", "stencil", "--size", "stencil=2")          # below min 5
+        with self.assertRaises(UserError):
+            make("--kernels", "stencil", "--size", "stencil=10.5")
+        with self.assertRaises(UserError):
+            make("--kernels", "stencil", "--size", "dgemm=10")           # not a kernel to run
+
+
+class Refusals(unittest.TestCase):
+    def test_oversubscription_refused_then_marked(self):
+        cap = {b: 2 for b in plan.BACKENDS}
+        with self.assertRaises(UserError) as e:
+            make("--kernels", "stencil", "--pes", "1,4", capacity=cap)
+        self.assertIn("--allow-oversubscribe", str(e.exception))
+        p = make("--kernels", "stencil", "--pes", "1,4", "--allow-oversubscribe", capacity=cap)
+        self.assertEqual({c.oversubscribed for c in p.configs if c.pes == 4}, {True})
+        self.assertEqual({c.oversubscribed for c in p.configs if c.pes == 1}, {False})
+
+    def test_unknown_kernel(self):
+        with self.assertRaises(UserError) as e:
+            make("--kernels", "stencil,nope")
+        self.assertIn("unknown kernel 'nope'", str(e.exception))
+
+    def test_preset_kernels_missing_are_skipped(self):
+        w = []
+        p = make("--preset", "quick", "--backends", "serial", warnings=w)
+        self.assertEqual({c.kernel for c in p.configs}, {"stencil", "nstream", "cg"})
+        self.assertTrue(any("'dgemm' is not in this build" in m for m in w))
+
+    def test_bad_pes_and_shapes(self):
+        for bad in ("0", "1,x", "", "-2"):
+            with self.assertRaises(UserError):
+                options.parse_pes(bad)
+        self.assertEqual(options.parse_pes("4,1,2,2"), [1, 2, 4])
+        with self.assertRaises(UserError):
+            options.parse_shapes(["2x"])
+        self.assertEqual(options.parse_shapes(["1x2", "2X1"]), [(1, 2), (2, 1)])
+
+
+class Presets(unittest.TestCase):
+    def test_shipped_presets_parse(self):
+        names = presets.available()
+        for name in ("quick", "laptop", "full", "cluster"):
+            self.assertIn(name, names)
+            s = settings("--preset", name)
+            self.assertIn(s.scaling, ("strong", "weak"))
+            self.assertGreaterEqual(s.reps, 1)
+
+    def test_quick_preset_is_the_main_job(self):
+        s = settings("--preset", "quick")
+        self.assertEqual(s.kernels, list(plan.PLANNED_KERNELS))
+        self.assertEqual(s.backends, ["serial", "omp", "mpi", "hybrid"])
+        self.assertEqual(s.pes, [1, 2])
+        self.assertTrue(s.skip_missing_kernels)
+        self.assertEqual(s.kernel_opts["stencil"]["size"], 1000)
+
+    def test_options_override_preset(self):
+        s = settings("--preset", "quick", "--reps", "7", "--size", "stencil=500", "--pes", "1")
+        self.assertEqual((s.reps, s.pes), (7, [1]))
+        self.assertEqual(s.kernel_opts["stencil"]["size"], "500")
+        self.assertEqual(s.kernel_opts["nstream"]["size"], 2000000)
+        self.assertFalse(settings("--preset", "quick", "--kernels", "stencil").skip_missing_kernels)
+
+    def test_malformed_presets(self):
+        cases = {"reps = 0\n": "'reps'", "colour = 1\n": "unknown key 'colour'", "reps = [\n": "malformed",
+                 "pes = [0]\n": "'pes'", "[kernel.stencil]\nsize = true\n": "kernel.stencil.size"}
+        for text, fragment in cases.items():
+            with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+                f.write(text)
+            self.addCleanup(os.unlink, f.name)
+            with self.assertRaises(UserError) as e:
+                presets.load(f.name)
+            self.assertIn(fragment, str(e.exception))
+            self.assertNotIn("\n", str(e.exception))
+        with self.assertRaises(UserError):
+            presets.load("no-such-preset")
+
+
+class Launchers(unittest.TestCase):
+    def test_openmpi_binding(self):
+        lo = launchers.OpenMPI("mpirun", "mpirun (Open MPI) 4.1.4", 4)
+        argv, env = lo.command(2, 1, False, ["exe"])
+        self.assertEqual(argv[:7], ["mpirun", "-n", "2", "--map-by", "core", "--bind-to", "core"])
+        argv, env = lo.command(2, 2, False, ["exe"])
+        self.assertIn("slot:PE=2", argv)
+        self.assertEqual((env["OMP_NUM_THREADS"], env["OMP_PLACES"], env["OMP_PROC_BIND"]), ("2", "cores", "close"))
+        self.assertEqual(argv[-1], "exe")
+        self.assertIn("-x", argv)
+        argv, env = lo.command(4, 2, True, ["exe"])
+        self.assertIn("--oversubscribe", argv)
+        self.assertEqual(argv[argv.index("--bind-to") + 1], "none")
+        self.assertEqual(env["OMP_PROC_BIND"], "false")
+
+    def test_user_override(self):
+        lo = launchers.OpenMPI("mpirun", "", 4, extra_args="--map-by socket --bind-to socket")
+        argv, _ = lo.command(2, 1, False, ["exe"])
+        self.assertEqual(argv, ["mpirun", "-n", "2", "--map-by", "socket", "--bind-to", "socket",
+                                "-x", "OMP_NUM_THREADS", "-x", "OMP_PLACES", "-x", "OMP_PROC_BIND", "exe"])
+
+    def test_mpich_and_srun(self):
+        m = launchers.MPICH("mpiexec", "HYDRA", 4)
+        self.assertIn("core:2", m.command(2, 2, False, ["exe"])[0])
+        s = launchers.Srun("srun", "", 4)
+        argv, _ = s.command(4, 2, False, ["exe"])
+        self.assertEqual(argv[:5], ["srun", "-n", "4", "--cpus-per-task=2", "--cpu-bind=cores"])
+
+    def test_capacities(self):
+        self.assertEqual(launchers.slurm_cpus({"SLURM_JOB_CPUS_PER_NODE": "4(x2),2"}), 10)
+        self.assertIsNone(launchers.slurm_cpus({}))
+        with tempfile.NamedTemporaryFile("w", delete=False) as f:
+            f.write("# hosts\nnode1 slots=4\nnode2:8\nnode3\n\n")
+        self.addCleanup(os.unlink, f.name)
+        self.assertEqual(launchers.parse_hostfile(f.name), 13)
+        lo = launchers.OpenMPI("mpirun", "", 2, hostfile=f.name)
+        self.assertEqual(lo.capacity()[0], 13)
+        self.assertIn("--hostfile", lo.command(2, 1, False, ["exe"])[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
