@@ -1,16 +1,7 @@
 #include "tb_build.h"
 
-#include "tb_git_commit.h" /* generated: TB_GIT_COMMIT */
-
-#ifndef TB_C_FLAGS
-#define TB_C_FLAGS "unknown"
-#endif
-#ifndef TB_BUILD_TYPE
-#define TB_BUILD_TYPE "unknown"
-#endif
-#ifndef TB_MARCH_NATIVE
-#define TB_MARCH_NATIVE 0
-#endif
+#include "tb_build_flags.h" /* generated per executable: flags, build type */
+#include "tb_git_commit.h"  /* generated at every build: TB_GIT_COMMIT */
 
 const tb_build_info *tb_build(void)
 {
