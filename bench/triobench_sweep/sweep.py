@@ -1,5 +1,6 @@
 """The sweep itself: plan, run every (configuration, repetition), record, summarise."""
 
+import concurrent.futures
 import datetime
 import json
 import os
@@ -118,28 +119,35 @@ def _fallback_catalogue(settings):
     return {n: {"name": n, "size_param": "size", "params": [{"name": "size", "type": "any"}]} for n in names}
 
 
+def _list_one(exe, backend, launcher):
+    env = dict(os.environ)
+    if launcher is not None:
+        env.update(launcher.extra_env())
+    try:
+        return executables.list_kernels([exe, "--list", "--json"], env=env)
+    except SweepError:
+        if launcher is None or backend not in ("mpi", "hybrid"):
+            raise
+        argv, extra = launcher.command(1, 1, False, [exe, "--list", "--json"])
+        env.update(extra)
+        return executables.list_kernels(argv, env=env)
+
+
 def discover(build_dir, backends, launcher, settings, dry_run):
-    """backend -> kernel catalogue of that executable (--list --json)."""
-    catalogue = {}
-    for b in backends:
-        exe = executables.binary(build_dir, b)
-        if not os.access(exe, os.X_OK):
-            if not dry_run:
+    """backend -> kernel catalogue of that executable (--list --json), the four asked at once."""
+    catalogue, jobs = {}, {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(backends) or 1) as pool:
+        for b in backends:
+            exe = executables.binary(build_dir, b)
+            if os.access(exe, os.X_OK):
+                jobs[b] = pool.submit(_list_one, exe, b, launcher)
+            elif dry_run:
+                catalogue[b] = _fallback_catalogue(settings)
+            else:
                 raise SweepError(f"{exe} is missing")
-            catalogue[b] = _fallback_catalogue(settings)
-            continue
-        env = dict(os.environ)
-        if launcher is not None:
-            env.update(launcher.extra_env())
-        try:
-            catalogue[b] = executables.list_kernels([exe, "--list", "--json"], env=env)
-        except SweepError:
-            if launcher is None or b not in ("mpi", "hybrid"):
-                raise
-            argv, extra = launcher.command(1, 1, False, [exe, "--list", "--json"])
-            env.update(extra)
-            catalogue[b] = executables.list_kernels(argv, env=env)
-    return catalogue
+        for b, job in jobs.items():
+            catalogue[b] = job.result()
+    return {b: catalogue[b] for b in backends}
 
 
 # ---------------------------------------------------------------- one run
