@@ -203,9 +203,8 @@ class Study:
             parts = []
             for b in self.models():
                 base = self._self_baseline(b)
-                parts.append("%s: %s" % (b, ("1-PE median %s s" % fmt_time(base.time)) if base
-                                         else "no 1-PE run"))
-            return "each model's own 1-PE run (" + "; ".join(parts) + ")"
+                parts.append("%s %s" % (b, ("%s s" % fmt_time(base.time)) if base else "none"))
+            return "each model's own 1-PE median (" + ", ".join(parts) + ")"
         base = self._serial_baseline()
         return base.text if base else "no 1-PE run: no baseline"
 

@@ -10,6 +10,7 @@ bar), never a measurement; partly failed ones say how many failed.
 
 import math
 import os
+import textwrap
 
 import matplotlib
 
@@ -195,7 +196,7 @@ def _model_label(study, backend):
 def _title(fig, ax, title, subtitle):
     fig.suptitle(title, fontsize=11)
     if subtitle:
-        ax.set_title(subtitle, fontsize=8, color="#333333")
+        ax.set_title(textwrap.fill(subtitle, 85), fontsize=8, color="#333333")
 
 
 # --- charts 1-3: speedup, efficiency, scaling --------------------------------
@@ -311,7 +312,7 @@ def scaling_chart(ctx, study):
         _pe_axis(ax2, pes)
         ax2.set_ylim(0, max([1.0] + [p["hi"] for p in effpts if p["hi"]]) * 1.15)
         ax2.set_ylabel("weak-scaling efficiency E_w = T_baseline / T(p)")
-        ax2.set_title("baseline: " + study.baseline_text(ctx.mode), fontsize=8)
+        ax2.set_title(textwrap.fill("baseline: " + study.baseline_text(ctx.mode), 80), fontsize=8)
         _legend(ax2, over=any(p["over"] for p in effpts), bars=_bars_text(effpts))
         fig.suptitle("%s: weak scaling" % study.title, fontsize=11)
         desc = ("Weak scaling: the problem grows with the PEs (%s); left: median time per iteration, "
@@ -687,7 +688,8 @@ def fits_chart(ctx, study):
         pad = (hi - lo) * 0.15 or 0.05
         ax2.set_ylim(lo - pad, hi + pad)
         ax2.legend(**OUTSIDE)
-    fig.suptitle("%s: model fits (baseline: %s)" % (study.title, study.baseline_text(ctx.mode)), fontsize=10)
+    fig.suptitle(textwrap.fill("%s: model fits (baseline: %s)" % (study.title, study.baseline_text(ctx.mode)),
+                               150), fontsize=10)
     ctx.save(fig, study.name + "-fits", "Model fits: " + study.title,
              "Left: speedup data with the fitted Amdahl curve per model; right: the Karp–Flatt metric "
              "per PE count, a rising e(p) pointing at overhead that grows with p.")

@@ -74,7 +74,6 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
     out.append(("h", 2, "Machine and sweep"))
     meta_rows = [["machine", info["machine"]], ["cpu", info.get("cpu") or "n/a"], ["date", info["date"]],
                  ["commit", info["commit"]], ["sweep", info.get("sweep_id") or "n/a"]]
-    meta_rows += [[k, v] for k, v in flatten(dataset.meta)]
     out.append(("table", Table("", "", ["field", "value"], meta_rows), None))
     for s in studies:
         out.append(("h", 2, s.title))
@@ -96,6 +95,9 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
         if t.note:
             out.append(("p", t.note))
         out.append(("table", t, None) if t.rows else ("p", "None."))
+    if dataset.meta:
+        out.append(("h", 2, "Sweep metadata (meta.json)"))
+        out.append(("table", Table("", "", ["field", "value"], [[k, v] for k, v in flatten(dataset.meta)]), None))
     out.append(("h", 2, "Data tables"))
     out.append(("p", "CSV files with full precision: " + ", ".join("tables/%s.csv" % t.name for t in tables)
                 + ". Every configuration's statistics are in tables/summary.csv; " + by_name["summary"].note))
@@ -139,7 +141,7 @@ padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
+figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
 """
 
 
@@ -148,11 +150,19 @@ def render_html(blks, formats, title):
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>%s</title><style>%s</style></head><body>" % (e(title), CSS)]
-    for b in blks:
-        if b[0] == "h":
+    sections = [b[2] for b in blks if b[0] == "h" and b[1] == 2]
+    section = 0
+    for i, b in enumerate(blks):
+        if b[0] == "h" and b[1] == 2:
+            section += 1
+            out.append('<h2 id="s%d">%s</h2>' % (section, e(b[2])))
+        elif b[0] == "h":
             out.append("<h%d>%s</h%d>" % (b[1], e(b[2]), b[1]))
         elif b[0] == "p":
             out.append("<p>%s</p>" % e(b[1]))
+            if i == 2 and len(sections) > 3:  # after the summary line: a table of contents
+                out.append("<nav><p>Contents:</p><ol>%s</ol></nav>" % "".join(
+                    '<li><a href="#s%d">%s</a></li>' % (n + 1, e(t)) for n, t in enumerate(sections)))
         elif b[0] == "fig":
             _, stem, t, desc = b
             img = _image(stem, formats)

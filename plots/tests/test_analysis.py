@@ -146,7 +146,7 @@ class StrongStudyTest(unittest.TestCase):
         omp = {r["pes"]: r for r in rows["omp"]["rows"]}
         self.assertAlmostEqual(omp[1]["speedup"]["s"], 1.0)
         self.assertAlmostEqual(omp[2]["speedup"]["s"], 2.2 / 1.25)
-        self.assertIn("omp: 1-PE median 2.2 s", self.study.baseline_text("self"))
+        self.assertIn("omp 2.2 s", self.study.baseline_text("self"))
 
     def test_fits(self):
         fits = analysis.fits(self.study, "best-serial")
