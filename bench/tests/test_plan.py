@@ -8,7 +8,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import helpers  # noqa: E402,F401  (puts bench/ on sys.path)
 
-from triobench_sweep import launchers, options, plan, presets  # noqa: E402
+from triobench_sweep import launchers, options, plan, presets, topology  # noqa: E402
 from triobench_sweep.errors import UserError  # noqa: E402
 
 STENCIL = {"name": "stencil", "size_param": "n", "unit": "MFLOP/s",
@@ -46,6 +46,17 @@ class Shapes(unittest.TestCase):
         self.assertEqual(plan.auto_pes(2), [1, 2])
         self.assertEqual(plan.auto_pes(6), [1, 2, 4, 6])
         self.assertEqual(plan.auto_pes(8), [1, 2, 4, 8])
+
+    def test_physical_cores(self):
+        text = ("depth 0:           1 Machine (type #0)\n depth 1:          2 Package (type #1)\n"
+                "      depth 6:     16 Core (type #2)\n       depth 7:    32 PU (type #3)\n"
+                "Special depth -3:  2 NUMANode (type #13)\n")
+        self.assertEqual(topology.parse_hwloc_info(text), {"Machine": 1, "Package": 2, "Core": 16, "PU": 32,
+                                                           "NUMANode": 2})
+        n, source = topology.physical_cores()
+        self.assertGreaterEqual(n, 1)
+        self.assertLessEqual(n, os.cpu_count())
+        self.assertTrue(source)
 
     def test_auto_pes_follow_capacity_per_backend(self):
         p = make("--kernels", "stencil", "--pes", "auto", capacity={"serial": 2, "omp": 2, "mpi": 8, "hybrid": 8})

@@ -109,6 +109,18 @@ class Resume(SweepCase):
         self.assertEqual(len(keys), 12)
         self.assertEqual(len(self.lines()), 12)
 
+    def test_sigterm_stops_like_ctrl_c(self):
+        p = self.start({"FAKE_TRIOBENCH_FAIL": "hang@call=2", "FAKE_TRIOBENCH_PIDS": os.path.join(self.tmp, "pids"),
+                        "FAKE_TRIOBENCH_COUNTER": os.path.join(self.tmp, "calls")})
+        self.wait_for(lambda: len(self.lines()) == 1 and len(self.pids()) >= 5)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 143, err)
+        self.assertIn("Resume with", err)
+        self.assertEqual(len(self.lines()), 1)
+        time.sleep(0.2)
+        self.assertEqual([x for x in self.pids() if alive(x)], [])
+
 
 if __name__ == "__main__":
     unittest.main()

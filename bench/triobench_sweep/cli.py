@@ -17,7 +17,7 @@ def main(argv=None):
         print(f"bench/sweep: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("bench/sweep: interrupted before any run started", file=sys.stderr)
+        print("bench/sweep: interrupted (whatever was recorded is on disk)", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1

@@ -21,8 +21,39 @@ REPO = executables.REPO
 CSV_EVERY_S = 30.0
 
 
-class Terminated(BaseException):
-    """SIGTERM: handled like Ctrl-C."""
+class Interrupted(BaseException):
+    """Ctrl-C (status 130) or SIGTERM (143)."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+class _Signals:
+    """SIGINT/SIGTERM stop a running job at once, but never cut the recording of a finished one short."""
+
+    def __init__(self):
+        self.waiting = False
+        self.pending = None
+        self.saved = {}
+
+    def handler(self, signum, frame):
+        status = 130 if signum == signal.SIGINT else 143
+        if self.waiting:
+            raise Interrupted(status)
+        self.pending = self.pending or status
+
+    def install(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self.saved[sig] = signal.signal(sig, self.handler)
+
+    def restore(self):
+        for sig, old in self.saved.items():
+            signal.signal(sig, old)
+
+    def check(self):
+        if self.pending:
+            raise Interrupted(self.pending)
 
 
 def say(text):
@@ -245,14 +276,22 @@ def run_one(ctx, rep, cfg, progress):
         if os.path.exists(p):
             os.unlink(p)
     argv, env = command_for(ctx, cfg, json_path)
-    outcome = runner.run_job(argv, env, ctx.plan.timeout, base, f"{ctx.sweep_id}:{cfg.config_id}:{rep}",
-                             tick=progress.tick if progress.tty else None)
+    try:
+        ctx.signals.check()
+        ctx.signals.waiting = True
+        outcome = runner.run_job(argv, env, ctx.plan.timeout, base, f"{ctx.sweep_id}:{cfg.config_id}:{rep}",
+                                 tick=progress.tick if progress.tty else None)
+        ctx.signals.waiting = False
+    except OSError as e:                       # the executable or the launcher could not be started
+        with open(base + ".err", "a") as f:
+            f.write(f"cannot start {argv[0]}: {e.strerror}\n")
+        open(base + ".out", "a").close()
+        outcome = runner.Outcome(127, False, 0.0, base + ".out", base + ".err")
     records = read_records(json_path)
     failure = classify(outcome, records, ctx.plan.timeout)
     fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
               "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6), "failure": failure,
               "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling}
-    log = None
     if failure:
         os.makedirs(ctx.logs_dir, exist_ok=True)
         log = os.path.join("logs", f"{_safe(cfg.config_id)}.rep{rep}")
@@ -293,10 +332,6 @@ class Context:
         self.logs_dir = os.path.join(folder, "logs")
 
 
-def _on_sigterm(signum, frame):
-    raise Terminated()
-
-
 def execute(ctx):
     """Run what is missing, then write the derived files and the summary. Returns the exit status."""
     records, damaged = ctx.store.load(repair=True)
@@ -313,21 +348,25 @@ def execute(ctx):
     if records:
         write_derived(ctx, records, configs)
     progress = Progress(len(todo))
-    old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    ctx.signals = _Signals()
     loop_start = time.monotonic()
-    runs_wall, failed_now, ran = 0.0, 0, 0
+    runs_wall, ran = 0.0, 0
     last_csv = loop_start
     status = None
     try:
+        ctx.signals.install()
         for i, (rep, cfg) in enumerate(todo):
             progress.begin(f"{cfg.label()} rep {rep}/{ctx.plan.reps}", [c.config_id for _, c in todo[i:]])
             recs, failure, outcome = run_one(ctx, rep, cfg, progress)
-            ctx.store.append_run(recs)
+            try:
+                ctx.store.append_run(recs)
+            except OSError as e:
+                raise SweepError(f"cannot write {ctx.store.path}: {e.strerror}; the runs recorded so far "
+                                 f"are intact: resume with bench/sweep --resume {ctx.folder}") from None
             records.extend(recs)
             ran += 1
             runs_wall += outcome.wall_s
             if failure:
-                failed_now += 1
                 text = f"FAILED ({failure})"
             else:
                 r0 = recs[0]
@@ -339,10 +378,11 @@ def execute(ctx):
             if time.monotonic() - last_csv > CSV_EVERY_S:
                 write_derived(ctx, records, configs)
                 last_csv = time.monotonic()
-    except (KeyboardInterrupt, Terminated) as e:
-        status = 143 if isinstance(e, Terminated) else 130
+            ctx.signals.check()
+    except Interrupted as e:
+        status = e.status
     finally:
-        signal.signal(signal.SIGTERM, old_term)
+        ctx.signals.restore()
         progress.close()
         ctx.store.close()
     loop_s = time.monotonic() - loop_start

@@ -1,5 +1,6 @@
 """What machine this is: physical cores (hwloc), CPU, topology summary, git, compiler."""
 
+import functools
 import os
 import platform
 import re
@@ -18,7 +19,24 @@ def _run(argv, timeout=20):
     return r.stdout if r.returncode == 0 else None
 
 
+def parse_hwloc_info(text):
+    """{'Package': 1, 'Core': 2, 'PU': 2, 'NUMANode': 1, ...} from `hwloc-info`'s output."""
+    counts = {}
+    for m in re.finditer(r"^\s*(?:Special )?depth -?\d+:\s+(\d+) (\w+) \(type", text, re.M):
+        counts[m.group(2)] = int(m.group(1))
+    return counts
+
+
+@functools.lru_cache(maxsize=None)
+def hwloc_counts():
+    return parse_hwloc_info(_run(["hwloc-info"]) or "")
+
+
 def _hwloc_count(kind):
+    names = {"core": "Core", "package": "Package", "pu": "PU", "numanode": "NUMANode"}
+    n = hwloc_counts().get(names[kind])
+    if n:
+        return n
     out = _run(["hwloc-calc", "--number-of", kind, "machine:0"])
     try:
         return int(out.strip()) if out else None
@@ -26,8 +44,12 @@ def _hwloc_count(kind):
         return None
 
 
+@functools.lru_cache(maxsize=None)
 def physical_cores():
     """(number of physical cores, how it was found)."""
+    n = hwloc_counts().get("Core")
+    if n:
+        return n, "hwloc-info"
     n = _hwloc_count("core")
     if n:
         return n, "hwloc-calc --number-of core machine:0"
@@ -59,8 +81,8 @@ def topology():
         _run(["lstopo", "--of", "console", "--no-io"])
     lines = text.splitlines()[:200] if text else None
     return {"packages": counts["package"], "numa_nodes": counts["numanode"], "cores": counts["core"],
-            "pus": counts["pu"], "lstopo": lines, "hwloc_version": (_run(["lstopo", "--version"]) or "").strip()
-            or None}
+            "pus": counts["pu"], "lstopo": lines,
+            "hwloc_version": (_run(["hwloc-info", "--version"]) or "").strip() or None}
 
 
 def host():
