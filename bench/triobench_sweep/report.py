@@ -16,9 +16,11 @@ def fmt_num(x, digits=2):
 
 
 def fmt_rate(value, unit):
+    """Readable without exponents in the usual range: 19340, 523.4, 8.125, 0.0123."""
     if value is None:
         return "-"
-    return f"{value:.4g} {unit or ''}".strip()
+    text = f"{value:.0f}" if 1000 <= abs(value) < 1e12 else f"{value:.4g}"
+    return f"{text} {unit or ''}".strip()
 
 
 def size_text(row, varying):

@@ -372,8 +372,8 @@ def execute(ctx):
                 r0 = recs[0]
                 rate = (r0.get("rate") or {})
                 text = f"ok {outcome.wall_s:.2f} s" + (
-                    f", {rate['value']:.4g} {rate.get('unit', '')}" if isinstance(rate.get("value"), (int, float))
-                    else "")
+                    f", {report.fmt_rate(rate['value'], rate.get('unit'))}"
+                    if isinstance(rate.get("value"), (int, float)) else "")
             progress.end(cfg.config_id, outcome.wall_s, text, bool(failure))
             if time.monotonic() - last_csv > CSV_EVERY_S:
                 write_derived(ctx, records, configs)
