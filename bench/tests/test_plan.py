@@ -236,6 +236,27 @@ class Launchers(unittest.TestCase):
         argv, _ = s.command(4, 2, False, ["exe"])
         self.assertEqual(argv[:5], ["srun", "-n", "4", "--cpus-per-task=2", "--cpu-bind=cores"])
 
+    def test_flavour_detected_and_selected(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(__import__("shutil").rmtree, tmp)
+        texts = {"openmpi": "mpirun (Open MPI) 4.1.4", "mpich": "HYDRA build details:\n    Version: 4.0.2",
+                 "generic": "some other mpirun"}
+        for flavour, text in texts.items():
+            path = os.path.join(tmp, flavour, "mpirun")
+            os.makedirs(os.path.dirname(path))
+            with open(path, "w") as f:
+                f.write(f"#!/bin/sh\nprintf '%s\\n' '{text}'\n")
+            os.chmod(path, 0o755)
+            self.assertEqual(launchers.mpirun_flavour(path)[0], flavour)
+            old = os.environ["PATH"]
+            os.environ["PATH"] = os.path.dirname(path)
+            try:
+                chosen = launchers.select("auto", 2, env={})
+            finally:
+                os.environ["PATH"] = old
+            self.assertEqual(chosen.flavour, flavour)
+            self.assertEqual(chosen.path, path)
+
     def test_capacities(self):
         self.assertEqual(launchers.slurm_cpus({"SLURM_JOB_CPUS_PER_NODE": "4(x2),2"}), 10)
         self.assertIsNone(launchers.slurm_cpus({}))
