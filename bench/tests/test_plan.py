@@ -138,6 +138,18 @@ class Sizes(unittest.TestCase):
             make("--kernels", "stencil", "--size", "dgemm=10")           # not a kernel to run
 
 
+class Arguments(unittest.TestCase):
+    def test_size_and_params_reach_the_executable(self):
+        from triobench_sweep.sweep import kernel_args
+        c = plan.Config("x", "stencil", "omp", 1, 2, "n", 2000, 2000, {"radius": 3}, 10, 2)
+        self.assertEqual(kernel_args(c), ["stencil", "--size", "2000", "--radius", "3", "--iters", "10",
+                                          "--warmup", "2"])
+        c = plan.Config("y", "ep", "mpi", 2, 1, "class", "S", "S")
+        self.assertEqual(kernel_args(c), ["ep", "--class", "S"])
+        c = plan.Config("z", "pingpong", "mpi", 2, 1)
+        self.assertEqual(kernel_args(c), ["pingpong"])
+
+
 class Refusals(unittest.TestCase):
     def test_oversubscription_refused_then_marked(self):
         cap = {b: 2 for b in plan.BACKENDS}

@@ -184,9 +184,11 @@ def discover(build_dir, backends, launcher, settings, dry_run):
 # ---------------------------------------------------------------- one run
 
 def kernel_args(cfg):
+    """The executable's arguments: a numeric size goes in --size, a class (S, W, A) as --<its parameter>."""
     args = [cfg.kernel]
     if cfg.size_param and cfg.size is not None:
-        args += ["--size", str(cfg.size)]
+        numeric = isinstance(cfg.size, (int, float)) and not isinstance(cfg.size, bool)
+        args += ["--size" if numeric else f"--{cfg.size_param}", str(cfg.size)]
     for k, v in sorted(cfg.params.items()):
         args += [f"--{k}", str(v)]
     if cfg.iters is not None:
