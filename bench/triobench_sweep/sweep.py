@@ -133,8 +133,8 @@ def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missin
         if dry_run:
             say(f"bench/sweep: would rebuild first ({reason})")
         return 0.0
-    say(f"bench/sweep: building ({reason})")
     log = os.path.join(build_dir, "sweep-build.log")
+    say(f"bench/sweep: building ({reason}); its output goes to {log}")
     seconds = executables.build(REPO, build_dir, jobs, log, say)
     still = executables.stale_reason(REPO, build_dir, backends)
     if still and still.startswith("missing"):
