@@ -150,7 +150,7 @@ class Study:
         if self.fixed_params:
             text += ", " + params_text(self.fixed_params)
         if self.grown:
-            text += " (%s grow with PEs)" % ", ".join(self.grown)
+            text += " (%s grow%s with PEs)" % (", ".join(self.grown), "s" if len(self.grown) == 1 else "")
         return text
 
     def models(self):

@@ -552,7 +552,7 @@ def roofline_chart(ctx, configs):
 
 
 # --- chart 8: micro-benchmarks ------------------------------------------------
-def _micro_axes(ax, xs, xlabel):
+def _micro_axes(ax, xlabel):
     ax.set_xscale("log", base=2)
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(_bytes_label))
     ax.set_xlabel(xlabel)
@@ -565,12 +565,15 @@ def _bytes_label(v, _=None):
     return "%g B" % v
 
 
-def _micro_lines(ax, series, value):
-    """Plot each (label, backend) series; value(config) -> y or None."""
+def _micro_lines(ax, series, value, power=1):
+    """Plot each (label, backend) series; value(config) -> y or None.
+
+    y is proportional to time ** power (1: a time, -1: a bandwidth), which
+    turns the time's CI (or min-max) into the error bar of y.
+    """
     styles = ["-", "--", "-.", ":"]
     per_backend = {}
     over = failed = False
-    ys = []
     for (_, label, backend), pts in series.items():
         i = per_backend.get(backend, 0)
         per_backend[backend] = i + 1
@@ -581,15 +584,18 @@ def _micro_lines(ax, series, value):
             ax.plot([_dodge(x, backend) for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)],
                     color=col, marker=marker(backend), markersize=4, label=label)
             for x, c in good:
+                lo_t, hi_t = (c.ci["lo"], c.ci["hi"]) if c.ci else (c.min, c.max)
+                y, ends = value(c), sorted(value(c) * (t / c.median) ** power for t in (lo_t, hi_t))
+                ax.errorbar([_dodge(x, backend)], [y], yerr=[[y - ends[0]], [ends[1] - y]], fmt="none",
+                            ecolor=col, elinewidth=0.8, capsize=2 if c.ci else 0)
                 if c.oversubscribed:
                     over = True
                     ax.plot([_dodge(x, backend)], [value(c)], marker(backend), color=col, markerfacecolor="white",
                             markersize=7)
-                ys.append(value(c))
         if bad:
             failed = True
             _failed_marks(ax, bad, backend)
-    return over, failed, ys
+    return over, failed
 
 
 def micro_charts(ctx, configs):
@@ -597,14 +603,14 @@ def micro_charts(ctx, configs):
     if pp:
         fig = Figure(figsize=(14, 4.8))
         ax1, ax2 = fig.add_subplot(121), fig.add_subplot(122)
-        over, failed, _ = _micro_lines(ax1, pp, lambda c: c.median * 1e6)
-        _micro_lines(ax2, pp, lambda c: (analysis.bandwidth_of(c) or 0) / 1e6 or None)
+        over, failed = _micro_lines(ax1, pp, lambda c: c.median * 1e6)
+        _micro_lines(ax2, pp, lambda c: (analysis.bandwidth_of(c) or 0) / 1e6 or None, power=-1)
         for ax in (ax1, ax2):
-            _micro_axes(ax, None, "message size")
+            _micro_axes(ax, "message size")
             _log_y(ax)
         ax1.set_ylabel("time per iteration (µs, median) — latency")
         ax2.set_ylabel("bandwidth (MB/s)")
-        ax1.set_title("latency: lower is better", fontsize=8)
+        ax1.set_title("latency: lower is better (bars: 95% CI of the median, or min–max)", fontsize=8)
         ax2.set_title("bandwidth: higher is better", fontsize=8)
         _legend(ax1, over, failed)
         _legend(ax2)
@@ -615,8 +621,8 @@ def micro_charts(ctx, configs):
     if ar:
         fig = Figure(figsize=(9, 4.6))
         ax = fig.add_subplot(111)
-        over, failed, _ = _micro_lines(ax, ar, lambda c: c.median * 1e6)
-        _micro_axes(ax, None, "reduced data size")
+        over, failed = _micro_lines(ax, ar, lambda c: c.median * 1e6)
+        _micro_axes(ax, "reduced data size")
         _log_y(ax)
         ax.set_ylabel("time per allreduce (µs, median)")
         _legend(ax, over, failed)
@@ -626,7 +632,7 @@ def micro_charts(ctx, configs):
     if br:
         fig = Figure(figsize=(9, 4.6))
         ax = fig.add_subplot(111)
-        over, failed, _ = _micro_lines(ax, br, lambda c: c.median * 1e6)
+        over, failed = _micro_lines(ax, br, lambda c: c.median * 1e6)
         _pe_axis(ax, [x for pts in br.values() for x, _ in pts])
         _log_y(ax)
         ax.set_ylabel("time per barrier (µs, median)")
