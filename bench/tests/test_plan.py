@@ -17,9 +17,13 @@ STENCIL = {"name": "stencil", "size_param": "n", "unit": "MFLOP/s",
 NSTREAM = {"name": "nstream", "size_param": "n", "unit": "GB/s",
            "params": [{"name": "n", "type": "int", "default": 1000000, "min": 1}]}
 CG = {"name": "cg", "size_param": "class", "unit": "Mop/s",
-      "params": [{"name": "class", "type": "string", "default": "S"}]}
+      "params": [{"name": "class", "type": "choice", "default": "S", "choices": ["S", "W", "A", "B", "C"]}]}
+EP = {"name": "ep", "size_param": "m", "unit": "Mop/s",
+      "params": [{"name": "m", "type": "int", "default": 24, "min": 16, "max": 40,
+                  "names": {"S": 24, "W": 25, "A": 28, "B": 30}},
+                 {"name": "class", "type": "choice", "default": "S", "choices": ["S", "W", "A", "B", "none"]}]}
 PINGPONG = {"name": "pingpong", "size_param": None, "min_pes": 2, "params": []}
-CATALOGUE = {b: {"stencil": STENCIL, "nstream": NSTREAM, "cg": CG, "pingpong": PINGPONG}
+CATALOGUE = {b: {"stencil": STENCIL, "nstream": NSTREAM, "cg": CG, "ep": EP, "pingpong": PINGPONG}
              for b in plan.BACKENDS}
 CAP4 = {b: 4 for b in plan.BACKENDS}
 
@@ -98,6 +102,8 @@ class Sizes(unittest.TestCase):
         self.assertEqual(plan.weak_size("stencil", 1000, 2), 1414)
         self.assertEqual(plan.weak_size("nstream", 1000000, 4), 4000000)
         self.assertEqual(plan.weak_size("dgemm", 1000, 8), 2000)
+        self.assertEqual(plan.weak_size("ep", 24, 4), 26)                   # m = log2 pairs: 2^26 = 4 * 2^24
+        self.assertEqual(plan.weak_size("ep", 24, 3), 26)                   # 24 + 1.58, rounded
         self.assertEqual(plan.weak_size("cg", "A", 8), "A")
         self.assertEqual(plan.weak_size("barrier", 10, 8), 10)
 
@@ -111,6 +117,20 @@ class Sizes(unittest.TestCase):
         self.assertEqual(sizes[("cg", "mpi", 4)], "S")
         self.assertTrue(all(c.base_size == sizes[(c.kernel, "serial", 1)] for c in p.configs))
         self.assertTrue(any("cg" in n for n in p.notes))
+
+    def test_named_sizes_and_choices(self):
+        p = make("--kernels", "ep,cg", "--backends", "serial,mpi", "--pes", "1,4", "--scaling", "weak",
+                 "--size", "ep=S,cg=W")
+        sizes = {(c.kernel, c.pes): c.size for c in p.configs}
+        self.assertEqual(sizes[("ep", 1)], 24)
+        self.assertEqual(sizes[("ep", 4)], 26)
+        self.assertEqual(sizes[("cg", 4)], "W")
+        with self.assertRaises(UserError) as e:
+            make("--kernels", "cg", "--size", "cg=Z")
+        self.assertIn("not one of S, W, A, B, C", str(e.exception))
+        with self.assertRaises(UserError) as e:
+            make("--kernels", "ep", "--size", "ep=Q")
+        self.assertIn("or one of S, W, A, B", str(e.exception))
 
     def test_strong_sizes_and_global_size(self):
         p = make("--kernels", "stencil,nstream", "--backends", "mpi", "--pes", "1,4", "--size", "3000")
@@ -168,7 +188,7 @@ class Refusals(unittest.TestCase):
     def test_preset_kernels_missing_are_skipped(self):
         w = []
         p = make("--preset", "quick", "--backends", "serial", warnings=w)
-        self.assertEqual({c.kernel for c in p.configs}, {"stencil", "nstream", "cg"})
+        self.assertEqual({c.kernel for c in p.configs}, {"stencil", "nstream", "cg", "ep"})
         self.assertTrue(any("'dgemm' is not in this build" in m for m in w))
 
     def test_bad_pes_and_shapes(self):

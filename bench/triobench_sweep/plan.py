@@ -15,22 +15,24 @@ BACKENDS = ("serial", "omp", "mpi", "hybrid")
 PLANNED_KERNELS = ("stencil", "nstream", "transpose", "dgemm", "ep", "cg",
                    "pingpong", "barrier", "allreduce", "halo")
 
-# Weak scaling: size(P) = size(1) * P ** exponent keeps the work per PE constant.
-WEAK_EXPONENT = {
-    "stencil": 0.5,      # n x n grid: work ~ n^2
-    "halo": 0.5,
-    "transpose": 0.5,    # n x n matrix
-    "nstream": 1.0,      # arrays of length n
-    "ep": 1.0,           # n random pairs (when the size is a number, not a class)
-    "dgemm": 1.0 / 3.0,  # n^3 flops
+# Weak scaling: how the size parameter grows with P so that the work per PE stays constant.
+#   ("power", e): size(P) = size(1) * P**e        ("log2", c): size(P) = size(1) + c * log2(P)
+WEAK_RULES = {
+    "stencil": ("power", 0.5),        # n x n grid: work ~ n^2
+    "halo": ("power", 0.5),
+    "transpose": ("power", 0.5),      # n x n matrix
+    "nstream": ("power", 1.0),        # arrays of length n
+    "dgemm": ("power", 1.0 / 3.0),    # n^3 flops
+    "ep": ("log2", 1.0),              # m = log2 of the number of pairs: work ~ 2^m
 }
 
 WEAK_RULE_TEXT = """\
-  stencil, halo, transpose   n * sqrt(P)   (an n x n grid: work ~ n^2)
-  nstream, ep                n * P         (work ~ n)
-  dgemm                      n * cbrt(P)   (work ~ n^3)
-  cg, pingpong, barrier, allreduce, kernels whose size is a class (S, W, A,
-  B) and kernels not named here: the size stays fixed."""
+  stencil, halo, transpose   n * sqrt(P)    (an n x n grid: work ~ n^2)
+  nstream                    n * P          (work ~ n)
+  dgemm                      n * cbrt(P)    (work ~ n^3)
+  ep                         m + log2(P)    (2^m pairs: work ~ 2^m)
+  cg, pingpong, barrier, allreduce, sizes that are a class (S, W, A, B)
+  and kernels not named here: the size stays fixed."""
 
 
 @dataclass
@@ -107,16 +109,17 @@ def auto_pes(capacity):
     return pes
 
 
-def weak_size(kernel, base, pes, exponent=None):
+def weak_size(kernel, base, pes, rule=None):
     """The size at `pes` PEs under weak scaling; `base` is the size at 1 PE.
 
-    Returns base unchanged for non-numeric sizes (classes) and kernels without a rule.
+    rule: ("power", e) or ("log2", c), default WEAK_RULES[kernel]. Returns base unchanged
+    for non-numeric sizes (classes) and kernels without a rule.
     """
-    if exponent is None:
-        exponent = WEAK_EXPONENT.get(kernel)
-    if exponent is None or isinstance(base, (str, bool)) or base is None:
+    rule = rule or WEAK_RULES.get(kernel)
+    if rule is None or isinstance(base, (str, bool)) or base is None:
         return base
-    value = base * pes ** exponent
+    kind, k = rule
+    value = base + k * math.log2(pes) if kind == "log2" else base * pes ** k
     return int(round(value)) if isinstance(base, int) else value
 
 
@@ -140,6 +143,14 @@ def typed(value, spec, what):
             return _number(value)
         except ValueError:
             return str(value)
+    names = (spec or {}).get("names") or {}
+    if isinstance(value, str) and value.strip() in names:     # a named value: ep's m "S" = 24
+        value = names[value.strip()]
+    choices = (spec or {}).get("choices")
+    if kind == "choice" or (choices and kind not in ("int", "integer", "float", "double")):
+        if choices and str(value) not in [str(c) for c in choices]:
+            raise UserError(f"{what}: '{value}' is not one of {', '.join(str(c) for c in choices)}")
+        return str(value)
     try:
         if kind in ("int", "integer", "long", "size", "count"):
             number = _number(value)
@@ -153,7 +164,10 @@ def typed(value, spec, what):
         else:
             return str(value)
     except (ValueError, OverflowError):
-        raise UserError(f"{what}: '{value}' is not {'an integer' if kind.startswith(('int', 'long', 'size', 'count')) else 'a number'}") from None
+        what_kind = "an integer" if kind.startswith(("int", "long", "size", "count")) else "a number"
+        if names:
+            what_kind += " or one of " + ", ".join(names)
+        raise UserError(f"{what}: '{value}' is not {what_kind}") from None
     lo, hi = (spec or {}).get("min"), (spec or {}).get("max")
     if lo is not None and value < lo:
         raise UserError(f"{what}: {value} is below the minimum {lo}")
@@ -264,7 +278,8 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
                     continue
                 size = base
                 if settings.scaling == "weak":
-                    size = weak_size(kernel, base, pes, info.get("weak_exponent"))
+                    exponent = info.get("weak_exponent")
+                    size = weak_size(kernel, base, pes, ("power", exponent) if exponent is not None else None)
                     if pes > 1 and size == base and base is not None:
                         note = f"{kernel}: size kept fixed under weak scaling (no rule for its size)"
                         if note not in notes:
