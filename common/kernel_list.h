@@ -2,3 +2,6 @@
  * `const tb_kernel <name>_kernel` in common/kernels/<name>.c, and its driver
  * `tb_status <name>_run(tb_run *)` in each backend folder. */
 TB_KERNEL(stencil)
+TB_KERNEL(nstream)
+TB_KERNEL(transpose)
+TB_KERNEL(dgemm)

@@ -10,6 +10,18 @@ typedef struct tb_thread_times {
     char pad[64 - 3 * sizeof(double)];
 } __attribute__((aligned(64))) tb_thread_times;
 
+/* One iteration of thread t that computed from t0 to t1 and then waited at
+ * the barrier(s) closing the iteration until t2: kept if it is a timed
+ * iteration, and thread 0 records its time. */
+static inline void tb_team_iteration(tb_run *run, tb_thread_times *mine, int t, int it, double t0,
+                                     double t1, double t2)
+{
+    if (it < run->warmup) return;
+    mine->compute += t1 - t0;
+    mine->sync += t2 - t1;
+    if (t == 0) tb_run_record(run, it, t2 - t0);
+}
+
 /* Add the team's accounts to run->breakdown: compute and sync as means over
  * threads; comm as the sum, since only the threads that communicate (the
  * master, in MPI_THREAD_FUNNELED) record any. */

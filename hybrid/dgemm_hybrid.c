@@ -1,0 +1,90 @@
+/* dgemm, hybrid: SUMMA over the ranks as in mpi/dgemm_mpi.c, and inside
+ * each rank the threaded local multiply of openmp/dgemm_omp.c (threads over
+ * blocks of the rank's C). MPI_THREAD_FUNNELED: for each panel the master
+ * thread broadcasts while the team waits at a barrier, then every thread
+ * multiplies its block of C by the panels. */
+#include <omp.h>
+
+#include "dgemm_team.h"
+#include "summa.h"
+#include "team_timing.h"
+#include "tb_comm.h"
+#include "tb_error.h"
+#include "tb_mem.h"
+#include "tb_timer.h"
+
+tb_status dgemm_run(tb_run *run)
+{
+    const int64_t n = run->params->value[DGEMM_P_N];
+    const int nthreads = run->nthreads;
+    summa s;
+    tb_status st = summa_create(&s, n, run->params->value[DGEMM_P_PANEL]);
+    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
+    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    dgemm_team team = {0};
+    if (st == TB_OK)
+        st = times && acc ? dgemm_team_create(&team, nthreads, s.panel)
+                          : tb_error_set(TB_ERUNTIME, "out of memory for %d thread accounts",
+                                         nthreads);
+    if (st != TB_EINPUT) st = tb_comm_worst(st); /* TB_EINPUT is the same on every rank */
+    if (st != TB_OK) {
+        tb_free(times); tb_free(acc); dgemm_team_free(&team); summa_free(&s);
+        return st;
+    }
+    double *a = s.a, *b = s.b, *c = s.c;
+    summa_step step; /* shared: the master plans and fetches, the team reads */
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num();
+        int64_t i0, i1, j0, j1;
+        dgemm_team_block(t, nthreads, s.rows, s.cols, &i0, &i1, &j0, &j1);
+        dgemm_init_a(a + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0, s.row0 + i0, s.col0 + j0);
+        dgemm_init_b(b + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0, s.row0 + i0, s.col0 + j0);
+        dgemm_init_c(c + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0);
+        tb_thread_times mine = {0};
+#pragma omp barrier
+        for (int it = 0; it < run->warmup + run->iters; it++) {
+            tb_thread_times now = {0};
+            double t0 = tb_now();
+            for (int64_t k0 = 0; k0 < n;) {
+                double t1 = tb_now();
+#pragma omp master
+                {
+                    summa_plan(&s, k0, &step);
+                    summa_fetch(&s, &step);
+                }
+                double t2 = tb_now();
+#pragma omp barrier
+                double t3 = tb_now();
+                dgemm_team_multiply(&team, t, s.rows, s.cols, step.k1 - step.k0, step.a, step.lda,
+                                    step.b, step.ldb, c, s.cols);
+                k0 = step.k1;
+                double t4 = tb_now();
+#pragma omp barrier
+                double t5 = tb_now();
+                now.comm += t2 - t1; /* non-zero on the master only */
+                now.sync += (t3 - t2) + (t5 - t4);
+                now.compute += t4 - t3;
+            }
+            if (it >= run->warmup) {
+                mine.compute += now.compute;
+                mine.comm += now.comm;
+                mine.sync += now.sync;
+                if (t == 0) tb_run_record(run, it, tb_now() - t0);
+            }
+        }
+        times[t] = mine;
+        double *my_acc = acc + 3 * t;
+        my_acc[0] = my_acc[1] = my_acc[2] = 0.0;
+        dgemm_accumulate(c + j0, s.cols, i0, i1, j1 - j0, s.row0, s.col0 + j0, n,
+                         run->warmup + run->iters, my_acc);
+    }
+
+    tb_team_breakdown(run, times, nthreads);
+    double total[3] = {0.0, 0.0, 0.0};
+    for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
+    dgemm_verify(run, total, run->warmup + run->iters);
+    tb_free(times); tb_free(acc); dgemm_team_free(&team); summa_free(&s);
+    return TB_OK;
+}

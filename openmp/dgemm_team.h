@@ -1,0 +1,34 @@
+/* The threaded local multiply shared by the omp and hybrid backends: an
+ * OpenMP team divides C into a tr x tc grid of blocks (the most nearly
+ * square factorisation of the thread count, more blocks along C's longer
+ * side; block edges on micro-kernel boundaries) and each thread multiplies
+ * its own block with its own packing buffers:
+ *     C(I_t, J_t) += A(I_t, :) * B(:, J_t).
+ * Blocks are disjoint, A and B are only read: no synchronisation inside. */
+#ifndef TB_DGEMM_TEAM_H
+#define TB_DGEMM_TEAM_H
+
+#include <stdint.h>
+
+#include "kernels/dgemm.h"
+
+typedef struct dgemm_team {
+    int nthreads;
+    dgemm_ws *ws; /* [nthreads] */
+} dgemm_team;
+
+/* Allocates every thread's buffers; TB_ERUNTIME with a message on failure
+ * (nothing left allocated). Call outside a parallel region. */
+tb_status dgemm_team_create(dgemm_team *team, int nthreads, int64_t kb);
+void dgemm_team_free(dgemm_team *team);
+
+/* Thread t's block [*i0, *i1) x [*j0, *j1) of an m x n C (possibly empty). */
+void dgemm_team_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, int64_t *i1,
+                      int64_t *j0, int64_t *j1);
+
+/* Called by thread t of the team: its block of C[m x n] += A[m x k] B[k x n]. */
+void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k,
+                         const double *a, int64_t lda, const double *b, int64_t ldb, double *c,
+                         int64_t ldc);
+
+#endif
