@@ -18,7 +18,7 @@
 #include "tb_status.h"
 
 #define TB_MAX_PARAMS 8
-#define TB_MAX_VERIFY 8
+#define TB_MAX_VERIFY 16
 
 typedef enum tb_param_type { TB_PARAM_INT, TB_PARAM_CHOICE } tb_param_type;
 
@@ -26,7 +26,10 @@ typedef struct tb_param_def {
     const char *name;     /* option is --<name> */
     tb_param_type type;
     int64_t def, min, max;   /* TB_PARAM_INT; for CHOICE def is an index */
-    const char *const *choices; /* TB_PARAM_CHOICE: NULL-terminated list */
+    /* TB_PARAM_CHOICE: the NULL-terminated list of choices.
+     * TB_PARAM_INT: NULL, or a NULL-terminated list of "NAME=value" names
+     * accepted in place of a number (e.g. "A=28" for an NPB class). */
+    const char *const *choices;
     const char *help;
 } tb_param_def;
 
@@ -86,7 +89,16 @@ typedef struct tb_kernel {
     /* Largest bytes any one rank allocates (double, so it cannot overflow). */
     double (*bytes_per_rank)(const tb_params *p, int nranks, int nthreads);
     tb_driver_fn run;
+    /* Optional. Called once the command line is parsed, to settle parameters
+     * that depend on each other (e.g. an NPB class and the size it implies);
+     * returns TB_EINPUT with a message when they conflict. */
+    tb_status (*resolve)(tb_params *p);
+    /* Optional. The iteration counts used when --iters / --warmup are not
+     * given: 0 means the suite's defaults; TB_NO_WARMUP means no warm-up. */
+    int default_iters, default_warmup;
 } tb_kernel;
+
+#define TB_NO_WARMUP (-1)
 
 /* Iteration `it` (counting the warm-up ones from 0) took `seconds`: keep it
  * if it is a timed iteration. Returns non-zero when it was kept. */

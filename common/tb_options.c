@@ -1,5 +1,6 @@
 #include "tb_options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -44,6 +45,16 @@ static int param_index(const tb_kernel *k, const char *name)
     return -1;
 }
 
+/* "a, b, c" from a choice list; for "NAME=value" entries, the names. */
+static void join_names(const char *const *list, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int c = 0; list[c] && used + 1 < size; c++)
+        used += (size_t)snprintf(out + used, size - used, "%s%.*s", c ? ", " : "",
+                                 (int)strcspn(list[c], "="), list[c]);
+}
+
 /* `option` is the name as the user typed it (--size or --<param>). */
 static tb_status parse_param(const tb_kernel *k, int index, const char *option, const char *text,
                              tb_params *p)
@@ -56,20 +67,40 @@ static tb_status parse_param(const tb_kernel *k, int index, const char *option, 
                 p->set[index] = 1;
                 return TB_OK;
             }
-        char accepted[256] = "";
-        for (int c = 0; d->choices[c]; c++) {
-            strncat(accepted, c ? ", " : "", sizeof accepted - strlen(accepted) - 1);
-            strncat(accepted, d->choices[c], sizeof accepted - strlen(accepted) - 1);
-        }
+        char accepted[256];
+        join_names(d->choices, accepted, sizeof accepted);
         return tb_error_set(TB_EINPUT, "%s: '%s' is not one of %s", option, text ? text : "",
                             accepted);
     }
     int64_t v = 0;
+    if (d->choices && text) /* a name for a value, "NAME=value" */
+        for (int c = 0; d->choices[c]; c++) {
+            size_t len = strcspn(d->choices[c], "=");
+            if (strlen(text) == len && strncmp(d->choices[c], text, len) == 0) {
+                p->value[index] = strtoll(d->choices[c] + len + 1, NULL, 10);
+                p->set[index] = 1;
+                return TB_OK;
+            }
+        }
+    if (d->choices && text && !isdigit((unsigned char)text[text[0] == '-' || text[0] == '+'])) {
+        char names[256];
+        join_names(d->choices, names, sizeof names);
+        return tb_error_set(TB_EINPUT, "%s: '%s' is neither a whole number nor one of %s", option,
+                            text, names);
+    }
     tb_status st = tb_parse_int(option, text, d->min, d->max, &v);
     if (st != TB_OK) return st;
     p->value[index] = v;
     p->set[index] = 1;
     return TB_OK;
+}
+
+/* The iteration counts a kernel runs when --iters / --warmup are not given. */
+static void kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
+{
+    *iters = k->default_iters > 0 ? k->default_iters : TB_DEFAULT_ITERS;
+    *warmup = k->default_warmup > 0 ? k->default_warmup
+              : k->default_warmup == TB_NO_WARMUP ? 0 : TB_DEFAULT_WARMUP;
 }
 
 /* Split "--name=value" or take the value from the next argument. */
@@ -102,6 +133,7 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             return tb_error_set(TB_EINPUT, "unknown kernel '%s' (--list shows the kernels)",
                                 kernel_name);
         for (int j = 0; j < o->kernel->nparams; j++) o->params.value[j] = o->kernel->params[j].def;
+        kernel_defaults(o->kernel, &o->iters, &o->warmup);
     }
 
     int64_t v = 0;
@@ -154,6 +186,10 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         }
     }
     if (st != TB_OK) return st;
+    if (o->kernel && o->kernel->resolve) {
+        st = o->kernel->resolve(&o->params);
+        if (st != TB_OK) return st;
+    }
     if (o->action == TB_ACTION_LIST && o->json_path) o->list_json = 1;
     if (o->action == TB_ACTION_RUN && !o->kernel)
         return tb_error_set(TB_EINPUT, "no kernel given (--list shows the kernels, --help the options)");
@@ -170,8 +206,8 @@ void tb_options_print_help(FILE *out, const char *program)
             "\n"
             "options:\n"
             "  --size N      the kernel's problem size (see --list)\n"
-            "  --iters N     timed iterations (default %d)\n"
-            "  --warmup N    untimed iterations first (default %d)\n"
+            "  --iters N     timed iterations (default %d, unless --list gives the kernel's own)\n"
+            "  --warmup N    untimed iterations first (default %d, likewise)\n"
             "  --threads N   OpenMP threads per process (default: OMP_NUM_THREADS)\n"
             "  --json PATH   append the JSON record to PATH ('-': print it on stdout)\n"
             "  --quiet       no human line on stdout\n"
@@ -211,7 +247,17 @@ void tb_options_print_list(FILE *out, int as_json)
                     fprintf(out, "]}");
                 } else {
                     fprintf(out, "\"type\":\"int\",\"default\":%" PRId64 ",\"min\":%" PRId64
-                            ",\"max\":%" PRId64 "}", d->def, d->min, d->max);
+                            ",\"max\":%" PRId64, d->def, d->min, d->max);
+                    if (d->choices) {
+                        fprintf(out, ",\"names\":{");
+                        for (int c = 0; d->choices[c]; c++) {
+                            int len = (int)strcspn(d->choices[c], "=");
+                            fprintf(out, "%s\"%.*s\":%s", c ? "," : "", len, d->choices[c],
+                                    d->choices[c] + len + 1);
+                        }
+                        fprintf(out, "}");
+                    }
+                    fprintf(out, "}");
                 }
             } else {
                 fprintf(out, "    --%-10s %s%s ", d->name, d->help,
@@ -221,12 +267,20 @@ void tb_options_print_list(FILE *out, int as_json)
                     print_choices(out, d, 0);
                     fprintf(out, "; default %s]\n", d->choices[d->def]);
                 } else {
-                    fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64 "]\n", d->min,
-                            d->max, d->def);
+                    fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64, d->min, d->max,
+                            d->def);
+                    for (int c = 0; d->choices && d->choices[c]; c++)
+                        fprintf(out, "%s%s", c ? " " : "; ", d->choices[c]);
+                    fprintf(out, "]\n");
                 }
             }
         }
-        if (as_json) fprintf(out, "]}");
+        int iters, warmup;
+        kernel_defaults(kn, &iters, &warmup);
+        if (as_json)
+            fprintf(out, "],\"default_iters\":%d,\"default_warmup\":%d}", iters, warmup);
+        else if (kn->default_iters || kn->default_warmup)
+            fprintf(out, "    (defaults for this kernel: --iters %d --warmup %d)\n", iters, warmup);
     }
     if (as_json) fprintf(out, "]}\n");
 }

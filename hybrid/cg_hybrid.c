@@ -1,0 +1,133 @@
+/* NPB CG, hybrid: the row blocks of mpi/cg_mpi.c over ranks, and inside
+ * each rank the threads of openmp/cg_omp.c, each generating and owning a
+ * sub-block of the rank's rows. A sum is a team sum (barrier) followed by
+ * the master thread's MPI_Allreduce and a barrier; sharing p or z is a
+ * barrier, the master thread's MPI_Allgatherv of the rank's rows
+ * (MPI_THREAD_FUNNELED), and a barrier. */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "kernels/cg.h"
+#include "rowblock.h"
+#include "team_reduce.h"
+#include "team_timing.h"
+#include "tb_comm.h"
+#include "tb_error.h"
+#include "tb_mem.h"
+#include "tb_split.h"
+#include "tb_timer.h"
+
+typedef struct thread_ctx {
+    tb_team_reducer reducer;
+    tb_rowblock *rb;      /* the rank's, used by the master thread */
+    double *totals;       /* the rank's: the master's all-reduced values */
+    double in_ops;        /* seconds in sum and share */
+} thread_ctx;
+
+static void hybrid_sum(void *ctx, double *values, int count)
+{
+    thread_ctx *c = ctx;
+    double t0 = tb_now();
+    tb_team_sum(&c->reducer, values, count);
+#pragma omp master
+    {
+        tb_rowblock_sum(c->rb, values, count);
+        for (int k = 0; k < count; k++) c->totals[k] = values[k];
+    }
+#pragma omp barrier
+    for (int k = 0; k < count; k++) values[k] = c->totals[k];
+    c->in_ops += tb_now() - t0;
+}
+
+static void hybrid_share(void *ctx, double *full)
+{
+    thread_ctx *c = ctx;
+    double t0 = tb_now();
+#pragma omp barrier
+#pragma omp master
+    tb_rowblock_gather(c->rb, full);
+#pragma omp barrier
+    c->in_ops += tb_now() - t0;
+}
+
+tb_status cg_run(tb_run *run)
+{
+    const cg_class *c = cg_class_of(run->params);
+    const int64_t n = c->n;
+    const int nthreads = run->nthreads;
+    tb_rowblock rb;
+    tb_team_reduce reduce = {0};
+    tb_status st = tb_rowblock_create(&rb, n);
+    const int64_t rows = rb.row1 - rb.row0;
+    double *mem = tb_alloc((size_t)(2 * n + 3 * rows + TB_TEAM_REDUCE_MAX), sizeof(double));
+    cg_block *blocks = tb_alloc((size_t)nthreads, sizeof *blocks);
+    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
+    if (blocks) memset(blocks, 0, sizeof *blocks * (size_t)nthreads); /* freeable */
+    if (st == TB_OK && (!mem || !blocks || !times || !tb_team_reduce_init(&reduce, nthreads)))
+        st = tb_error_set(TB_ERUNTIME, "out of memory for the CG vectors");
+    int failed = st != TB_OK;
+    if (!failed) {
+#pragma omp parallel num_threads(nthreads)
+        {
+            const int t = omp_get_thread_num();
+            int64_t a, b;
+            tb_split(rows, nthreads, t, &a, &b);
+            if (cg_block_build(&blocks[t], c, rb.row0 + a, rb.row0 + b) != TB_OK) {
+#pragma omp atomic write
+                failed = 1;
+            }
+        }
+        if (failed) st = TB_ERUNTIME; /* cg_block_build set the message */
+    }
+    st = tb_comm_worst(st);
+    if (st != TB_OK) {
+        for (int t = 0; blocks && t < nthreads; t++) cg_block_free(&blocks[t]);
+        tb_free(mem); tb_free(blocks); tb_free(times); tb_team_reduce_free(&reduce);
+        tb_rowblock_free(&rb);
+        return st;
+    }
+    double *X = mem + 2 * n, *R = X + rows, *Q = R + rows, *totals = Q + rows;
+    double worst = NAN;
+
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num();
+        const cg_block *A = &blocks[t];
+        const int64_t off = A->row0 - rb.row0;
+        cg_vectors v = {X + off, R + off, Q + off, mem, mem + n};
+        thread_ctx ctx = {{&reduce, t, 0}, &rb, totals, 0.0};
+        const cg_ops ops = {hybrid_sum, hybrid_share, &ctx};
+        tb_thread_times mine = {0};
+        double rnorm;
+        for (int it = 0; it < run->warmup + run->iters; it++) {
+            cg_start(A, &v);
+            ctx.in_ops = 0.0;
+#pragma omp master
+            {
+                tb_comm_barrier();
+                rb.comm = rb.sync = 0.0;
+            }
+#pragma omp barrier
+            double t0 = tb_now();
+            double zeta = cg_solve(A, c, &v, &ops, &rnorm);
+            double elapsed = tb_now() - t0;
+            if (it >= run->warmup) {
+                double comm = t == 0 ? rb.comm : 0.0;
+                mine.compute += elapsed - ctx.in_ops;
+                mine.comm += comm;
+                mine.sync += ctx.in_ops - comm;
+                if (t == 0) tb_run_record(run, it, elapsed);
+            }
+            if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
+        }
+        times[t] = mine;
+    }
+
+    tb_team_breakdown(run, times, nthreads);
+    cg_verify(run, worst);
+    for (int t = 0; t < nthreads; t++) cg_block_free(&blocks[t]);
+    tb_free(mem); tb_free(blocks); tb_free(times); tb_team_reduce_free(&reduce);
+    tb_rowblock_free(&rb);
+    return TB_OK;
+}

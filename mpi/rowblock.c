@@ -1,0 +1,53 @@
+#include "rowblock.h"
+
+#include <mpi.h>
+#include <stdlib.h>
+
+#include "tb_error.h"
+#include "tb_split.h"
+#include "tb_timer.h"
+
+tb_status tb_rowblock_create(tb_rowblock *rb, int64_t n)
+{
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    rb->n = n;
+    rb->comm = rb->sync = 0.0;
+    tb_split(n, size, rank, &rb->row0, &rb->row1);
+    rb->counts = malloc(sizeof(int) * (size_t)size);
+    rb->displs = malloc(sizeof(int) * (size_t)size);
+    if (!rb->counts || !rb->displs) {
+        tb_rowblock_free(rb);
+        return tb_error_set(TB_ERUNTIME, "out of memory for the row distribution");
+    }
+    for (int r = 0; r < size; r++) {
+        int64_t b, e;
+        tb_split(n, size, r, &b, &e);
+        rb->displs[r] = (int)b;
+        rb->counts[r] = (int)(e - b);
+    }
+    return TB_OK;
+}
+
+void tb_rowblock_free(tb_rowblock *rb)
+{
+    free(rb->counts);
+    free(rb->displs);
+    rb->counts = rb->displs = NULL;
+}
+
+void tb_rowblock_gather(tb_rowblock *rb, double *full)
+{
+    double t0 = tb_now();
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, full, rb->counts, rb->displs, MPI_DOUBLE,
+                   MPI_COMM_WORLD);
+    rb->comm += tb_now() - t0;
+}
+
+void tb_rowblock_sum(tb_rowblock *rb, double *values, int count)
+{
+    double t0 = tb_now();
+    MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    rb->sync += tb_now() - t0;
+}

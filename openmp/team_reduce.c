@@ -1,0 +1,32 @@
+#include "team_reduce.h"
+
+#include <omp.h>
+
+#include "tb_mem.h"
+
+int tb_team_reduce_init(tb_team_reduce *r, int nthreads)
+{
+    r->nthreads = nthreads;
+    r->slots = tb_alloc(2 * (size_t)nthreads, sizeof *r->slots);
+    return r->slots != NULL;
+}
+
+void tb_team_reduce_free(tb_team_reduce *r)
+{
+    tb_free(r->slots);
+    r->slots = NULL;
+}
+
+void tb_team_sum(tb_team_reducer *me, double *values, int count)
+{
+    const int n = me->team->nthreads;
+    tb_team_slot *set = me->team->slots + (size_t)me->phase * n;
+    me->phase ^= 1;
+    for (int k = 0; k < count; k++) set[me->thread].v[k] = values[k];
+#pragma omp barrier
+    for (int k = 0; k < count; k++) {
+        double s = 0.0;
+        for (int t = 0; t < n; t++) s += set[t].v[k];
+        values[k] = s;
+    }
+}
