@@ -10,7 +10,7 @@
 
 static MPI_Comm node_comm = MPI_COMM_NULL;
 static int world_rank, world_size, node_rank, node_size = 1;
-static char library[256];
+static char library[MPI_MAX_LIBRARY_VERSION_STRING]; /* MPICH writes up to 8192 */
 static char standard[16];
 
 static const char *level_name(int level)
