@@ -30,7 +30,7 @@ def main(argv):
     while i < len(argv) and argv[i].startswith("-"):
         if argv[i] in ("-n", "-np"):
             n = int(argv[i + 1])
-        i += 2 if argv[i] in WITH_VALUE else 1
+        i += 3 if argv[i] in ("--mca", "-mca") else 2 if argv[i] in WITH_VALUE else 1
     cmd = argv[i:]
     procs = []
     for rank in range(n):

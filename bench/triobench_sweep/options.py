@@ -45,6 +45,7 @@ DEFAULTS = {
     "iters": None,
     "timeout": 600.0,
     "launcher": "auto",
+    "transports": None,
     "allow_oversubscribe": False,
     "skip_missing_kernels": False,
 }
@@ -68,6 +69,7 @@ class Settings:
     hostfile: object
     launcher_args: object
     allow_oversubscribe: bool
+    transports: object = None      # None, or a list of "shm"/"tcp": each mpi/hybrid run once per transport
     kernel_opts: dict = field(default_factory=dict)   # kernel -> {size, iters, warmup, min_pes, params}
     default_size: object = None
     size_kernels: tuple = ()       # kernels named in --size (must exist)
@@ -104,10 +106,18 @@ def parser():
     a("--timeout", metavar="S", type=float, help="seconds allowed per run before it is killed (default 600)")
     a("--out", metavar="FOLDER", help="results folder (default bench/results/sweep-<time>)")
     a("--resume", metavar="FOLDER", help="finish an interrupted sweep: run only what FOLDER lacks")
-    a("--launcher", metavar="NAME", help="auto (default), mpirun, srun or hostfile")
+    a("--launcher", metavar="NAME", help="auto (default), mpirun, hostfile, srun, or slurm (inside an allocation: "
+      "srun with the executables' PMI plugin, else their mpirun)")
     a("--hostfile", metavar="FILE", help="hosts for --launcher hostfile (implies it under auto)")
     a("--launcher-args", metavar="ARGS", help="replace the launcher's default mapping/binding options, e.g. "
       "'--map-by socket --bind-to socket'")
+    a("--transports", metavar="LIST", help="run every mpi/hybrid configuration over each of these transports: "
+      "shm (shared memory) and/or tcp, e.g. shm,tcp; records carry sweep.transport")
+    a("--submit", action="store_true", help="write a Slurm batch script running this sweep (sized from the plan) "
+      "and submit it with sbatch; prints the job id and the results folder")
+    a("--wait", action="store_true", help="with --submit: wait for the job to end, then print its summary")
+    a("--sbatch-args", metavar="ARGS", help="with --submit: more sbatch options, e.g. '--partition=short "
+      "--time=30'; they override the script's own")
     a("--allow-oversubscribe", action="store_true", default=None,
       help="allow more PEs than physical cores (such runs are marked oversubscribed)")
     a("--dry-run", action="store_true", help="print the plan and the commands, run nothing")
@@ -119,7 +129,7 @@ def parser():
 
 
 PLAN_OPTIONS = ("preset", "kernels", "backends", "pes", "shapes", "scaling", "size", "reps", "warmup", "iters",
-                "launcher", "hostfile", "launcher_args", "allow_oversubscribe")
+                "launcher", "hostfile", "launcher_args", "allow_oversubscribe", "transports")
 
 
 def parse_args(argv):
@@ -131,6 +141,10 @@ def parse_args(argv):
             raise UserError(f"--resume takes the plan from FOLDER/meta.json: drop {names}")
         if args.out is not None:
             raise UserError("--resume FOLDER writes to FOLDER: drop --out")
+    if args.resume is not None and args.submit:
+        raise UserError("--submit starts a new sweep as a batch job: it does not go with --resume")
+    if (args.wait or args.sbatch_args is not None) and not args.submit:
+        raise UserError(f"{'--wait' if args.wait else '--sbatch-args'} goes with --submit")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {args.jobs}")
     if args.timeout is not None and not args.timeout > 0:
@@ -237,8 +251,14 @@ def settings_from(args):
     if args.timeout is not None:
         merged["timeout"] = args.timeout
     launcher = args.launcher if args.launcher is not None else merged["launcher"]
-    if launcher not in ("auto", "mpirun", "srun", "hostfile"):
-        raise UserError(f"bad --launcher '{launcher}': expected auto, mpirun, srun or hostfile")
+    if launcher not in ("auto", "mpirun", "srun", "hostfile", "slurm"):
+        raise UserError(f"bad --launcher '{launcher}': expected auto, mpirun, hostfile, srun or slurm")
+    transports = merged["transports"]
+    if args.transports is not None:
+        transports = _names(args.transports, "transports", ("shm", "tcp"))
+    elif transports is not None:
+        transports = _names(",".join(transports) if isinstance(transports, list) else str(transports),
+                            "transports", ("shm", "tcp"))
     if args.allow_oversubscribe:
         merged["allow_oversubscribe"] = True
 
@@ -269,7 +289,7 @@ def settings_from(args):
         backends=merged["backends"], pes=merged["pes"], shapes=merged["shapes"], scaling=merged["scaling"],
         reps=merged["reps"], warmup=merged["warmup"], iters=merged["iters"], timeout=float(merged["timeout"]),
         launcher=launcher, hostfile=args.hostfile, launcher_args=args.launcher_args,
-        allow_oversubscribe=bool(merged["allow_oversubscribe"]),
+        allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
         iters_forced=args.iters is not None, warmup_forced=args.warmup is not None, preset=args.preset)

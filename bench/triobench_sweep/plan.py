@@ -50,6 +50,7 @@ class Config:
     iters: object = None
     warmup: object = None
     oversubscribed: bool = False
+    transport: object = None       # mpi/hybrid under --transports: "shm" or "tcp"; else None
 
     @property
     def pes(self):
@@ -61,7 +62,8 @@ class Config:
 
     def label(self):
         size = f" {self.size_param}={self.size}" if self.size_param and self.size is not None else ""
-        return f"{self.kernel} {self.backend} {self.shape}{size}"
+        transport = f" {self.transport}" if self.transport else ""
+        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}"
 
     def to_dict(self):
         return asdict(self)
@@ -295,8 +297,11 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
                 if size_param and size is not None:
                     cid += f".{size_param}={size}"
                 cid += "".join(f".{k}={v}" for k, v in sorted(params.items()))
-                configs.append(Config(cid, kernel, backend, ranks, threads, size_param, size, base, params,
-                                      iters, warmup, oversubscribed))
+                transports = getattr(settings, "transports", None) if backend in ("mpi", "hybrid") else None
+                for transport in transports or [None]:
+                    configs.append(Config(cid + (f".transport={transport}" if transport else ""), kernel,
+                                          backend, ranks, threads, size_param, size, base, params, iters,
+                                          warmup, oversubscribed, transport))
     if over and not settings.allow_oversubscribe:
         b, r, t = over[0]
         limit = capacity_text.get(b, f"the {capacity[b]} physical cores")

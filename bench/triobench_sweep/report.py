@@ -52,7 +52,8 @@ def table(rows):
             notes.append("oversubscribed")
         ci = row["ci95_s"]
         lines.append([
-            row["kernel"], row["backend"], f"{row['ranks']}x{row['threads']}", size_text(row, varying),
+            row["kernel"], row["backend"] + (f" {row['transport']}" if row.get("transport") else ""),
+            f"{row['ranks']}x{row['threads']}", size_text(row, varying),
             fmt_time(row["median_s"]),
             f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
             fmt_rate(row["rate_median"], row["rate_unit"]),

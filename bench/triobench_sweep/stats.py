@@ -132,6 +132,7 @@ def summarize(records, configs, scaling):
             "size": cfg.size if cfg else None,
             "base_size": cfg.base_size if cfg else None,
             "oversubscribed": bool(cfg.oversubscribed) if cfg else False,
+            "transport": (first.get("sweep") or {}).get("transport"),
             "runs": len(recs), "ok": len(ok),
             "validated": sum(1 for r in recs if r.get("validated") is True),
             "failed": sum(1 for r in recs if r.get("sweep", {}).get("failure") is not None),

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from . import executables, launchers, options, report, runner, stats, store, topology
+from . import batch, executables, launchers, options, report, runner, stats, store, topology
 from .errors import SweepError, UserError
 from .plan import BACKENDS, PLANNED_KERNELS, Plan, build_plan
 from .progress import Progress
@@ -203,7 +203,7 @@ def command_for(ctx, cfg, json_path):
     cmd = [exe, *kernel_args(cfg), "--json", json_path, "--quiet"]
     if cfg.backend in ("serial", "omp"):
         return ctx.direct.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd, pin=cfg.backend == "serial")
-    return ctx.launcher.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd)
+    return ctx.launcher.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd, transport=cfg.transport)
 
 
 def command_text(argv, env):
@@ -293,7 +293,7 @@ def run_one(ctx, rep, cfg, progress):
     failure = classify(outcome, records, ctx.plan.timeout)
     fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
               "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6), "failure": failure,
-              "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling}
+              "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling, "transport": cfg.transport}
     if failure:
         os.makedirs(ctx.logs_dir, exist_ok=True)
         log = os.path.join("logs", f"{_safe(cfg.config_id)}.rep{rep}")
@@ -497,25 +497,33 @@ def new_sweep(args, t_start):
         raise
 
 
-def _launchers(backends, launcher_name, hostfile, launcher_args, cores):
+def _launchers(backends, launcher_name, hostfile, launcher_args, cores, build_dir=None, transports=None):
     direct = launchers.Direct(cores)
     mpi = None
     if any(b in ("mpi", "hybrid") for b in backends):
-        mpi = launchers.select(launcher_name, cores, hostfile=hostfile, extra_args=launcher_args)
+        mpi = launchers.select(launcher_name, cores, hostfile=hostfile, extra_args=launcher_args,
+                               build_dir=build_dir)
+        mpi.check_transports(transports)
     return direct, mpi
 
 
 def _new_sweep(args, settings, build_dir, folder, t_start):
     cores, cores_source = topology.physical_cores()
-    direct, mpi = _launchers(settings.backends, settings.launcher, settings.hostfile, settings.launcher_args, cores)
+    # --submit plans here for a job that runs elsewhere: srun stands in for the job's launcher.
+    direct, mpi = _launchers(settings.backends, "srun" if args.submit else settings.launcher, settings.hostfile,
+                             settings.launcher_args, cores, build_dir, settings.transports)
     build_s = ensure_binaries(build_dir, settings.backends, args.no_build, args.jobs, args.dry_run)
     catalogue = discover(build_dir, settings.backends, mpi, settings, args.dry_run)
     capacity, capacity_text = {}, {}
     for b in settings.backends:
         capacity[b], capacity_text[b] = (direct if b in ("serial", "omp") else mpi).capacity()
+        if args.submit and settings.pes != "auto":
+            capacity[b] = 1 << 30                   # the job is sized to fit the largest configuration
     plan = build_plan(settings, catalogue, capacity, capacity_text, warn=warn)
     sweep_id = f"sweep-{datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-" \
                f"{secrets.token_hex(2)}"
+    if args.submit:
+        return batch.submit(args, plan, settings.pes == "auto", folder, build_dir, REPO, say)
     if args.dry_run:
         print_plan(plan, build_dir, direct, mpi, capacity_text)
         return 0
@@ -528,7 +536,9 @@ def _new_sweep(args, settings, build_dir, folder, t_start):
         "compiler": topology.compiler_info(build_dir),
         "mpi": mpi.describe() if mpi else None,
         "launch": {"launcher": settings.launcher, "hostfile": settings.hostfile,
-                   "launcher_args": settings.launcher_args, "binding": launchers.BINDING_DEFAULTS},
+                   "launcher_args": settings.launcher_args, "binding": launchers.BINDING_DEFAULTS,
+                   "transports": settings.transports,
+                   "transports_text": launchers.TRANSPORTS_TEXT if settings.transports else None},
         "git": topology.git_info(REPO), "env": topology.environment(),
         "python": sys.version.split()[0],
         "preset": settings.preset, "plan": plan.to_dict(),
@@ -566,7 +576,7 @@ def resume(args, t_start):
     launch = meta.get("launch", {})
     cores = (meta.get("physical_cores") or {}).get("count") or topology.physical_cores()[0]
     direct, mpi = _launchers(backends, launch.get("launcher", "auto"), launch.get("hostfile"),
-                             launch.get("launcher_args"), cores)
+                             launch.get("launcher_args"), cores, build_dir)
     if args.dry_run:
         have = {store.run_key(r) for r in store.Store(folder).load(repair=False)[0]}
         todo = [(rep, c) for rep, c in plan.runs() if (c.config_id, rep) not in have]
