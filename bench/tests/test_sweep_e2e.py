@@ -69,6 +69,7 @@ class TinySweep(SweepCase):
         self.assertEqual(len(meta["plan"]["configs"]), 8)
         self.assertIn("loop_overhead_pct", meta["sessions"][0]["overhead"])
         self.assertEqual(meta["from_records"]["build"]["mpi_library"], "Fake MPI")
+        self.assertEqual(meta["from_records"]["mpi_library"], "Fake MPI")
 
         # the summary table and where the results are
         self.assertIn("median time", r.stdout)

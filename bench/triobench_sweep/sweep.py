@@ -440,8 +440,10 @@ def write_derived(ctx, records, configs, overhead=None, finished=False):
         session.update({"finished": utc_now(), "completed": finished, "overhead": overhead})
         measured = next((r for r in records if "build" in r), None)
         if measured:
+            mpi = next((r["build"] for r in records if (r.get("build") or {}).get("mpi_library")), {})
             ctx.meta["from_records"] = {"build": measured.get("build"), "host": measured.get("host"),
-                                        "suite_version": measured.get("suite_version")}
+                                        "suite_version": measured.get("suite_version"),
+                                        "mpi_library": mpi.get("mpi_library"), "mpi_version": mpi.get("mpi_version")}
         store.write_json(ctx.store.file("meta.json"), ctx.meta)
     return rows
 
