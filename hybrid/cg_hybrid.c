@@ -58,7 +58,7 @@ tb_status cg_run(tb_run *run)
     const int nthreads = run->nthreads;
     tb_rowblock rb;
     tb_team_reduce reduce = {0};
-    tb_status st = tb_rowblock_create(&rb, n);
+    tb_status st = tb_rowblock_create(&rb, n, nthreads);
     const int64_t rows = rb.row1 - rb.row0;
     double *mem = tb_alloc((size_t)(2 * n + 3 * rows + TB_TEAM_REDUCE_MAX), sizeof(double));
     cg_block *blocks = tb_alloc((size_t)nthreads, sizeof *blocks);

@@ -24,7 +24,7 @@ tb_status cg_run(tb_run *run)
     tb_rowblock rb;
     cg_block A = {0};
     double *mem = NULL;
-    tb_status st = tb_rowblock_create(&rb, n);
+    tb_status st = tb_rowblock_create(&rb, n, 1);
     if (st == TB_OK) st = cg_block_build(&A, c, rb.row0, rb.row1);
     const int64_t rows = rb.row1 - rb.row0;
     if (st == TB_OK) {

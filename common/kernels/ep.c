@@ -32,7 +32,8 @@ static const ep_class ep_classes[] = {
      {12281576, 11729692, 2202726, 137368, 3371, 36, 0, 0, 0, 0}},
     {"A", 28, 1.682235632304711e+08, 1.682195123368299e+08, 210832767.0, 1,
      {98257395, 93827014, 17611549, 1110028, 26536, 245, 0, 0, 0, 0}},
-    {"B", 30, 6.728927543423024e+08, 6.728951822504275e+08, 843345606.0, 0, {0}},
+    {"B", 30, 6.728927543423024e+08, 6.728951822504275e+08, 843345606.0, 1,
+     {393058470, 375280898, 70460742, 4438852, 105691, 948, 5, 0, 0, 0}},
     {"C", 32, 2.691444083862931e+09, 2.691519118724585e+09, 3373275903.0, 0, {0}},
     {"D", 36, 4.306350280812112e+10, 4.306347571859157e+10, 53972171957.0, 0, {0}},
     {"E", 40, 6.890169663167274e+11, 6.890164670688535e+11, 863554308186.0, 0, {0}},
@@ -164,14 +165,19 @@ void ep_result_combine_all(ep_result *r)
 
 /* ------------------------------------------------------------------------
  * The block compute. Four pairs at a time in 256-bit vectors (GCC/Clang
- * vector extensions: AVX2 here, plain SSE2 or scalar code elsewhere):
- *  - the generator runs as 8 interleaved streams: lane j of `xa` holds
- *    number 2j+1 of the current group of 8 and lane j of `xb` number 2j+2,
- *    so (xa, xb) are 4 pairs; each step multiplies both by a^8;
- *  - the log is computed in the vector (a series, below) instead of
- *    calling the C library once per pair;
- *  - rejection is a mask, not a branch; counts are tallied as
- *    "max(X, Y) >= l" per lane (q[l] is a difference of two of those).
+ * vector extensions: AVX2 here, SSE2 or scalar code elsewhere), in three
+ * stages over blocks of 256 pairs kept in L1, so that each stage's loop has
+ * a short chain of dependent operations and the core overlaps iterations:
+ *  1. the generator runs as 16 interleaved streams in two chains: lane j of
+ *     `xa` holds number 2j+1 of the current group of 8 and lane j of `xb`
+ *     number 2j+2, so (xa, xb) are 4 pairs; (ya, yb) are the next 4; each
+ *     step multiplies all by a^16;
+ *  2. t = x^2 + y^2, the acceptance mask and f = sqrt(-2 ln t / t), the log
+ *     computed in the vector (a series, below) instead of one call to the C
+ *     library per pair, rejection a mask instead of a branch;
+ *  3. X, Y, the sums, and the counts tallied as "max(X, Y) >= l" per lane
+ *     (q[l] is the difference of two of those; l >= 6, about one pair in
+ *     10^9, is counted one lane at a time).
  * Batches are contiguous in the stream, so a range of batches is one run of
  * the generator after a single skip-ahead. */
 
@@ -198,7 +204,7 @@ static inline v4i as_v4i(v4d x)
 static inline v4d centred_uniform(v4u x)
 {
     v4d big = as_v4d((v4i)x | INT64_C(0x4330000000000000)); /* 2^52 + x */
-    return (big - (0x1p52 + 0x1p45)) * 0x1p-45;
+    return big * 0x1p-45 - (0x1p7 + 1.0); /* one exact FMA */
 }
 
 /* Natural log of t, 0 < t <= 1 (normal numbers), within 2 ulp (1.74 ulp the
@@ -211,27 +217,22 @@ static inline v4d centred_uniform(v4u x)
 static inline v4d log_v4d(v4d t)
 {
     v4i bits = as_v4i(t);
-    v4i e = (bits >> 52) - 1023;
     v4d m = as_v4d((bits & INT64_C(0x000fffffffffffff)) | INT64_C(0x3ff0000000000000));
     v4i big = m > 1.4142135623730951; /* -1 in lanes where m >= sqrt(2): halve m */
     m = as_v4d(as_v4i(m) + (big & INT64_C(0x0010000000000000)) * -1);
-    e -= big;
+    /* e = the biased exponent E - 1023 as a double, exactly: 2^52 + E - 2^52 - 1023 */
+    v4d e = as_v4d((v4i)((v4u)bits >> 52) | INT64_C(0x4330000000000000)) - (0x1p52 + 1023.0);
+    e += as_v4d(big & as_v4i((v4d){1.0, 1.0, 1.0, 1.0}));
     v4d f = m - 1.0;
     v4d s = f / (2.0 + f);
-    v4d z = s * s;
-    v4d poly = z * (1.0 / 19) + 1.0 / 17;
-    poly = poly * z + 1.0 / 15;
-    poly = poly * z + 1.0 / 13;
-    poly = poly * z + 1.0 / 11;
-    poly = poly * z + 1.0 / 9;
-    poly = poly * z + 1.0 / 7;
-    poly = poly * z + 1.0 / 5;
-    poly = poly * z + 1.0 / 3;
-    v4d ed = __builtin_convertvector(e, v4d);
+    v4d z = s * s, z2 = z * z, z4 = z2 * z2;
+    v4d p01 = z * (1.0 / 5) + 1.0 / 3, p23 = z * (1.0 / 9) + 1.0 / 7;
+    v4d p45 = z * (1.0 / 13) + 1.0 / 11, p67 = z * (1.0 / 17) + 1.0 / 15;
+    v4d poly = (p01 + z2 * p23) + z4 * ((p45 + z2 * p67) + z4 * (1.0 / 19));
     const double ln2_hi = 0x1.62e42fee00000p-1; /* ln 2 to 32 bits: e * ln2_hi is exact */
     const double ln2_lo = 0x1.a39ef35793c76p-33; /* ln 2 - ln2_hi */
     v4d two_s = s + s;
-    return ed * ln2_hi + ((two_s * z * poly + ed * ln2_lo) + two_s);
+    return e * ln2_hi + ((two_s * z * poly + e * ln2_lo) + two_s);
 }
 
 /* Lane-wise sqrt; compiled to one vector instruction (ep.c is built with
@@ -271,34 +272,49 @@ void ep_batches(int64_t first, int64_t count, ep_result *acc)
         ak = npb_mul(ak, NPB_A);
         xb[j] = npb_mul(x, ak); /* number 2j+2 */
     }
-    const uint64_t a8 = ak;
+    const uint64_t a8 = ak, a16 = npb_mul(a8, a8);
+    v4u ya = (xa * a8) & NPB_MASK, yb = (xb * a8) & NPB_MASK; /* the next 8 numbers */
     const v4i abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
     double far_q[EP_NQ] = {0};
     v4i c[6] = {{0}}; /* c[0]: accepted; c[l]: accepted with max >= l, l = 1..5 */
 
+    enum { BLOCK = 64 }; /* steps of 4 pairs per stage */
+    v4d bx1[BLOCK], bx2[BLOCK], bf[BLOCK];
     for (int64_t b = 0; b < count; b++) {
         v4d sx = {0, 0, 0, 0}, sy = {0, 0, 0, 0};
-        for (int i = 0; i < (1 << EP_BATCH_LOG2); i += 4) {
-            v4d x1 = centred_uniform(xa), x2 = centred_uniform(xb);
-            xa = (xa * a8) & NPB_MASK;
-            xb = (xb * a8) & NPB_MASK;
-            v4d t = x1 * x1 + x2 * x2;
-            v4i ok = t <= 1.0;
-            v4d f = sqrt_v4d(-2.0 * log_v4d(t) / t);
-            v4d X = as_v4d(as_v4i(x1 * f) & abs_mask & ok);
-            v4d Y = as_v4d(as_v4i(x2 * f) & abs_mask & ok);
-            sx += X;
-            sy += Y;
-            v4i xbig = X > Y;
-            v4d mx = as_v4d((xbig & as_v4i(X)) | (~xbig & as_v4i(Y)));
-            c[0] += ok;
-            c[1] += mx >= 1.0;
-            c[2] += mx >= 2.0;
-            c[3] += mx >= 3.0;
-            c[4] += mx >= 4.0;
-            v4i ge5 = mx >= 5.0;
-            c[5] += ge5;
-            if (__builtin_expect((ge5[0] | ge5[1] | ge5[2] | ge5[3]) != 0, 0)) count_far(mx, ok, far_q);
+        for (int blk = 0; blk < (1 << EP_BATCH_LOG2); blk += 4 * BLOCK) {
+            for (int i = 0; i < BLOCK; i += 2) { /* two chains of multiplications */
+                bx1[i] = centred_uniform(xa);
+                bx2[i] = centred_uniform(xb);
+                bx1[i + 1] = centred_uniform(ya);
+                bx2[i + 1] = centred_uniform(yb);
+                xa = (xa * a16) & NPB_MASK;
+                xb = (xb * a16) & NPB_MASK;
+                ya = (ya * a16) & NPB_MASK;
+                yb = (yb * a16) & NPB_MASK;
+            }
+            for (int i = 0; i < BLOCK; i++) {
+                v4d t = bx1[i] * bx1[i] + bx2[i] * bx2[i];
+                v4i ok = t <= 1.0;
+                c[0] += ok;
+                bf[i] = as_v4d(as_v4i(sqrt_v4d(log_v4d(t) * (-2.0 / t))) & ok);
+            }
+            for (int i = 0; i < BLOCK; i++) {
+                v4d X = as_v4d(as_v4i(bx1[i] * bf[i]) & abs_mask);
+                v4d Y = as_v4d(as_v4i(bx2[i] * bf[i]) & abs_mask);
+                sx += X;
+                sy += Y;
+                v4i xbig = X > Y;
+                v4d mx = as_v4d((xbig & as_v4i(X)) | (~xbig & as_v4i(Y)));
+                c[1] += mx >= 1.0;
+                c[2] += mx >= 2.0;
+                c[3] += mx >= 3.0;
+                c[4] += mx >= 4.0;
+                v4i ge5 = mx >= 5.0;
+                c[5] += ge5;
+                if (__builtin_expect((ge5[0] | ge5[1] | ge5[2] | ge5[3]) != 0, 0))
+                    count_far(mx, ge5, far_q);
+            }
         }
         acc->sx += lane_sum(sx);
         acc->sy += lane_sum(sy);
