@@ -25,7 +25,6 @@ Behaviour, from the environment:
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -126,7 +125,8 @@ def count_call():
 def hang(stubborn):
     if stubborn:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+    import subprocess
+    child = subprocess.Popen([sys.executable, "-S", "-c", "import time; time.sleep(3600)"])
     note_pid(child.pid)
     time.sleep(3600)
 

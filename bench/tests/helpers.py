@@ -23,7 +23,9 @@ def _script(path, body):
 
 
 class SweepCase(unittest.TestCase):
-    """Each test gets a temporary folder with build/bin/triobench-* (the double) and a fake mpirun on PATH."""
+    """(The doubles run with python -S: no site-packages to scan, several times faster to start.)
+
+    Each test gets a temporary folder with build/bin/triobench-* (the double) and a fake mpirun on PATH."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="triobench-sweep-test-")
@@ -32,10 +34,10 @@ class SweepCase(unittest.TestCase):
         os.makedirs(os.path.join(self.build, "bin"))
         for b in ("serial", "omp", "mpi", "hybrid"):
             _script(os.path.join(self.build, "bin", f"triobench-{b}"),
-                    f'FAKE_TRIOBENCH_BACKEND={b} exec "{sys.executable}" "{DOUBLE}" "$@"')
+                    f'FAKE_TRIOBENCH_BACKEND={b} exec "{sys.executable}" -S "{DOUBLE}" "$@"')
         self.fakebin = os.path.join(self.tmp, "fakebin")
         os.makedirs(self.fakebin)
-        _script(os.path.join(self.fakebin, "mpirun"), f'exec "{sys.executable}" "{FAKE_MPIRUN}" "$@"')
+        _script(os.path.join(self.fakebin, "mpirun"), f'exec "{sys.executable}" -S "{FAKE_MPIRUN}" "$@"')
         self.out = os.path.join(self.tmp, "out")
         self.env = dict(os.environ)
         for k in list(self.env):
