@@ -11,7 +11,8 @@ MODEL_COLOR = {
     "mpi": OKABE_ITO["blue"],
     "hybrid": OKABE_ITO["green"],
 }
-MODEL_MARKER = {"serial": "s", "omp": "o", "mpi": "^", "hybrid": "D"}
+MODEL_MARKER = {"serial": "s", "omp": "o", "mpi": "^", "hybrid": "D",
+                "mpi/tcp": "v", "hybrid/tcp": "d"}   # transports: the model's colour, another marker
 OTHER_COLOR = OKABE_ITO["purple"]
 FAILED_COLOR = OKABE_ITO["vermillion"]
 IDEAL_COLOR = "#888888"
@@ -25,8 +26,8 @@ KERNEL_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">"]
 
 
 def color(model):
-    return MODEL_COLOR.get(model, OTHER_COLOR)
+    return MODEL_COLOR.get(model) or MODEL_COLOR.get(model.split("/")[0], OTHER_COLOR)
 
 
 def marker(model):
-    return MODEL_MARKER.get(model, "o")
+    return MODEL_MARKER.get(model) or MODEL_MARKER.get(model.split("/")[0], "o")
