@@ -155,8 +155,7 @@ class Study:
 
     def models(self):
         present = {c.backend for c in self.configs}
-        return [b for b in BACKENDS if b in present] + sorted(present - set(BACKENDS),
-                                                              key=lambda b: (backend_order(b), b))
+        return [b for b in BACKENDS if b in present] + sorted(present - set(BACKENDS))
 
     def pes_list(self):
         return sorted({c.pes for c in self.configs if c.pes})
@@ -296,7 +295,7 @@ def micro_series(configs, kernel):
     for c in mine:
         rest = {k: v for k, v in c.params.items() if k not in ("bytes", "size") and k not in shared}
         x = c.params.get("bytes", c.params.get("size")) if kernel != "barrier" else c.pes
-        if not isinstance(x, (int, float)) or isinstance(x, bool):
+        if not isinstance(x, (int, float)) or isinstance(x, bool) or not 0 < x < 2 ** 60:
             continue
         label = c.backend
         if kernel != "barrier":
@@ -314,10 +313,10 @@ def bandwidth_of(config):
         return None
     unit = config.rate_unit or ""
     scale = {"B/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, "MiB/s": 2 ** 20, "GiB/s": 2 ** 30}
-    if config.rate is not None and unit in scale:
+    if config.rate is not None and config.rate > 0 and unit in scale:
         return config.rate * scale[unit]
     nbytes = config.bytes if config.bytes is not None else config.params.get("bytes")
-    if isinstance(nbytes, (int, float)) and nbytes > 0:
+    if isinstance(nbytes, (int, float)) and not isinstance(nbytes, bool) and 0 < nbytes < 1e30:
         return nbytes / config.median
     return None
 
@@ -359,11 +358,7 @@ def roofline(configs):
 
 
 def backend_order(backend):
-    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model."""
-    base, _, transport = backend.partition("/")
-    if base not in BACKENDS:
-        return len(BACKENDS)
-    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5))
+    return BACKENDS.index(backend) if backend in BACKENDS else len(BACKENDS)
 
 
 def fmt_time(t):

@@ -83,6 +83,9 @@ def _log2_values_axis(ax, lo, hi):
 
 def _log_y(ax):
     """A log y axis labelled with plain numbers (no 2×10⁻¹ on short ranges)."""
+    if not any(y > 0 for line in ax.get_lines() for y in line.get_ydata(orig=False)
+               if line.get_transform() == ax.transData):
+        return  # nothing to put on a log axis (every value failed)
     ax.set_yscale("log")
     plain = ticker.FuncFormatter(lambda v, _: "%g" % v)
     ax.yaxis.set_major_formatter(plain)
@@ -577,7 +580,7 @@ def _micro_lines(ax, series, value, power=1):
     for (_, label, backend), pts in series.items():
         i = per_backend.get(backend, 0)
         per_backend[backend] = i + 1
-        good = [(x, c) for x, c in pts if c.usable and value(c) is not None]
+        good = [(x, c) for x, c in pts if c.usable and (value(c) or 0) > 0]
         bad = [x for x, c in pts if not c.usable]
         col = color(backend)
         if good:
@@ -595,6 +598,8 @@ def _micro_lines(ax, series, value, power=1):
         if bad:
             failed = True
             _failed_marks(ax, bad, backend)
+    if not any(line.get_label()[:1] != "_" for line in ax.get_lines()):
+        ax.text(0.5, 0.5, "no usable value in the records", transform=ax.transAxes, ha="center")
     return over, failed
 
 

@@ -18,17 +18,21 @@ class UserError(Exception):
     """Bad input from the user: reported as one line, exit status 2."""
 
 
-def _num(value):
-    """A finite float, or None."""
+def _num(value, limit=1e30):
+    """A finite float of magnitude below limit, or None (garbage is not a measurement)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) and abs(value) < limit else None
 
 
-def _int(value):
+def _int(value, limit=10 ** 7):
+    """A positive integer below limit (ranks, threads, PEs), or None."""
     num = _num(value)
-    if num is None or num != int(num):
+    if num is None or num != int(num) or not 0 < num < limit:
         return None
     return int(num)
 
@@ -58,11 +62,6 @@ class Run:
             self.ranks = 1
         if self.backend in ("serial", "mpi") and self.threads is None:
             self.threads = 1
-        # A run over a chosen transport (bench/sweep --transports) is a model of its own,
-        # "mpi/shm" beside "mpi/tcp": grouped, drawn and tabled apart.
-        transport = sweep.get("transport")
-        if isinstance(transport, str) and transport and self.backend in ("mpi", "hybrid"):
-            self.backend = "%s/%s" % (self.backend, transport)
         self.pes = _int(rec.get("pes"))
         if self.pes is None and self.ranks and self.threads:
             self.pes = self.ranks * self.threads
@@ -107,8 +106,8 @@ class Run:
             return "did not validate"
         if status not in (None, "ok"):
             return "status %s" % status
-        if self.time is None or self.time <= 0:
-            return "no time in record"
+        if self.time is None or not 0 < self.time < 1e7:
+            return "no plausible time in record"
         if self.pes is None or self.pes < 1:
             return "no PE count in record"
         return None

@@ -242,6 +242,16 @@ class LoaderTest(unittest.TestCase):
         with self.assertRaisesRegex(loader.UserError, "schema"):
             loader.load(tmp)
 
+    def test_garbage_values_are_failures_not_measurements(self):
+        huge = record("stencil", "mpi", 2, 1, P, 1.0)
+        huge["pes"] = huge["ranks"] = 1e308
+        slow = record("stencil", "serial", 1, 1, P, 1e308)
+        text = record("stencil", "serial", 1, 1, P, 1.0)
+        text["time"]["median"] = "fast"
+        data = load([huge, slow, text])
+        self.assertEqual([r.failure for r in data.runs],
+                         ["no PE count in record", "no plausible time in record", "no plausible time in record"])
+
     def test_missing_fields_are_failures_not_crashes(self):
         data = load([{"kernel": "stencil"}, {"status": "failed", "sweep": {"failure": "crash"}},
                      record("stencil", "serial", 1, 1, P, 1.0)])
