@@ -155,7 +155,8 @@ class Study:
 
     def models(self):
         present = {c.backend for c in self.configs}
-        return [b for b in BACKENDS if b in present] + sorted(present - set(BACKENDS))
+        return [b for b in BACKENDS if b in present] + sorted(present - set(BACKENDS),
+                                                              key=lambda b: (backend_order(b), b))
 
     def pes_list(self):
         return sorted({c.pes for c in self.configs if c.pes})
@@ -358,7 +359,11 @@ def roofline(configs):
 
 
 def backend_order(backend):
-    return BACKENDS.index(backend) if backend in BACKENDS else len(BACKENDS)
+    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model."""
+    base, _, transport = backend.partition("/")
+    if base not in BACKENDS:
+        return len(BACKENDS)
+    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5))
 
 
 def fmt_time(t):

@@ -62,6 +62,11 @@ class Run:
             self.ranks = 1
         if self.backend in ("serial", "mpi") and self.threads is None:
             self.threads = 1
+        # A run over a chosen transport (bench/sweep --transports) is a model of its own,
+        # "mpi/shm" beside "mpi/tcp": grouped, drawn and tabled apart.
+        transport = sweep.get("transport")
+        if isinstance(transport, str) and transport and self.backend in ("mpi", "hybrid"):
+            self.backend = "%s/%s" % (self.backend, transport)
         self.pes = _int(rec.get("pes"))
         if self.pes is None and self.ranks and self.threads:
             self.pes = self.ranks * self.threads
