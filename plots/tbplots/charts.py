@@ -671,7 +671,8 @@ def fits_chart(ctx, study):
                  [r["speedup"]["s"] for r in data if r["config"].oversubscribed], marker(backend),
                  color=col, markerfacecolor="white")
         ax1.plot(grid, [stats.amdahl_speedup(fit["f"], p) for p in grid], "-", color=col, lw=1.2,
-                 label="%s: Amdahl f = %.3g" % (backend, fit["f"]))
+                 label="%s: Amdahl f = %.3g%s" % (backend, fit["f"], "" if 0 <= fit["f"] <= 1 else
+                                                   " (outside [0, 1]: the law does not fit)"))
         sp_all.extend(r["speedup"]["s"] for r in data)
         kf = [(_dodge(r["pes"], backend), r["karp_flatt"], r["config"].oversubscribed) for r in data
               if r["pes"] > 1]
