@@ -672,7 +672,7 @@ def fits_chart(ctx, study):
                  color=col, markerfacecolor="white")
         ax1.plot(grid, [stats.amdahl_speedup(fit["f"], p) for p in grid], "-", color=col, lw=1.2,
                  label="%s: Amdahl f = %.3g%s" % (backend, fit["f"], "" if 0 <= fit["f"] <= 1 else
-                                                   " (outside [0, 1]: the law does not fit)"))
+                                                   " (outside [0, 1]: no fit)"))
         sp_all.extend(r["speedup"]["s"] for r in data)
         kf = [(_dodge(r["pes"], backend), r["karp_flatt"], r["config"].oversubscribed) for r in data
               if r["pes"] > 1]
