@@ -37,4 +37,5 @@ void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
 
 const char *tb_comm_library(void) { return ""; }
 const char *tb_comm_standard_version(void) { return ""; }
+const char *tb_comm_thread_level(void) { return ""; }
 int tb_comm_launched(void) { return 0; }

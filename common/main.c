@@ -31,9 +31,17 @@ static tb_status prepare(const tb_options *o, int *json_fd)
                                 o->threads, prog);
         if (tb_threads_enabled()) tb_threads_set(o->threads);
     }
-    tb_status st = o->kernel->check ? o->kernel->check(&o->params, tb_comm_size()) : TB_OK;
+    /* A series run is checked at every value it will run, memory at the
+     * last; any other run once (its series_min = series_max = 0). */
+    tb_params p = o->params;
+    tb_status st = TB_OK;
+    for (int64_t v = o->series_min; st == TB_OK; v *= 2) {
+        if (o->series >= 0) p.value[o->series] = v;
+        if (o->kernel->check) st = o->kernel->check(&p, tb_comm_size());
+        if (v >= o->series_max) break;
+    }
     if (st != TB_OK) return st;
-    double bytes = o->kernel->bytes_per_rank(&o->params, tb_comm_size(), tb_threads_count());
+    double bytes = o->kernel->bytes_per_rank(&p, tb_comm_size(), tb_threads_count());
     st = tb_mem_check(bytes, tb_comm_node_size());
     if (st != TB_OK) return st;
     if (tb_comm_rank() == 0 && o->json_path) {
@@ -49,7 +57,9 @@ static tb_status prepare(const tb_options *o, int *json_fd)
     return TB_OK;
 }
 
-static tb_status run_kernel(const tb_options *o, int json_fd, int argc, char **argv)
+/* One driver call and its record; `row`: add a line to the series table
+ * (2: the table's header first, once the kernel has accepted its input). */
+static tb_status run_once(const tb_options *o, int json_fd, int argc, char **argv, int row)
 {
     tb_run run;
     memset(&run, 0, sizeof run);
@@ -67,14 +77,50 @@ static tb_status run_kernel(const tb_options *o, int json_fd, int argc, char **a
     st = tb_comm_agree(st, tb_this_backend.program);
     if (st == TB_OK) st = tb_comm_agree(o->kernel->run(&run), tb_this_backend.program);
     if (st == TB_OK) st = tb_report(o, &run, json_fd, argc, argv);
+    if (row && (st == TB_OK || st == TB_EINVALID)) {
+        if (row == 2) tb_report_series_header(o);
+        tb_report_series_row(&run, st);
+    }
     free(run.iter_time);
     return st;
+}
+
+/* One record per run, or one per value of the kernel's series parameter
+ * (powers of two) with a compact table on stdout instead of the human lines. */
+static tb_status run_kernel(const tb_options *o, int json_fd, int argc, char **argv)
+{
+    if (o->series < 0) return run_once(o, json_fd, argc, argv, 0);
+    tb_options one = *o;
+    one.quiet = 1;
+    int table = tb_comm_rank() == 0 && !o->quiet && json_fd != 1;
+    tb_status worst = TB_OK;
+    for (int64_t v = o->series_min; v <= o->series_max; v *= 2) {
+        one.params.value[o->series] = v;
+        tb_status st = run_once(&one, json_fd, argc, argv, table ? 1 + (v == o->series_min) : 0);
+        if (st != TB_OK && st != TB_EINVALID) return st;
+        if (st > worst) worst = st;
+    }
+    return worst;
+}
+
+/* The thread level to ask the process layer for: the backend's, raised when
+ * the kernel's parameters need more (a look at the command line before the
+ * MPI library starts; a bad command line is reported by the real parse). */
+static tb_thread_need thread_need(int argc, char **argv)
+{
+    tb_thread_need need = tb_this_backend.thread_need;
+    tb_options o;
+    if (need != TB_THREADS_SINGLE && tb_options_parse(argc, argv, &o) == TB_OK && o.kernel &&
+        o.kernel->thread_need && o.kernel->thread_need(&o.params) > need)
+        need = o.kernel->thread_need(&o.params);
+    tb_error_clear();
+    return need;
 }
 
 int main(int argc, char **argv)
 {
     const char *prog = tb_this_backend.program;
-    tb_status st = tb_comm_init(&argc, &argv, tb_this_backend.thread_need);
+    tb_status st = tb_comm_init(&argc, &argv, thread_need(argc, argv));
     st = tb_comm_agree(st, prog);
     if (st != TB_OK) {
         tb_comm_finalize();

@@ -52,6 +52,9 @@ void tb_comm_gather_bytes(const void *mine, size_t size, void *all);
 /* Library name and version for the record ("" for the single process). */
 const char *tb_comm_library(void);
 const char *tb_comm_standard_version(void);
+/* The thread level the MPI library provides ("MPI_THREAD_FUNNELED"; ""
+ * for the single process). */
+const char *tb_comm_thread_level(void);
 
 /* Non-zero when the process was started by a launcher that reports more than
  * one process, or by any launcher at all (used to explain singleton runs). */

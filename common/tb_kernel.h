@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "tb_comm.h"
 #include "tb_status.h"
 
 #define TB_MAX_PARAMS 8
@@ -70,6 +71,8 @@ typedef struct tb_run {
     tb_verification verify[TB_MAX_VERIFY];
     int nverify;
     double max_abs_error;     /* largest absolute pointwise error, if the kernel has one */
+    double work_bytes;        /* optional: bytes per iteration when they depend on the
+                                 decomposition (halo); 0: work() says */
 } tb_run;
 
 typedef tb_status (*tb_driver_fn)(tb_run *run);
@@ -96,6 +99,15 @@ typedef struct tb_kernel {
     /* Optional. The iteration counts used when --iters / --warmup are not
      * given: 0 means the suite's defaults; TB_NO_WARMUP means no warm-up. */
     int default_iters, default_warmup;
+    /* Optional. A series kernel (the micro-benchmarks) sweeps this INT
+     * parameter over powers of two in one run: --min-<name> to --max-<name>
+     * (default: the parameter's whole range), or one value with --<name>.
+     * common/main.c runs the driver and writes one record per value.
+     * NULL: one record per run. */
+    const char *series;
+    /* Optional. The MPI thread level a run with these parameters needs when
+     * it is above the backend's own (e.g. MPI_THREAD_MULTIPLE). */
+    tb_thread_need (*thread_need)(const tb_params *p);
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)

@@ -55,11 +55,34 @@ static void join_names(const char *const *list, char *out, size_t size)
                                  (int)strcspn(list[c], "="), list[c]);
 }
 
+int tb_series_index(const tb_kernel *k)
+{
+    return k && k->series ? param_index(k, k->series) : -1;
+}
+
+/* A series value given as --<option>: a power of two within the parameter's
+ * range. */
+static tb_status parse_series(const tb_kernel *k, const char *option, const char *text, int64_t *out)
+{
+    const tb_param_def *d = &k->params[tb_series_index(k)];
+    tb_status st = tb_parse_int(option, text, d->min, d->max, out);
+    if (st == TB_OK && (*out & (*out - 1)) != 0)
+        return tb_error_set(TB_EINPUT, "%s: %s is not a power of two", option, text);
+    return st;
+}
+
 /* `option` is the name as the user typed it (--size or --<param>). */
 static tb_status parse_param(const tb_kernel *k, int index, const char *option, const char *text,
                              tb_params *p)
 {
     const tb_param_def *d = &k->params[index];
+    if (index == tb_series_index(k)) {
+        int64_t v = 0;
+        tb_status st = parse_series(k, option, text, &v);
+        p->value[index] = v;
+        p->set[index] = st == TB_OK;
+        return st;
+    }
     if (d->type == TB_PARAM_CHOICE) {
         for (int c = 0; d->choices[c]; c++)
             if (text && strcmp(d->choices[c], text) == 0) {
@@ -135,6 +158,12 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         for (int j = 0; j < o->kernel->nparams; j++) o->params.value[j] = o->kernel->params[j].def;
         kernel_defaults(o->kernel, &o->iters, &o->warmup);
     }
+    o->series = tb_series_index(o->kernel);
+    if (o->series >= 0) {
+        o->series_min = o->kernel->params[o->series].min;
+        o->series_max = o->kernel->params[o->series].max;
+    }
+    int range_given = 0;
 
     int64_t v = 0;
     tb_status st = TB_OK;
@@ -179,6 +208,11 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
             st = parse_param(o->kernel, param_index(o->kernel, name + 2), name,
                              option_value(argc, argv, &i, eq), &o->params);
+        } else if (o->series >= 0 && (!strncmp(name, "--min-", 6) || !strncmp(name, "--max-", 6)) &&
+                   !strcmp(name + 6, o->kernel->series)) {
+            st = parse_series(o->kernel, name, option_value(argc, argv, &i, eq),
+                              name[3] == 'i' ? &o->series_min : &o->series_max);
+            range_given = 1;
         } else {
             return tb_error_set(TB_EINPUT, "unknown option '%s'%s", name,
                                 o->kernel ? " (--list shows each kernel's options)"
@@ -189,6 +223,16 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     if (o->kernel && o->kernel->resolve) {
         st = o->kernel->resolve(&o->params);
         if (st != TB_OK) return st;
+    }
+    if (o->series >= 0) {
+        const char *s = o->kernel->series;
+        if (range_given && o->params.set[o->series])
+            return tb_error_set(TB_EINPUT, "--%s (one size) and --min-%s/--max-%s (a range) "
+                                "exclude each other", s, s, s);
+        if (o->params.set[o->series]) o->series_min = o->series_max = o->params.value[o->series];
+        if (o->series_min > o->series_max)
+            return tb_error_set(TB_EINPUT, "--min-%s %" PRId64 " is larger than --max-%s %" PRId64,
+                                s, o->series_min, s, o->series_max);
     }
     if (o->action == TB_ACTION_LIST && o->json_path) o->list_json = 1;
     if (o->action == TB_ACTION_RUN && !o->kernel)
@@ -202,7 +246,8 @@ void tb_options_print_help(FILE *out, const char *program)
             "usage: %s <kernel> [options]\n"
             "       %s --list [--json] | --help | --version\n"
             "\n"
-            "Runs one kernel, validates its answer, prints one line and (with --json) a record.\n"
+            "Runs one kernel, validates its answer, prints one line and (with --json) a record\n"
+            "(micro-benchmarks: a table, and a record per message size).\n"
             "\n"
             "options:\n"
             "  --size N      the kernel's problem size (see --list)\n"
@@ -213,6 +258,8 @@ void tb_options_print_help(FILE *out, const char *program)
             "  --quiet       no human line on stdout\n"
             "  --list        kernels and their parameters (--list --json for JSON)\n"
             "  --<param> V   a kernel parameter (see --list)\n"
+            "  --min-bytes N, --max-bytes N\n"
+            "                micro-benchmarks: one record per power of two in this range\n"
             "\n"
             "Exit status: 0 validated, 1 run-time error, 2 bad input, 3 answer did not validate.\n"
             "MPI executables take their ranks from the launcher: mpirun -n P %s ...\n",
@@ -230,12 +277,19 @@ void tb_options_print_list(FILE *out, int as_json)
     if (as_json) fprintf(out, "{\"kernels\":[");
     for (int k = 0; k < tb_nkernels; k++) {
         const tb_kernel *kn = tb_kernels[k];
-        if (as_json)
-            fprintf(out, "%s{\"name\":\"%s\",\"summary\":\"%s\",\"unit\":\"%s\",\"size_param\":\"%s\",\"params\":[",
+        if (as_json) {
+            fprintf(out, "%s{\"name\":\"%s\",\"summary\":\"%s\",\"unit\":\"%s\",\"size_param\":\"%s\",",
                     k ? "," : "", kn->name, kn->summary, kn->rate_unit,
                     kn->params[kn->size_param].name);
-        else
+            if (kn->series) fprintf(out, "\"series\":\"%s\",", kn->series);
+            fprintf(out, "\"params\":[");
+        } else {
             fprintf(out, "%-10s %s (rate in %s)\n", kn->name, kn->summary, kn->rate_unit);
+            if (kn->series)
+                fprintf(out, "    one record per power of two from --min-%s to --max-%s "
+                        "(default: the whole range), or one with --%s\n",
+                        kn->series, kn->series, kn->series);
+        }
         for (int i = 0; i < kn->nparams; i++) {
             const tb_param_def *d = &kn->params[i];
             if (as_json) {
@@ -246,8 +300,12 @@ void tb_options_print_list(FILE *out, int as_json)
                     print_choices(out, d, 1);
                     fprintf(out, "]}");
                 } else {
-                    fprintf(out, "\"type\":\"int\",\"default\":%" PRId64 ",\"min\":%" PRId64
-                            ",\"max\":%" PRId64, d->def, d->min, d->max);
+                    /* A series parameter's default is its whole range: no one value. */
+                    if (i == tb_series_index(kn))
+                        fprintf(out, "\"type\":\"int\",\"default\":null");
+                    else
+                        fprintf(out, "\"type\":\"int\",\"default\":%" PRId64, d->def);
+                    fprintf(out, ",\"min\":%" PRId64 ",\"max\":%" PRId64, d->min, d->max);
                     if (d->choices) {
                         fprintf(out, ",\"names\":{");
                         for (int c = 0; d->choices[c]; c++) {
@@ -266,6 +324,8 @@ void tb_options_print_list(FILE *out, int as_json)
                     fprintf(out, "[");
                     print_choices(out, d, 0);
                     fprintf(out, "; default %s]\n", d->choices[d->def]);
+                } else if (i == tb_series_index(kn)) {
+                    fprintf(out, "[%" PRId64 "..%" PRId64 ", powers of two]\n", d->min, d->max);
                 } else {
                     fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64, d->min, d->max,
                             d->def);

@@ -1,6 +1,7 @@
 /* The command line shared by every executable:
  *   triobench-<backend> <kernel> [--size N] [--iters N] [--warmup N]
  *       [--threads N] [--json PATH] [--quiet] [--<kernel parameter> V]
+ *       [--min-<series> N] [--max-<series> N]     (series kernels, see tb_kernel)
  *   triobench-<backend> --list [--json] | --help | --version
  * Every value is checked; an error names the option and the accepted range. */
 #ifndef TB_OPTIONS_H
@@ -27,7 +28,12 @@ typedef struct tb_options {
     int quiet;
     int list_json;          /* --list --json */
     const char *json_path;  /* NULL: none; "-": stdout */
+    int series;             /* index of the kernel's series parameter, -1: none */
+    int64_t series_min, series_max; /* the powers of two a series run sweeps */
 } tb_options;
+
+/* The index of kernel k's series parameter, or -1. */
+int tb_series_index(const tb_kernel *k);
 
 /* Parse argv. On error returns TB_EINPUT with the message set (tb_error). */
 tb_status tb_options_parse(int argc, char **argv, tb_options *opts);

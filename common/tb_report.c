@@ -58,19 +58,37 @@ static double relative_error(double computed, double reference)
     return reference != 0.0 ? diff / fabs(reference) : diff;
 }
 
-static void format_params(const tb_kernel *k, const tb_params *p, char *out, size_t size)
+/* "name=value ..." for every parameter but the one at index `skip`. */
+static void format_params(const tb_kernel *k, const tb_params *p, int skip, char *out, size_t size)
 {
     size_t used = 0;
     out[0] = '\0';
     for (int i = 0; i < k->nparams && used < size; i++) {
         const tb_param_def *d = &k->params[i];
+        const char *sep = used ? " " : "";
+        if (i == skip) continue;
         if (d->type == TB_PARAM_CHOICE)
-            used += (size_t)snprintf(out + used, size - used, "%s%s=%s", i ? " " : "", d->name,
+            used += (size_t)snprintf(out + used, size - used, "%s%s=%s", sep, d->name,
                                      d->choices[p->value[i]]);
         else
-            used += (size_t)snprintf(out + used, size - used, "%s%s=%" PRId64, i ? " " : "",
-                                     d->name, p->value[i]);
+            used += (size_t)snprintf(out + used, size - used, "%s%s=%" PRId64, sep, d->name,
+                                     p->value[i]);
     }
+}
+
+/* The kernel's work per iteration, with the driver's bytes when they depend
+ * on the decomposition; the rate is that work over the median time. */
+static tb_work work_of(const tb_run *run)
+{
+    tb_work w = run->kernel->work(run->params);
+    if (run->work_bytes > 0) w.bytes = run->work_bytes;
+    return w;
+}
+
+static double rate_of(const tb_run *run, const tb_work *w, double median)
+{
+    const tb_kernel *k = run->kernel;
+    return (k->rate_uses_bytes ? w->bytes : w->flops) / median / k->rate_scale;
 }
 
 static void json_params(tb_json *j, const tb_kernel *k, const tb_params *p)
@@ -175,11 +193,10 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_status status = validated ? TB_OK : TB_EINVALID;
     if (rank != 0) return status;
 
-    tb_work work = k->work(run->params);
-    double amount = k->rate_uses_bytes ? work.bytes : work.flops;
-    double rate = amount / t.median / k->rate_scale;
+    tb_work work = work_of(run);
+    double rate = rate_of(run, &work, t.median);
     char params_text[256];
-    format_params(k, run->params, params_text, sizeof params_text);
+    format_params(k, run->params, -1, params_text, sizeof params_text);
 
     tb_host_info host;
     tb_topo_host(&host);
@@ -325,6 +342,8 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_json_kv_string(&j, "mpi_library", tb_comm_library()[0] ? tb_comm_library() : NULL);
     tb_json_kv_string(&j, "mpi_version",
                       tb_comm_standard_version()[0] ? tb_comm_standard_version() : NULL);
+    tb_json_kv_string(&j, "mpi_thread_level",
+                      tb_comm_thread_level()[0] ? tb_comm_thread_level() : NULL);
     tb_json_kv_string(&j, "openmp", tb_threads_runtime());
     tb_json_kv_string(&j, "git_commit", b->git_commit);
     tb_json_end_object(&j);
@@ -350,9 +369,10 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
 
     int json_on_stdout = json_fd == 1;
     if (!opts->quiet && !json_on_stdout) {
-        printf("%-10s %-7s %3dx%-3d %-28s %12.1f %-8s %11.3f ms/iter  validated: %s\n", k->name,
+        int ms = t.median >= 1e-3; /* micro-benchmarks take microseconds */
+        printf("%-10s %-7s %3dx%-3d %-28s %12.1f %-8s %11.3f %s/iter  validated: %s\n", k->name,
                tb_this_backend.name, nranks, run->nthreads, params_text, rate, k->rate_unit,
-               t.median * 1e3, validated ? "yes" : "no");
+               t.median * (ms ? 1e3 : 1e6), ms ? "ms" : "us", validated ? "yes" : "no");
         fflush(stdout);
     }
     if (!validated) {
@@ -361,4 +381,28 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     }
     if (write_status != TB_OK) return write_status;
     return status;
+}
+
+void tb_report_series_header(const tb_options *o)
+{
+    const tb_kernel *k = o->kernel;
+    char text[256];
+    format_params(k, &o->params, o->series, text, sizeof text);
+    printf("# %s  %s  %dx%d  %s\n", k->name, tb_this_backend.name, tb_comm_size(),
+           tb_threads_count(), text);
+    printf("# %12s %12s %12s %12s %14s  %s\n", k->series, "median us", "min us", "max us",
+           k->rate_unit, "validated");
+    fflush(stdout);
+}
+
+void tb_report_series_row(const tb_run *run, tb_status status)
+{
+    const tb_kernel *k = run->kernel;
+    tb_stats t = tb_stats_of(run->iter_time, run->iters);
+    tb_work work = work_of(run);
+    int series = tb_series_index(k);
+    printf("  %12" PRId64 " %12.3f %12.3f %12.3f %14.1f  %s\n", run->params->value[series],
+           t.median * 1e6, t.min * 1e6, t.max * 1e6, rate_of(run, &work, t.median),
+           status == TB_OK ? "yes" : "no");
+    fflush(stdout);
 }

@@ -11,6 +11,13 @@
  * none, or 1 for stdout. Returns TB_OK, TB_EINVALID or TB_ERUNTIME. */
 tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, char **argv);
 
+/* The compact table of a series run (rank 0, stdout): a header naming the
+ * kernel, the executable, the shape and the fixed parameters; then one row
+ * per record, printed after tb_report: the value, the median, min and max
+ * time per iteration in microseconds, the rate, validated or not. */
+void tb_report_series_header(const tb_options *opts);
+void tb_report_series_row(const tb_run *run, tb_status status);
+
 /* Write `len` bytes with one write(2) (retrying short writes). */
 tb_status tb_write_all(int fd, const char *text, size_t len);
 

@@ -12,6 +12,7 @@ static MPI_Comm node_comm = MPI_COMM_NULL;
 static int world_rank, world_size, node_rank, node_size = 1;
 static char library[MPI_MAX_LIBRARY_VERSION_STRING]; /* MPICH writes up to 8192 */
 static char standard[16];
+static const char *thread_level = "";
 
 static const char *level_name(int level)
 {
@@ -43,10 +44,11 @@ tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
     int major = 0, minor = 0;
     MPI_Get_version(&major, &minor);
     snprintf(standard, sizeof standard, "%d.%d", major, minor);
+    thread_level = level_name(provided);
 
     if (provided < required)
         return tb_error_set(TB_EINPUT,
-                            "this MPI library provides only %s but the backend needs %s: "
+                            "this MPI library provides only %s but this run needs %s: "
                             "use an MPI built with thread support",
                             level_name(provided), level_name(required));
     return TB_OK;
@@ -109,6 +111,7 @@ void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
 
 const char *tb_comm_library(void) { return library; }
 const char *tb_comm_standard_version(void) { return standard; }
+const char *tb_comm_thread_level(void) { return thread_level; }
 
 int tb_comm_launched(void)
 {

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/halo.h"
+#include "kernels/micro.h"
+#include "kernels/pingpong.h"
 #include "kernels/stencil.h"
 #include "tb_error.h"
 #include "tb_json.h"
@@ -64,6 +67,86 @@ static void test_options(void)
     CHECK(tb_options_parse(3, unknown, &o) == TB_EINPUT);
     CHECK(strstr(tb_error_message(), "unknown option '--nope'") != NULL);
     tb_error_clear();
+}
+
+/* A series kernel: the range defaults to the parameter's, one value sets
+ * both ends, sizes are powers of two. */
+static void test_series_options(void)
+{
+    tb_options o;
+    char *defaults[] = {"prog", "pingpong"};
+    CHECK(tb_options_parse(2, defaults, &o) == TB_OK && o.series == PINGPONG_P_BYTES);
+    CHECK(o.series_min == 1 && o.series_max == 4194304);
+    char *range[] = {"prog", "pingpong", "--min-bytes=64", "--max-bytes", "1024"};
+    CHECK(tb_options_parse(5, range, &o) == TB_OK && o.series_min == 64 && o.series_max == 1024);
+    char *one[] = {"prog", "pingpong", "--size", "256"};
+    CHECK(tb_options_parse(4, one, &o) == TB_OK && o.series_min == 256 && o.series_max == 256);
+    CHECK(o.params.value[PINGPONG_P_BYTES] == 256);
+    char *odd[] = {"prog", "pingpong", "--max-bytes", "1000"};
+    CHECK(tb_options_parse(4, odd, &o) == TB_EINPUT);
+    CHECK(strstr(tb_error_message(), "--max-bytes: 1000 is not a power of two") != NULL);
+    tb_error_clear();
+    char *stencil[] = {"prog", "stencil"};
+    CHECK(tb_options_parse(2, stencil, &o) == TB_OK && o.series == -1);
+    CHECK(o.series_min == 0 && o.series_max == 0);
+}
+
+/* The batch grows to the target, then each repetition is recorded per
+ * operation, minus the reference: a fake batch of 1 us per operation. */
+static double fake_batch(void *ctx, int64_t count)
+{
+    *(int64_t *)ctx += count;
+    return 1e-6 * (double)count;
+}
+
+static void test_micro_measure(void)
+{
+    double times[4];
+    tb_run run;
+    memset(&run, 0, sizeof run);
+    run.iters = 4;
+    run.warmup = 1;
+    run.iter_time = times;
+    int64_t ran = 0;
+    micro_method m = {100e-6, 2.0, 0.25e-6, &run.breakdown.comm};
+    CHECK(micro_measure(&run, fake_batch, &ran, &m) == 128);
+    /* 1 untimed, 1+2+...+128 growing, 5 batches of 128 */
+    CHECK(ran == 1 + 255 + 5 * 128);
+    CHECK(fabs(times[0] - 0.25e-6) < 1e-15 && fabs(times[3] - 0.25e-6) < 1e-15);
+    CHECK(fabs(run.breakdown.comm - 1e-6) < 1e-15);
+}
+
+/* Thread blocks as MPI_Dims_create shapes them; pulling the strips fills
+ * exactly the star halo of every block with its neighbours' values. */
+static void test_halo_blocks(void)
+{
+    halo_layout L;
+    int shapes[][3] = {{1, 1, 1}, {2, 2, 1}, {3, 3, 1}, {4, 2, 2}, {6, 3, 2}, {12, 4, 3}};
+    for (int i = 0; i < 6; i++) {
+        CHECK(halo_layout_init(&L, 100, 2, shapes[i][0], "threads") == TB_OK);
+        CHECK(L.dims[0] == shapes[i][1] && L.dims[1] == shapes[i][2]);
+    }
+    CHECK(halo_layout_init(&L, 5, 2, 3, "threads") == TB_EINPUT);
+    tb_error_clear();
+    CHECK(halo_layout_init(&L, 11, 2, 6, "threads") == TB_OK);
+    double *array[6], *origin[6], v[2] = {0.0, 0.0};
+    int64_t ld, row0, rows, col0, cols;
+    for (int b = 0; b < 6; b++) {
+        array[b] = malloc(sizeof(double) * (size_t)halo_points(&L, b, &ld));
+        halo_block(&L, b, &row0, &rows, &col0, &cols);
+        origin[b] = array[b] + 2 * ld + 2;
+        halo_fill(origin[b], ld, rows, cols, 2, row0, col0);
+    }
+    for (int b = 0; b < 6; b++) halo_pull(&L, origin, b);
+    for (int b = 0; b < 6; b++) {
+        const int bi = b / 2, bj = b % 2, has[4] = {bi > 0, bi < 2, bj > 0, bj < 1};
+        halo_points(&L, b, &ld);
+        halo_block(&L, b, &row0, &rows, &col0, &cols);
+        halo_check(origin[b], ld, rows, cols, 2, row0, col0, has, v);
+        CHECK(origin[b][-2 * ld - 2] == -1.0); /* corners stay untouched */
+        free(array[b]);
+    }
+    CHECK(v[0] == 0.0 && v[1] == halo_bytes(11, 2, L.dims) / sizeof(double));
 }
 
 static void test_split(void)
@@ -169,6 +252,9 @@ int main(void)
 {
     test_parse_int();
     test_options();
+    test_series_options();
+    test_micro_measure();
+    test_halo_blocks();
     test_split();
     test_stats();
     test_json();

@@ -1,0 +1,170 @@
+#include "halo.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "micro.h"
+#include "stencil.h"
+#include "tb_comm.h"
+#include "tb_error.h"
+#include "tb_split.h"
+
+static const tb_param_def halo_params[] = {
+    {"n", TB_PARAM_INT, 1000, 1, 1000000000, NULL, "grid points per side (n x n grid)"},
+    {"radius", TB_PARAM_INT, 2, 1, STENCIL_MAX_RADIUS, NULL, "halo width (the stencil radius)"},
+    MICRO_PARAM_TARGET,
+};
+
+static tb_work halo_work(const tb_params *p)
+{
+    (void)p;
+    tb_work w = {0.0, 0.0, "0",
+                 "8 * 2R * n * ((P-1) + (Q-1)): the star halo all P x Q blocks receive per "
+                 "exchange (P x Q: the backend's decomposition)"};
+    return w;
+}
+
+static double halo_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
+{
+    (void)nthreads;
+    double n = (double)p->value[HALO_P_N], r = (double)p->value[HALO_P_RADIUS];
+    double side = nranks == 1 ? n + 2.0 * r : n / sqrt((double)nranks) + 1.0 + 2.0 * r;
+    return sizeof(double) * (side * side + 4.0 * n * r);
+}
+
+tb_status halo_run(tb_run *run);
+
+const tb_kernel halo_kernel = {
+    .name = "halo",
+    .summary = "the stencil's halo exchange alone (n x n grid, radius R)",
+    .rate_unit = "MB/s",
+    .rate_scale = 1e6,
+    .rate_uses_bytes = 1,
+    .params = halo_params,
+    .nparams = (int)(sizeof halo_params / sizeof halo_params[0]),
+    .size_param = HALO_P_N,
+    .work = halo_work,
+    .bytes_per_rank = halo_bytes_per_rank,
+    .run = halo_run,
+};
+
+tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, const char *pes)
+{
+    L->n = n;
+    L->halo = halo;
+    int d = (int)sqrt((double)blocks);
+    while (d > 1 && blocks % d) d--;
+    L->dims[0] = blocks / d;
+    L->dims[1] = d;
+    int64_t thinnest = n / L->dims[0];
+    if (thinnest < halo)
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld over %d %s (a %dx%d grid of blocks) gives blocks %lld "
+                            "points wide, fewer than the radius %d: use a larger --size or fewer "
+                            "%s", (long long)n, blocks, pes, L->dims[0], L->dims[1],
+                            (long long)thinnest, halo, pes);
+    return TB_OK;
+}
+
+void halo_block(const halo_layout *L, int b, int64_t *row0, int64_t *rows, int64_t *col0,
+                int64_t *cols)
+{
+    int64_t r1, c1;
+    tb_split(L->n, L->dims[0], b / L->dims[1], row0, &r1);
+    tb_split(L->n, L->dims[1], b % L->dims[1], col0, &c1);
+    *rows = r1 - *row0;
+    *cols = c1 - *col0;
+}
+
+int64_t halo_points(const halo_layout *L, int b, int64_t *ld)
+{
+    int64_t row0, rows, col0, cols;
+    halo_block(L, b, &row0, &rows, &col0, &cols);
+    *ld = cols + 2 * L->halo;
+    return (rows + 2 * L->halo) * *ld;
+}
+
+double halo_bytes(int64_t n, int halo, const int dims[2])
+{
+    return sizeof(double) * 2.0 * halo * (double)n * ((dims[0] - 1) + (dims[1] - 1));
+}
+
+/* rows x cols doubles from src (row length sld) to dst (row length dld). */
+static void copy_strip(double *dst, int64_t dld, const double *src, int64_t sld, int64_t rows,
+                       int64_t cols)
+{
+    for (int64_t i = 0; i < rows; i++) memcpy(dst + i * dld, src + i * sld, sizeof(double) * cols);
+}
+
+void halo_pull(const halo_layout *L, double *const *origin, int b)
+{
+    const int h = L->halo, bi = b / L->dims[1], bj = b % L->dims[1];
+    int64_t row0, rows, col0, cols, ld, nrow0, nrows, ncol0, ncols, nld;
+    halo_block(L, b, &row0, &rows, &col0, &cols);
+    ld = cols + 2 * h;
+    double *me = origin[b];
+    if (bi > 0) { /* north: the last h rows of the block above */
+        int nb = b - L->dims[1];
+        halo_block(L, nb, &nrow0, &nrows, &ncol0, &ncols);
+        nld = ncols + 2 * h;
+        copy_strip(me - h * ld, ld, origin[nb] + (nrows - h) * nld, nld, h, cols);
+    }
+    if (bi < L->dims[0] - 1) { /* south: the first h rows of the block below */
+        int nb = b + L->dims[1];
+        halo_block(L, nb, &nrow0, &nrows, &ncol0, &ncols);
+        nld = ncols + 2 * h;
+        copy_strip(me + rows * ld, ld, origin[nb], nld, h, cols);
+    }
+    if (bj > 0) { /* west: the last h columns of the block to the left */
+        halo_block(L, b - 1, &nrow0, &nrows, &ncol0, &ncols);
+        nld = ncols + 2 * h;
+        copy_strip(me - h, ld, origin[b - 1] + ncols - h, nld, rows, h);
+    }
+    if (bj < L->dims[1] - 1) { /* east: the first h columns of the block to the right */
+        halo_block(L, b + 1, &nrow0, &nrows, &ncol0, &ncols);
+        nld = ncols + 2 * h;
+        copy_strip(me + cols, ld, origin[b + 1], nld, rows, h);
+    }
+}
+
+/* Distinct for every point of a grid up to 65536 points a side. */
+static double point_value(int64_t i, int64_t j)
+{
+    return (double)((i & 0xffff) * 65536 + (j & 0xffff)) + 1.0;
+}
+
+void halo_fill(double *origin, int64_t ld, int64_t rows, int64_t cols, int halo, int64_t row0,
+               int64_t col0)
+{
+    for (int64_t i = -halo; i < rows + halo; i++)
+        for (int64_t j = -halo; j < cols + halo; j++) {
+            int owned = i >= 0 && i < rows && j >= 0 && j < cols;
+            origin[i * ld + j] = owned ? point_value(row0 + i, col0 + j) : -1.0;
+        }
+}
+
+static void check_region(const double *origin, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
+                         int64_t j1, int64_t row0, int64_t col0, double v[2])
+{
+    for (int64_t i = i0; i < i1; i++)
+        for (int64_t j = j0; j < j1; j++)
+            v[0] += origin[i * ld + j] != point_value(row0 + i, col0 + j);
+    v[1] += (double)((i1 - i0) * (j1 - j0));
+}
+
+void halo_check(const double *origin, int64_t ld, int64_t rows, int64_t cols, int halo,
+                int64_t row0, int64_t col0, const int has[4], double v[2])
+{
+    if (has[0]) check_region(origin, ld, -halo, 0, 0, cols, row0, col0, v);
+    if (has[1]) check_region(origin, ld, rows, rows + halo, 0, cols, row0, col0, v);
+    if (has[2]) check_region(origin, ld, 0, rows, -halo, 0, row0, col0, v);
+    if (has[3]) check_region(origin, ld, 0, rows, cols, cols + halo, row0, col0, v);
+}
+
+void halo_verify(tb_run *run, double v[2], double bytes)
+{
+    tb_comm_sum_doubles(v, 2);
+    run->work_bytes = bytes;
+    tb_run_verify(run, "ghost points wrong", v[0], 0.0, 0.0);
+    tb_run_verify(run, "ghost points filled", v[1], bytes / sizeof(double), 0.0);
+}

@@ -1,0 +1,96 @@
+#include "pingpong.h"
+
+#include <stdint.h>
+
+#include "micro.h"
+#include "tb_backend.h"
+#include "tb_comm.h"
+#include "tb_error.h"
+
+static const char *const modes[] = {"latency", "bandwidth", NULL};
+static const char *const variants[] = {"auto", "copy", "zerocopy", "funneled", "multiple", NULL};
+
+static const tb_param_def pingpong_params[] = {
+    {"bytes", TB_PARAM_INT, 8, 1, 4194304, NULL, "message size in bytes"},
+    {"mode", TB_PARAM_CHOICE, PINGPONG_LATENCY, 0, 0, modes,
+     "latency: one message in flight (round trip / 2); bandwidth: a window of messages"},
+    {"variant", TB_PARAM_CHOICE, PINGPONG_AUTO, 0, 0, variants,
+     "auto: the model's own; omp: copy|zerocopy; hybrid: funneled|multiple"},
+    {"window", TB_PARAM_INT, 64, 1, 4096, NULL, "messages in flight in bandwidth mode"},
+    MICRO_PARAM_TARGET,
+};
+
+static tb_work pingpong_work(const tb_params *p)
+{
+    tb_work w = {0.0, (double)p->value[PINGPONG_P_BYTES], "0",
+                 "the message size: the rate is bytes / one-way time per message"};
+    return w;
+}
+
+static double pingpong_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
+{
+    (void)nranks;
+    return 3.0 * (double)p->value[PINGPONG_P_BYTES] * nthreads + 4096.0 * nthreads;
+}
+
+static tb_thread_need pingpong_thread_need(const tb_params *p)
+{
+    return p->value[PINGPONG_P_VARIANT] == PINGPONG_MULTIPLE ? TB_THREADS_MULTIPLE
+                                                             : TB_THREADS_SINGLE;
+}
+
+tb_status pingpong_run(tb_run *run);
+
+const tb_kernel pingpong_kernel = {
+    .name = "pingpong",
+    .summary = "ping-pong latency and bandwidth between two PEs, per message size",
+    .rate_unit = "MB/s",
+    .rate_scale = 1e6,
+    .rate_uses_bytes = 1,
+    .params = pingpong_params,
+    .nparams = (int)(sizeof pingpong_params / sizeof pingpong_params[0]),
+    .size_param = PINGPONG_P_BYTES,
+    .work = pingpong_work,
+    .bytes_per_rank = pingpong_bytes_per_rank,
+    .run = pingpong_run,
+    .series = "bytes",
+    .thread_need = pingpong_thread_need,
+};
+
+tb_status pingpong_variant(const tb_run *run, unsigned accepted, const char *takes)
+{
+    int v = (int)run->params->value[PINGPONG_P_VARIANT];
+    if (v == PINGPONG_AUTO || (accepted & (1u << v))) return TB_OK;
+    return tb_error_set(TB_EINPUT, "pingpong --variant %s does not apply to %s, which takes %s",
+                        variants[v], tb_this_backend.program, takes);
+}
+
+static unsigned char message_byte(size_t i, int s)
+{
+    return (unsigned char)((i * 131u + (size_t)s * 29u + (i >> 8) + 1u) & 0xffu);
+}
+
+void pingpong_fill(unsigned char *buf, size_t n, int s)
+{
+    for (size_t i = 0; i < n; i++) buf[i] = message_byte(i, s);
+}
+
+void pingpong_spoil(unsigned char *buf, size_t n, int s)
+{
+    for (size_t i = 0; i < n; i++) buf[i] = (unsigned char)~message_byte(i, s);
+}
+
+double pingpong_wrong(const unsigned char *buf, size_t n, int s)
+{
+    size_t wrong = 0;
+    for (size_t i = 0; i < n; i++) wrong += buf[i] != message_byte(i, s);
+    return (double)wrong;
+}
+
+void pingpong_verify(tb_run *run, double wrong, double checked, double expected)
+{
+    double v[2] = {wrong, checked};
+    tb_comm_sum_doubles(v, 2);
+    tb_run_verify(run, "message bytes received wrong", v[0], 0.0, 0.0);
+    tb_run_verify(run, "message bytes checked", v[1], expected, 0.0);
+}

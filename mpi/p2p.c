@@ -1,0 +1,95 @@
+#include "p2p.h"
+
+#include <stdlib.h>
+
+#include "tb_error.h"
+
+/* Tags within MPI's guaranteed 32767: messages even, acknowledgements odd. */
+static int data_tag(const tb_p2p *p, int m) { return 2 * (p->tag + m); }
+static int ack_tag(const tb_p2p *p) { return 2 * p->tag + 1; }
+
+tb_status tb_p2p_pair_create(tb_p2p_pair *pair)
+{
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    *pair = (tb_p2p_pair){MPI_COMM_NULL, rank < 2, rank == 0, rank ^ 1};
+    if (size < 2)
+        return tb_error_set(TB_EINPUT, "pingpong needs at least 2 ranks: run with mpirun -n 2");
+    MPI_Comm_dup(MPI_COMM_WORLD, &pair->comm);
+    return TB_OK;
+}
+
+void tb_p2p_pair_free(tb_p2p_pair *pair)
+{
+    if (pair->comm != MPI_COMM_NULL) MPI_Comm_free(&pair->comm);
+}
+
+tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag,
+                      int window, unsigned char **send, unsigned char **recv, size_t bytes)
+{
+    *p = (tb_p2p){comm, peer, first, nmsg, tag, window, send, recv, bytes, NULL};
+    p->req = malloc(sizeof(MPI_Request) * (size_t)nmsg * (size_t)(window + 1));
+    return p->req ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for MPI requests");
+}
+
+void tb_p2p_free(tb_p2p *p)
+{
+    free(p->req);
+    p->req = NULL;
+}
+
+/* All nmsg messages of a trip, non-blocking. */
+static void post(const tb_p2p *p, unsigned char **bufs, int sending, MPI_Request *req)
+{
+    for (int m = 0; m < p->nmsg; m++) {
+        if (sending)
+            MPI_Isend(bufs[m], (int)p->bytes, MPI_BYTE, p->peer, data_tag(p, m), p->comm, &req[m]);
+        else
+            MPI_Irecv(bufs[m], (int)p->bytes, MPI_BYTE, p->peer, data_tag(p, m), p->comm, &req[m]);
+    }
+}
+
+void tb_p2p_round_trips(const tb_p2p *p, int64_t count)
+{
+    const int n = (int)p->bytes, tag = data_tag(p, 0);
+    if (p->nmsg == 1) {
+        for (int64_t k = 0; k < count; k++) {
+            if (p->first) {
+                MPI_Send(p->send[0], n, MPI_BYTE, p->peer, tag, p->comm);
+                MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
+            } else {
+                MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
+                MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);
+            }
+        }
+        return;
+    }
+    for (int64_t k = 0; k < count; k++) {
+        if (p->first) {
+            post(p, p->recv, 0, p->req);
+            post(p, p->send, 1, p->req + p->nmsg);
+            MPI_Waitall(2 * p->nmsg, p->req, MPI_STATUSES_IGNORE);
+        } else {
+            post(p, p->recv, 0, p->req);
+            MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
+            post(p, p->recv, 1, p->req);
+            MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
+        }
+    }
+}
+
+void tb_p2p_windows(const tb_p2p *p, int64_t count)
+{
+    const int all = p->nmsg * p->window;
+    char ack[4] = {0};
+    for (int64_t k = 0; k < count; k++) {
+        for (int w = 0; w < p->window; w++)
+            post(p, p->first ? p->send : p->recv, p->first, p->req + w * p->nmsg);
+        MPI_Waitall(all, p->req, MPI_STATUSES_IGNORE);
+        if (p->first)
+            MPI_Recv(ack, 4, MPI_BYTE, p->peer, ack_tag(p), p->comm, MPI_STATUS_IGNORE);
+        else
+            MPI_Send(ack, 4, MPI_BYTE, p->peer, ack_tag(p), p->comm);
+    }
+}

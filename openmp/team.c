@@ -1,0 +1,151 @@
+#include "team.h"
+
+#include <omp.h>
+
+#include "kernels/allreduce.h"
+#include "kernels/barrier.h"
+#include "kernels/micro.h"
+#include "tb_error.h"
+#include "tb_mem.h"
+#include "tb_split.h"
+#include "tb_timer.h"
+
+double tb_team_batch(int nthreads, tb_team_body body, void *ctx, int64_t count)
+{
+    double t0 = 0.0, t1 = 0.0;
+#pragma omp parallel num_threads(nthreads)
+    {
+#pragma omp barrier
+#pragma omp master
+        t0 = tb_now();
+        body(ctx, omp_get_thread_num(), omp_get_num_threads(), count);
+#pragma omp barrier
+#pragma omp master
+        t1 = tb_now();
+    }
+    return t1 - t0;
+}
+
+/* A per-thread count on a cache line of its own. */
+typedef struct padded {
+    double value;
+    char pad[64 - sizeof(double)];
+} __attribute__((aligned(64))) padded;
+
+typedef struct team_barriers {
+    barrier_ctx *c;
+    void (*across)(void);
+    padded *passed;
+    int nthreads;
+} team_barriers;
+
+static void barrier_body(void *arg, int t, int nthreads, int64_t count)
+{
+    (void)nthreads;
+    const team_barriers *x = arg;
+    const int64_t length = x->c->length;
+    for (int64_t k = 0; k < count; k++) {
+        micro_delay(length);
+#pragma omp barrier
+        if (x->across) {
+#pragma omp master
+            x->across();
+#pragma omp barrier
+        }
+    }
+    x->passed[t].value += (double)count;
+}
+
+static double barrier_batch(void *arg, int64_t count)
+{
+    barrier_ctx *c = arg;
+    const team_barriers *x = c->backend;
+    double t = tb_team_batch(x->nthreads, barrier_body, c->backend, count);
+    c->passed = 0.0;
+    for (int i = 0; i < x->nthreads; i++) c->passed += x->passed[i].value;
+    return t;
+}
+
+tb_status tb_team_barrier_run(tb_run *run, void (*across)(void))
+{
+    barrier_ctx c = {0};
+    team_barriers x = {&c, across, tb_alloc((size_t)run->nthreads, sizeof(padded)), run->nthreads};
+    tb_status st = tb_comm_worst(x.passed ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory"));
+    if (st == TB_OK) {
+        for (int i = 0; i < run->nthreads; i++) x.passed[i].value = 0.0;
+        c.backend = &x;
+        st = barrier_measure(run, barrier_batch, &c, &run->breakdown.sync);
+    }
+    tb_free(x.passed);
+    return st;
+}
+
+typedef struct team_reduce {
+    int64_t length, n;
+    double **part;      /* [nthreads], each thread's own contribution */
+    double *result;     /* the rank's shared result */
+    void (*across)(double *result, int64_t n);
+    int nthreads;
+} team_reduce;
+
+static void reduce_body(void *arg, int t, int nthreads, int64_t count)
+{
+    const team_reduce *x = arg;
+    int64_t i0, i1;
+    tb_split(x->n, nthreads, t, &i0, &i1);
+    for (int64_t k = 0; k < count; k++) {
+        micro_delay(x->length);
+#pragma omp barrier
+        allreduce_sum(x->result, (const double *const *)x->part, nthreads, i0, i1);
+#pragma omp barrier
+        if (x->across) {
+#pragma omp master
+            x->across(x->result, x->n);
+#pragma omp barrier
+        }
+    }
+}
+
+static double reduce_batch(void *arg, int64_t count)
+{
+    const team_reduce *x = arg;
+    return tb_team_batch(x->nthreads, reduce_body, arg, count);
+}
+
+tb_status tb_team_allreduce_run(tb_run *run, void (*across)(double *result, int64_t n))
+{
+    const int nthreads = run->nthreads;
+    team_reduce x = {0, allreduce_count(run), tb_alloc((size_t)nthreads, sizeof(double *)), NULL,
+                     across, nthreads};
+    int ok = x.part != NULL;
+    for (int t = 0; ok && t < nthreads; t++) x.part[t] = NULL;
+    if (ok) {
+        x.result = tb_alloc((size_t)x.n, sizeof(double));
+        ok = x.result != NULL;
+    }
+    /* Each thread first-touches its contribution and its slice of the result. */
+    if (ok) {
+#pragma omp parallel num_threads(nthreads) reduction(&& : ok)
+        {
+            const int t = omp_get_thread_num();
+            int64_t i0, i1;
+            tb_split(x.n, nthreads, t, &i0, &i1);
+            allreduce_spoil(x.result + i0, i1 - i0);
+            x.part[t] = tb_alloc((size_t)x.n, sizeof(double));
+            ok = x.part[t] != NULL;
+            if (ok) allreduce_fill(x.part[t], x.n, run->rank * nthreads + t);
+        }
+    }
+    tb_status st = tb_comm_worst(ok ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for "
+                                                           "%d arrays of %lld doubles",
+                                                           nthreads + 1, (long long)x.n));
+    if (st == TB_OK) {
+        micro_measure_delayed(run, reduce_batch, &x, run->params->value[ALLREDUCE_P_DELAY],
+                              &x.length, micro_target(run, ALLREDUCE_P_TARGET), &run->breakdown.comm);
+        allreduce_verify(run, x.result, x.n, run->nranks * nthreads);
+    }
+    for (int t = 0; x.part && t < nthreads; t++) tb_free(x.part[t]);
+    tb_free(x.part);
+    tb_free(x.result);
+    return st;
+}
