@@ -175,6 +175,11 @@ class Slurm(PathCase):
         self.mpirun("mpirun", "openmpi")
         chosen = launchers.select("slurm", 2, env={"SLURM_JOB_ID": "7"}, build_dir=self.build_with("openmpi"))
         self.assertEqual((chosen.name, chosen.flavour), ("slurm", "openmpi"))
+        os.environ["SLURM_JOB_NUM_NODES"] = "2"             # its runs may cross nodes: no shm
+        self.addCleanup(os.environ.pop, "SLURM_JOB_NUM_NODES")
+        with self.assertRaises(UserError):
+            chosen.check_transports(["shm"])
+        self.assertNotIn("btl_tcp_if_include", chosen.command(2, 1, False, ["exe"], transport="tcp")[0])
 
     def test_slurm_needs_an_allocation(self):
         self.tool("srun", "exit 0")

@@ -139,7 +139,9 @@ class MpiLauncher:
 
     def hosts(self):
         """How many hosts the runs may spread over (1: one machine)."""
-        return count_hosts(self.hostfile) if self.hostfile else 1
+        if self.hostfile:
+            return count_hosts(self.hostfile)
+        return slurm_nodes(os.environ) if self.name == "slurm" else 1
 
     def transport_args(self, transport):
         """Launcher options that select a transport (Open MPI's --mca)."""
@@ -245,10 +247,7 @@ class Srun(MpiLauncher):
         return self.local_cores, f"the {self.local_cores} physical cores"
 
     def hosts(self):
-        try:
-            return max(1, int(os.environ.get("SLURM_JOB_NUM_NODES") or os.environ.get("SLURM_NNODES") or 1))
-        except ValueError:
-            return 1
+        return slurm_nodes(os.environ)
 
     def np_args(self, ranks):
         return ["-n", str(ranks)] + ([f"--mpi={self.plugin}"] if self.plugin else [])
@@ -310,6 +309,14 @@ def mpich_transport_env(transport, one_host, env=None):
             out["UCX_NET_DEVICES"] = "lo"
         return out
     raise UserError(f"unknown transport '{transport}' (known: {', '.join(TRANSPORTS)})")
+
+
+def slurm_nodes(env):
+    """Nodes of the Slurm allocation (1 outside one)."""
+    try:
+        return max(1, int(env.get("SLURM_JOB_NUM_NODES") or env.get("SLURM_NNODES") or 1))
+    except ValueError:
+        return 1
 
 
 def slurm_cpus(env):
