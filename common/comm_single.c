@@ -10,7 +10,7 @@ tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
     return TB_OK;
 }
 
-void tb_comm_finalize(void) {}
+void tb_comm_finalize(tb_status status) { (void)status; }
 int tb_comm_rank(void) { return 0; }
 int tb_comm_size(void) { return 1; }
 int tb_comm_node_size(void) { return 1; }

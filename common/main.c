@@ -12,6 +12,8 @@
 #include "tb_build.h"
 #include "tb_comm.h"
 #include "tb_error.h"
+#include "tb_fault.h"
+#include "tb_kernel.h"
 #include "tb_mem.h"
 #include "tb_options.h"
 #include "tb_report.h"
@@ -40,6 +42,15 @@ static tb_status prepare(const tb_options *o, int *json_fd)
         if (o->kernel->check) st = o->kernel->check(&p, tb_comm_size());
         if (v >= o->series_max) break;
     }
+    if (st != TB_OK) return st;
+    char with_tasks[128] = "";
+    for (int k = 0, used = 0; k < tb_nkernels && used < (int)sizeof with_tasks; k++)
+        if (tb_kernels[k]->has_tasks)
+            used += snprintf(with_tasks + used, sizeof with_tasks - (size_t)used, "%s%s",
+                             used ? ", " : "", tb_kernels[k]->name);
+    st = tb_fault_check(&o->fault, o->kernel->name, o->kernel->has_tasks, with_tasks,
+                        tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
+                        tb_threads_enabled(), o->iters, o->warmup);
     if (st != TB_OK) return st;
     double bytes = o->kernel->bytes_per_rank(&p, tb_comm_size(), tb_threads_count());
     st = tb_mem_check(bytes, tb_comm_node_size());
@@ -70,12 +81,15 @@ static tb_status run_once(const tb_options *o, int json_fd, int argc, char **arg
     run.rank = tb_comm_rank();
     run.nranks = tb_comm_size();
     run.nthreads = tb_threads_count();
+    run.fault = &o->fault;
     run.iter_time = calloc((size_t)o->iters, sizeof(double));
     tb_status st = run.iter_time ? TB_OK
                                  : tb_error_set(TB_ERUNTIME, "out of memory for %d iteration times",
                                                 o->iters);
     st = tb_comm_agree(st, tb_this_backend.program);
+    tb_fault_begin(&run.fault_log, run.nranks);
     if (st == TB_OK) st = tb_comm_agree(o->kernel->run(&run), tb_this_backend.program);
+    run.fault_log.finished_at = tb_fault_elapsed();
     if (st == TB_OK) st = tb_report(o, &run, json_fd, argc, argv);
     if (row && (st == TB_OK || st == TB_EINVALID)) {
         if (row == 2) tb_report_series_header(o);
@@ -123,7 +137,7 @@ int main(int argc, char **argv)
     tb_status st = tb_comm_init(&argc, &argv, thread_need(argc, argv));
     st = tb_comm_agree(st, prog);
     if (st != TB_OK) {
-        tb_comm_finalize();
+        tb_comm_finalize(st);
         return st;
     }
     int root = tb_comm_rank() == 0;
@@ -136,7 +150,7 @@ int main(int argc, char **argv)
         if (root && opts.action == TB_ACTION_VERSION)
             printf("%s %s (%s, %s)\n", prog, tb_build()->version, tb_build()->git_commit,
                    tb_build()->compiler);
-        tb_comm_finalize();
+        tb_comm_finalize(TB_OK);
         return TB_OK;
     }
 
@@ -155,6 +169,6 @@ int main(int argc, char **argv)
 
     if (json_fd > 2) close(json_fd);
     tb_topo_finalize();
-    tb_comm_finalize();
+    tb_comm_finalize(st);
     return st;
 }

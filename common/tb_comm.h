@@ -19,7 +19,10 @@ typedef enum tb_thread_need {
 /* Start the process layer. Not collective-safe to fail: on failure every
  * process returns the same status (e.g. the library lacks the thread level). */
 tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need);
-void tb_comm_finalize(void);
+/* End the process layer; status is what this process is about to exit with.
+ * After a run lost processes (--ft), the MPI layer may have to end the job
+ * itself with that status (docs/failures.md). */
+void tb_comm_finalize(tb_status status);
 
 int tb_comm_rank(void);
 int tb_comm_size(void);

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "tb_fault.h"
 #include "tb_comm.h"
 #include "tb_status.h"
 
@@ -65,12 +66,16 @@ typedef struct tb_run {
     const tb_params *params;
     int iters, warmup;
     int rank, nranks, nthreads;
+    const tb_fault_opts *fault; /* --inject-fault, --ft, --checkpoint (kernels with tasks) */
     /* outputs */
     double *iter_time;        /* [iters], local wall seconds of each timed iteration */
     tb_breakdown breakdown;   /* local, summed over timed iterations */
     tb_verification verify[TB_MAX_VERIFY];
     int nverify;
     double max_abs_error;     /* largest absolute pointwise error, if the kernel has one */
+    /* What the run saw of failures (rank 0's view); a driver that loses
+     * processes also sets rank and nranks to its place among the survivors. */
+    tb_fault_log fault_log;
     double work_bytes;        /* optional: bytes per iteration when they depend on the
                                  decomposition (halo); 0: work() says */
 } tb_run;
@@ -99,6 +104,9 @@ typedef struct tb_kernel {
     /* Optional. The iteration counts used when --iters / --warmup are not
      * given: 0 means the suite's defaults; TB_NO_WARMUP means no warm-up. */
     int default_iters, default_warmup;
+    /* Optional. Non-zero when the work is a pool of tasks whose drivers
+     * honour --inject-fault, --ft and --checkpoint (common/tb_fault.h). */
+    int has_tasks;
     /* Optional. A series kernel (the micro-benchmarks) sweeps this INT
      * parameter over powers of two in one run: --min-<name> to --max-<name>
      * (default: the parameter's whole range), or one value with --<name>.

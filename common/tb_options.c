@@ -140,6 +140,7 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     o->action = TB_ACTION_RUN;
     o->iters = TB_DEFAULT_ITERS;
     o->warmup = TB_DEFAULT_WARMUP;
+    tb_fault_opts_init(&o->fault);
 
     /* The kernel is the first argument that is not an option; find it first so
      * that its parameters are known whatever the order of the options. */
@@ -147,7 +148,8 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] != '-') { kernel_name = argv[i]; break; }
         if (!strchr(argv[i], '=') && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--list") &&
-            strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version"))
+            strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version") &&
+            strcmp(argv[i], "--resume"))
             i++; /* skip this option's value; --json's value may be "-" */
     }
     if (kernel_name) {
@@ -202,6 +204,24 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         } else if (!strcmp(name, "--threads")) {
             st = tb_parse_int("--threads", option_value(argc, argv, &i, eq), 1, TB_MAX_THREADS, &v);
             o->threads = (int)v;
+        } else if (!strcmp(name, "--inject-fault")) {
+            st = tb_fault_parse_spec(option_value(argc, argv, &i, eq), &o->fault);
+        } else if (!strcmp(name, "--ft")) {
+            st = tb_fault_parse_mode(option_value(argc, argv, &i, eq), &o->fault);
+        } else if (!strcmp(name, "--ft-timeout")) {
+            st = tb_fault_parse_seconds("--ft-timeout", option_value(argc, argv, &i, eq), 0.01,
+                                        3600.0, &o->fault.timeout);
+            o->fault.timeout_set = 1;
+        } else if (!strcmp(name, "--checkpoint")) {
+            const char *val = option_value(argc, argv, &i, eq);
+            if (!val || !*val) return tb_error_set(TB_EINPUT, "--checkpoint needs a file name");
+            o->fault.checkpoint = val;
+        } else if (!strcmp(name, "--checkpoint-interval")) {
+            st = tb_fault_parse_seconds("--checkpoint-interval", option_value(argc, argv, &i, eq),
+                                        0.0, 86400.0, &o->fault.interval);
+            o->fault.interval_set = 1;
+        } else if (!strcmp(name, "--resume")) {
+            o->fault.resume = 1;
         } else if (o->kernel && !strcmp(name, "--size")) {
             st = parse_param(o->kernel, o->kernel->size_param, name,
                              option_value(argc, argv, &i, eq), &o->params);
@@ -261,9 +281,24 @@ void tb_options_print_help(FILE *out, const char *program)
             "  --min-bytes N, --max-bytes N\n"
             "                micro-benchmarks: one record per power of two in this range\n"
             "\n"
+            "failures (kernels with a pool of tasks: ep; docs/failures.md):\n"
+            "  --inject-fault SPEC  FOR DEMONSTRATION AND TESTS ONLY: fail on purpose once K tasks\n"
+            "                are done: kill:rank=R,after=K (SIGKILL), hang:rank=R,after=K (stays\n"
+            "                alive, silent), exit:rank=R (exits 0 without finalising),\n"
+            "                kill:thread=T,after=K (an OpenMP thread; hybrid: with rank=R)\n"
+            "  --ft MODE     what the MPI master does about a lost worker: none (plain MPI),\n"
+            "                detect (never wait forever: end with a clear message), reassign\n"
+            "                (give its tasks to the others; Open MPI 4 also needs mpirun\n"
+            "                --mca orte_enable_recovery 1 for a worker that dies)\n"
+            "  --ft-timeout S  seconds of silence before a process counts as lost (default %g)\n"
+            "  --checkpoint FILE  save the completed tasks to FILE at intervals (atomically)\n"
+            "  --checkpoint-interval S  seconds between saves (default %g; 0: every task)\n"
+            "  --resume      continue from --checkpoint FILE: saved tasks are not computed again\n"
+            "\n"
             "Exit status: 0 validated, 1 run-time error, 2 bad input, 3 answer did not validate.\n"
             "MPI executables take their ranks from the launcher: mpirun -n P %s ...\n",
-            program, program, TB_DEFAULT_ITERS, TB_DEFAULT_WARMUP, program);
+            program, program, TB_DEFAULT_ITERS, TB_DEFAULT_WARMUP, TB_FT_DEFAULT_TIMEOUT,
+            TB_CKPT_DEFAULT_INTERVAL, program);
 }
 
 static void print_choices(FILE *out, const tb_param_def *d, int as_json)

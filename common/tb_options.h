@@ -1,6 +1,8 @@
 /* The command line shared by every executable:
  *   triobench-<backend> <kernel> [--size N] [--iters N] [--warmup N]
  *       [--threads N] [--json PATH] [--quiet] [--<kernel parameter> V]
+ *       [--inject-fault SPEC] [--ft MODE] [--ft-timeout S]
+ *       [--checkpoint FILE [--checkpoint-interval S] [--resume]]
  *       [--min-<series> N] [--max-<series> N]     (series kernels, see tb_kernel)
  *   triobench-<backend> --list [--json] | --help | --version
  * Every value is checked; an error names the option and the accepted range. */
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tb_fault.h"
 #include "tb_kernel.h"
 
 #define TB_DEFAULT_ITERS 10
@@ -28,6 +31,7 @@ typedef struct tb_options {
     int quiet;
     int list_json;          /* --list --json */
     const char *json_path;  /* NULL: none; "-": stdout */
+    tb_fault_opts fault;    /* --inject-fault, --ft, --checkpoint, ... */
     int series;             /* index of the kernel's series parameter, -1: none */
     int64_t series_min, series_max; /* the powers of two a series run sweeps */
 } tb_options;

@@ -4,14 +4,19 @@
  *  static   each rank takes an equal block of batches, its threads split
  *           the block; the master thread all-reduces the rank's result;
  *  dynamic  the task farm of mpi/task_farm.c, driven by each rank's master
- *           thread (MPI_THREAD_FUNNELED): a worker rank's team computes the
- *           batches of one task, its master thread sends the task's result
- *           and gets the next task id; on rank 0, thread 0 answers the
- *           workers after each of its batches. */
+ *           thread (MPI_THREAD_FUNNELED): a rank's team computes the
+ *           batches of one task, its master thread hands in the task's
+ *           result (rank 0: to the farm it runs) and gets the next task id;
+ *           on rank 0, thread 0 answers the workers after each of its
+ *           batches, on the others it sends a sign of life now and then.
+ * --inject-fault, --ft and --checkpoint run on the dynamic schedule as in
+ * mpi/ep_mpi.c; thread=T names the thread of rank R that fails (a signal
+ * takes the whole process). */
 #include <omp.h>
 
 #include "ep_team.h"
 #include "task_farm.h"
+#include "tb_checkpoint.h"
 #include "team_timing.h"
 #include "tb_comm.h"
 #include "tb_error.h"
@@ -42,48 +47,52 @@ static double team_static(tb_run *run, ep_block_fn fn, ep_team_part *parts, ep_r
 
 static void combine(void *acc, const void *part) { ep_result_add(acc, part); }
 static void service(void *farm) { tb_farm_service(farm); }
+static void heartbeat(void *farm) { tb_farm_heartbeat(farm); }
 
 /* Called by every thread: one round of the farm; the master thread leaves
- * the whole result in *out. Returns the calling thread's compute time. */
+ * the whole result in *out. `me` is the rank at the start (the fault names
+ * it), *done the rank's tasks so far (each thread keeps its own count).
+ * Returns the calling thread's compute time. */
 static double team_dynamic(tb_run *run, tb_farm *farm, ep_team_part *parts, ep_result *out,
-                           int64_t *shared_task)
+                           int64_t *shared_task, int me, int64_t *done)
 {
-    const int t = omp_get_thread_num(), master_rank = run->rank == 0;
+    const int t = omp_get_thread_num();
     double compute = 0.0;
 #pragma omp master
     {
         ep_result_zero(out);
         tb_farm_begin(farm, out);
     }
-    ep_result_zero(&parts[t].r); /* rank 0 keeps adding over its tasks */
     for (;;) {
 #pragma omp master
-        *shared_task = master_rank ? tb_farm_take(farm) : tb_farm_next(farm);
+        *shared_task = me == 0 ? tb_farm_take(farm) : tb_farm_next(farm);
 #pragma omp barrier
         const int64_t task = *shared_task;
         if (task == TB_FARM_STOP) break;
+        tb_fault_point(run->fault, me, t, *done);
         int64_t first, count;
         ep_task_batches(run->params, task, &first, &count);
-        if (!master_rank) ep_result_zero(&parts[t].r);
+        ep_result_zero(&parts[t].r);
         double t0 = tb_now();
-        ep_team_batches(ep_batches, first, count, parts, master_rank ? service : NULL, farm);
+        ep_team_batches(ep_batches, first, count, parts, me == 0 ? service : heartbeat, farm);
         compute += tb_now() - t0;
 #pragma omp barrier
 #pragma omp master
-        if (!master_rank) {
+        {
             ep_result task_result;
             ep_team_sum(parts, run->nthreads, &task_result);
-            tb_farm_return(farm, task, &task_result);
+            if (me == 0) tb_farm_complete(farm, task, &task_result);
+            else tb_farm_return(farm, task, &task_result);
         }
+        ++*done;
     }
 #pragma omp master
     {
-        if (master_rank) { /* its own tasks; the workers' are in *out already */
-            ep_result own;
-            ep_team_sum(parts, run->nthreads, &own);
-            ep_result_add(out, &own);
-        }
         tb_farm_end(farm);
+        if (tb_farm_lost(farm) > 0) { /* the process layer now runs over the survivors */
+            run->rank = tb_comm_rank();
+            run->nranks = tb_comm_size();
+        }
     }
 #pragma omp barrier
     return compute;
@@ -95,14 +104,25 @@ tb_status ep_run(tb_run *run)
     const int nthreads = run->nthreads;
     ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    tb_farm *farm = dynamic ? tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine)
-                            : NULL;
+    const int me = run->rank;
+    if (!dynamic && tb_fault_active(run->fault)) {
+        tb_free(parts); tb_free(times);
+        return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
+                                       "master-worker schedule here: add --schedule dynamic");
+    }
+    struct tb_ckpt *ck = NULL;
     tb_status st = TB_OK;
-    if (!parts || !times || (dynamic && !farm))
+    tb_farm *farm = NULL;
+    if (dynamic) {
+        if (me == 0) st = ep_ckpt_open(run, &ck);
+        tb_farm_ft ft = {run->fault->ft, run->fault->timeout, &run->fault_log, ck};
+        farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
+    }
+    if (st == TB_OK && (!parts || !times || (dynamic && !farm)))
         st = tb_error_set(TB_ERUNTIME, "out of memory for %d partial results", nthreads);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(parts); tb_free(times); tb_farm_free(farm);
+        tb_free(parts); tb_free(times); tb_farm_free(farm); tb_ckpt_close(ck);
         return st;
     }
     ep_team_schedule(run->params);
@@ -115,17 +135,18 @@ tb_status ep_run(tb_run *run)
     {
         const int t = omp_get_thread_num();
         tb_thread_times mine = {0};
+        int64_t done = 0;
         for (int it = 0; it < run->warmup + run->iters; it++) {
 #pragma omp master
             tb_comm_barrier(); /* start together, as NPB does */
 #pragma omp barrier
             double t0 = tb_now();
-            double compute = dynamic ? team_dynamic(run, farm, parts, &total, &shared_task)
+            double compute = dynamic ? team_dynamic(run, farm, parts, &total, &shared_task, me, &done)
                                      : team_static(run, ep_batches, parts, &total);
             double elapsed = tb_now() - t0;
             if (it >= run->warmup) {
                 double comm = dynamic && t == 0 ? tb_farm_comm_time(farm) : 0.0;
-                if (dynamic && t == 0 && run->rank == 0) compute -= comm; /* answered inside */
+                if (dynamic && t == 0 && me == 0) compute -= comm; /* answered inside */
                 mine.compute += compute;
                 mine.comm += comm;
                 mine.sync += elapsed - compute - comm;
@@ -137,7 +158,8 @@ tb_status ep_run(tb_run *run)
     }
 
     tb_team_breakdown(run, times, nthreads);
+    if (me == 0 && dynamic) st = ep_ckpt_close(run, ck, &total);
     ep_verify(run, &total, &ref);
     tb_free(parts); tb_free(times); tb_farm_free(farm);
-    return TB_OK;
+    return st;
 }

@@ -1,13 +1,19 @@
 /* The process layer over MPI (mpi and hybrid executables). Standard MPI-3
  * only, so it builds with Open MPI and MPICH alike. */
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "comm_ft.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 
+/* The processes every call runs over: MPI_COMM_WORLD, or the survivors
+ * once tb_comm_exclude has left lost processes out. */
+static MPI_Comm world = MPI_COMM_WORLD;
 static MPI_Comm node_comm = MPI_COMM_NULL;
 static int world_rank, world_size, node_rank, node_size = 1;
 static char library[MPI_MAX_LIBRARY_VERSION_STRING]; /* MPICH writes up to 8192 */
@@ -32,9 +38,9 @@ tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
     int provided = MPI_THREAD_SINGLE;
     if (MPI_Init_thread(argc, argv, required, &provided) != MPI_SUCCESS)
         return tb_error_set(TB_ERUNTIME, "MPI_Init_thread failed");
-    MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node_comm);
+    MPI_Comm_rank(world, &world_rank);
+    MPI_Comm_size(world, &world_size);
+    MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node_comm);
     MPI_Comm_rank(node_comm, &node_rank);
     MPI_Comm_size(node_comm, &node_size);
 
@@ -54,14 +60,100 @@ tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
     return TB_OK;
 }
 
-void tb_comm_finalize(void)
+/* ---- After a lost process (--ft detect, --ft reassign) ----
+ * Collectives over MPI_COMM_WORLD would wait forever for a dead or hung
+ * process, so the survivors build a communicator of their own. Without
+ * ULFM there is no MPIX_Comm_shrink, but MPI_Comm_create_group is
+ * collective over the new group only; it also leaves out a process that
+ * is alive but hung, which a shrink (it removes only failed processes)
+ * would wait for. */
+static int nlost;
+static double finalize_grace = 5.0;
+static volatile sig_atomic_t exit_status;
+
+tb_status tb_comm_exclude(const int *lost, int n, double grace)
+{
+    MPI_Group all, survivors;
+    MPI_Comm next = MPI_COMM_NULL;
+    MPI_Comm_group(MPI_COMM_WORLD, &all);
+    MPI_Group_excl(all, n, lost, &survivors);
+    int rc = MPI_Comm_create_group(MPI_COMM_WORLD, survivors, 0x7b1, &next);
+    MPI_Group_free(&all);
+    MPI_Group_free(&survivors);
+    if (rc != MPI_SUCCESS || next == MPI_COMM_NULL)
+        return tb_error_set(TB_ERUNTIME, "cannot build the communicator of the surviving processes");
+    if (world != MPI_COMM_WORLD) MPI_Comm_free(&world);
+    world = next;
+    MPI_Comm_rank(world, &world_rank);
+    MPI_Comm_size(world, &world_size);
+    nlost = n;
+    finalize_grace = grace > 1.0 ? 2.0 * grace : 2.0;
+    return TB_OK;
+}
+
+int tb_comm_launcher_keeps_job(void)
+{
+    const char *v = getenv("OMPI_MCA_orte_enable_recovery");
+    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+}
+
+static void finalize_timed_out(int sig)
+{
+    (void)sig;
+    static const char msg[] = "triobench: note: MPI_Finalize did not return after a lost process; "
+                              "exiting without it\n";
+    ssize_t unused = write(2, msg, sizeof msg - 1);
+    (void)unused;
+    _exit(exit_status);
+}
+
+/* MPI_Finalize waits for every process of the job; after a loss Open MPI
+ * 4.1 sometimes waits for the lost one forever. Give it finalize_grace
+ * seconds, then exit with the status all the same. */
+static void finalize_guarded(tb_status status)
+{
+    exit_status = status;
+    signal(SIGALRM, finalize_timed_out);
+    alarm((unsigned)(finalize_grace + 0.999));
+    MPI_Finalize();
+    alarm(0);
+}
+
+void tb_comm_leave(tb_status status)
+{
+    fflush(NULL);
+    finalize_guarded(status);
+    _exit(status);
+}
+
+void tb_comm_finalize(tb_status status)
 {
     int initialized = 0, finalized = 0;
     MPI_Initialized(&initialized);
     MPI_Finalized(&finalized);
     if (!initialized || finalized) return;
     if (node_comm != MPI_COMM_NULL) MPI_Comm_free(&node_comm);
-    MPI_Finalize();
+    if (nlost == 0) {
+        MPI_Finalize();
+        return;
+    }
+    fflush(NULL);
+    if (!tb_comm_launcher_keeps_job()) {
+        /* The launcher ends the job when a process dies, so the lost ones
+         * are alive but hung: they will never finalise, and only an abort
+         * ends the job; rank 0 ends it with this status. The others wait
+         * to be ended: MPI_Finalize during an abort makes Open MPI 4.1's
+         * mpirun hang or crash about half the time. */
+        if (world_rank == 0) {
+            fprintf(stderr, "triobench: note: ending the job with MPI_Abort (status %d): %d lost "
+                            "process%s may still be running, hung\n", (int)status, nlost,
+                    nlost == 1 ? "" : "es");
+            MPI_Abort(MPI_COMM_WORLD, (int)status);
+        }
+        for (double end = MPI_Wtime() + finalize_grace; MPI_Wtime() < end;) sleep(1);
+        _exit(status);
+    }
+    finalize_guarded(status);
 }
 
 int tb_comm_rank(void) { return world_rank; }
@@ -72,13 +164,13 @@ int tb_comm_node_rank(void) { return node_rank; }
 tb_status tb_comm_agree(tb_status mine, const char *program)
 {
     int local = (int)mine, worst = 0;
-    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, world);
     if (worst == TB_OK || worst == TB_EINVALID) return (tb_status)worst;
     /* The lowest rank that saw the worst status itself (and so has its
      * message) speaks for all; ranks that only learned of it stay quiet. */
     int knows = local == worst && tb_error_message()[0] != '\0';
     int candidate = knows ? world_rank : world_size, speaker = 0;
-    MPI_Allreduce(&candidate, &speaker, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&candidate, &speaker, 1, MPI_INT, MPI_MIN, world);
     if (speaker == world_rank || (speaker == world_size && world_rank == 0))
         tb_error_print(program, tb_error_message());
     return (tb_status)worst;
@@ -87,15 +179,15 @@ tb_status tb_comm_agree(tb_status mine, const char *program)
 tb_status tb_comm_worst(tb_status mine)
 {
     int local = (int)mine, worst = 0;
-    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, world);
     return (tb_status)worst;
 }
 
-void tb_comm_barrier(void) { MPI_Barrier(MPI_COMM_WORLD); }
+void tb_comm_barrier(void) { MPI_Barrier(world); }
 
 static void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op)
 {
-    MPI_Allreduce(MPI_IN_PLACE, values, count, type, op, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, values, count, type, op, world);
 }
 
 void tb_comm_sum_doubles(double *v, int n) { allreduce(v, n, MPI_DOUBLE, MPI_SUM); }
@@ -106,7 +198,7 @@ void tb_comm_sum_longs(long *v, int n) { allreduce(v, n, MPI_LONG, MPI_SUM); }
 
 void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
 {
-    MPI_Gather(mine, (int)size, MPI_BYTE, all, (int)size, MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Gather(mine, (int)size, MPI_BYTE, all, (int)size, MPI_BYTE, 0, world);
 }
 
 const char *tb_comm_library(void) { return library; }
@@ -118,7 +210,7 @@ int tb_comm_launched(void)
     /* Open MPI's singleton start sets launcher-like variables of its own. */
     const char *ess = getenv("OMPI_MCA_ess");
     if (ess && strcmp(ess, "singleton") == 0) return 0;
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK",
+    static const char *const vars[] = {"Oworld_SIZE", "PMI_SIZE", "PMI_RANK",
                                        "PMIX_RANK", "HYDRA_CONTROL_FD", NULL};
     for (int i = 0; vars[i]; i++)
         if (getenv(vars[i])) return 1;

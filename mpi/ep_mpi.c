@@ -6,9 +6,14 @@
  *           out tasks of --chunk batches on demand and also computes tasks
  *           itself, answering the workers after each of its batches; the
  *           workers send one partial result per task, which the master
- *           adds up (ep_result_add) and finally broadcasts. */
+ *           adds up (ep_result_add) and finally broadcasts.
+ * --inject-fault, --ft and --checkpoint run on the dynamic schedule: a
+ * fault counts a rank's tasks, the farm detects a lost worker (and with
+ * --ft reassign hands its tasks to the others), and the master saves the
+ * tasks done to the checkpoint (docs/failures.md). */
 #include "kernels/ep.h"
 #include "task_farm.h"
+#include "tb_checkpoint.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_split.h"
@@ -28,52 +33,63 @@ static void static_pass(tb_run *run, ep_block_fn fn, ep_result *r, double *compu
 
 static void combine(void *acc, const void *part) { ep_result_add(acc, part); }
 
-/* One round of the farm; the whole result on every rank. */
-static void dynamic_pass(tb_run *run, tb_farm *farm, ep_result *r)
+/* One round of the farm; the whole result on every rank. `me` is this
+ * process's rank at the start (the fault names it), `done` its tasks. */
+static void dynamic_pass(tb_run *run, tb_farm *farm, ep_result *r, int me, int64_t *done)
 {
     ep_result_zero(r);
     tb_farm_begin(farm, r);
     int64_t task, first, count;
-    if (run->rank == 0) {
-        while ((task = tb_farm_take(farm)) != TB_FARM_STOP) {
-            ep_task_batches(run->params, task, &first, &count);
-            for (int64_t b = first; b < first + count; b++) {
-                ep_batches(b, 1, r);
-                tb_farm_service(farm);
-            }
+    while ((task = me == 0 ? tb_farm_take(farm) : tb_farm_next(farm)) != TB_FARM_STOP) {
+        tb_fault_point(run->fault, me, 0, *done);
+        ep_result part;
+        ep_result_zero(&part);
+        ep_task_batches(run->params, task, &first, &count);
+        for (int64_t b = first; b < first + count; b++) {
+            ep_batches(b, 1, &part);
+            if (me == 0) tb_farm_service(farm); /* answer the workers */
+            else tb_farm_heartbeat(farm);
         }
-    } else {
-        while ((task = tb_farm_next(farm)) != TB_FARM_STOP) {
-            ep_result part;
-            ep_result_zero(&part);
-            ep_task_batches(run->params, task, &first, &count);
-            ep_batches(first, count, &part);
-            tb_farm_return(farm, task, &part);
-        }
+        if (me == 0) tb_farm_complete(farm, task, &part);
+        else tb_farm_return(farm, task, &part);
+        ++*done;
     }
     tb_farm_end(farm);
+    if (tb_farm_lost(farm) > 0) { /* the process layer now runs over the survivors */
+        run->rank = tb_comm_rank();
+        run->nranks = tb_comm_size();
+    }
 }
 
 tb_status ep_run(tb_run *run)
 {
     const int dynamic = run->params->value[EP_P_SCHEDULE] == EP_DYNAMIC;
+    const int me = run->rank;
+    if (!dynamic && tb_fault_active(run->fault))
+        return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
+                                       "master-worker schedule here: add --schedule dynamic");
     tb_farm *farm = NULL;
+    struct tb_ckpt *ck = NULL;
     tb_status st = TB_OK;
     if (dynamic) {
-        farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine);
-        if (!farm) st = tb_error_set(TB_ERUNTIME, "out of memory for the task farm");
+        if (me == 0) st = ep_ckpt_open(run, &ck);
+        tb_farm_ft ft = {run->fault->ft, run->fault->timeout, &run->fault_log, ck};
+        farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
+        if (!farm && st == TB_OK) st = tb_error_set(TB_ERUNTIME, "out of memory for the task farm");
     }
     st = tb_comm_worst(st);
     if (st != TB_OK) {
         tb_farm_free(farm);
+        tb_ckpt_close(ck);
         return st;
     }
     ep_result r;
+    int64_t done = 0;
     for (int it = 0; it < run->warmup + run->iters; it++) {
         tb_comm_barrier(); /* start together, as NPB does */
         double t0 = tb_now(), compute = 0.0, comm = 0.0;
         if (dynamic)
-            dynamic_pass(run, farm, &r);
+            dynamic_pass(run, farm, &r, me, &done);
         else
             static_pass(run, ep_batches, &r, &compute);
         double t = tb_now() - t0;
@@ -87,11 +103,12 @@ tb_status ep_run(tb_run *run)
             run->breakdown.sync += t - compute - comm;
         }
     }
+    if (me == 0 && dynamic) st = ep_ckpt_close(run, ck, &r);
     ep_result ref;
     double unused;
     ep_result_zero(&ref);
     if (ep_needs_reference(run->params)) static_pass(run, ep_batches_reference, &ref, &unused);
     ep_verify(run, &r, &ref);
     tb_farm_free(farm);
-    return TB_OK;
+    return st;
 }

@@ -76,6 +76,7 @@ class Settings:
     iters_forced: bool = False     # --iters given: overrides the preset's per-kernel iters
     warmup_forced: bool = False
     preset: object = None
+    faults: object = None          # a fault preset's [[fault]] scenarios
 
 
 class _Parser(argparse.ArgumentParser):
@@ -292,4 +293,5 @@ def settings_from(args):
         allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
-        iters_forced=args.iters is not None, warmup_forced=args.warmup is not None, preset=args.preset)
+        iters_forced=args.iters is not None, warmup_forced=args.warmup is not None, preset=args.preset,
+        faults=preset.get("fault"))

@@ -51,6 +51,7 @@ class Config:
     warmup: object = None
     oversubscribed: bool = False
     transport: object = None       # mpi/hybrid under --transports: "shm" or "tcp"; else None
+    fault: object = None           # a fault scenario (faults.scenario) of --preset faults; else None
 
     @property
     def pes(self):
@@ -63,7 +64,8 @@ class Config:
     def label(self):
         size = f" {self.size_param}={self.size}" if self.size_param and self.size is not None else ""
         transport = f" {self.transport}" if self.transport else ""
-        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}"
+        fault = f" fault={self.fault['name']}" if self.fault else ""
+        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}{fault}"
 
     def to_dict(self):
         return asdict(self)
@@ -258,6 +260,8 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
     capacity: backend -> PEs it can run without oversubscribing.
     """
     capacity_text = capacity_text or {}
+    if getattr(settings, "faults", None):
+        return _fault_plan(settings, catalogue, capacity, warn)
     backends = [b for b in settings.backends if b in catalogue]
     kernels = resolve_kernels(settings, catalogue, backends, warn)
     configs, notes, over = [], [], []
@@ -316,3 +320,18 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
         seen.add(c.config_id)
     return Plan(configs=configs, reps=settings.reps, scaling=settings.scaling, timeout=settings.timeout,
                 notes=notes)
+
+
+def _fault_plan(settings, catalogue, capacity, warn):
+    """The plan of a fault preset: one configuration per [[fault]] scenario (bench/triobench_sweep/faults.py)."""
+    from . import faults
+
+    def size_of(kernel, info):
+        size_param, base = _kernel_size(settings, kernel, info, warn)
+        return size_param, base
+
+    configs = faults.build_configs(settings, catalogue, capacity, Config, size_of)
+    if not configs:
+        raise UserError("the plan is empty: no fault scenario can run with these executables (ep missing?)")
+    return Plan(configs=configs, reps=settings.reps, scaling=settings.scaling, timeout=settings.timeout,
+                notes=["fault scenarios: outcomes are classified, expected ones are not failures"])

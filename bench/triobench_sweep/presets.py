@@ -16,6 +16,10 @@ A preset may set any of the keys below; command-line options override it.
     allow_oversubscribe = false
     skip_missing_kernels = true            # kernels this build lacks: warn, skip
 
+    [[fault]]                              # fault scenarios instead of a scaling plan:
+    name = "kill-reassign"                 # see bench/triobench_sweep/faults.py
+    backend = "mpi"
+
     [kernel.stencil]                       # per-kernel settings
     size = 1000                            # the kernel's size parameter
     iters = 20                             # also: warmup, min_pes
@@ -47,6 +51,7 @@ _TOP_KEYS = {
     "skip_missing_kernels": (lambda v: isinstance(v, bool), "true or false"),
     "kernel": (lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()),
                "tables like [kernel.stencil]"),
+    "fault": (lambda v: isinstance(v, list), "tables like [[fault]] (bench/triobench_sweep/faults.py)"),
 }
 
 _KERNEL_KEYS = {
@@ -114,6 +119,11 @@ def check(data, where):
         ok, what = _TOP_KEYS[key]
         if not ok(value):
             raise UserError(f"{where}: malformed preset: '{key}' must be {what}")
+    if "fault" in data:
+        from .faults import check_preset
+        problem = check_preset(data["fault"], where)
+        if problem:
+            raise UserError(problem)
     for kernel, table in data.get("kernel", {}).items():
         for key, value in table.items():
             if key in _KERNEL_KEYS:

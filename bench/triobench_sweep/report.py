@@ -59,7 +59,12 @@ def table(rows):
             fmt_rate(row["rate_median"], row["rate_unit"]),
             fmt_num(row["speedup"]), fmt_num(row["efficiency"]),
             f"{row['validated']}/{row['runs']}", "; ".join(notes)])
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    return aligned(lines)
+
+
+def aligned(lines):
+    """Rows of cells (the first one the heading) as aligned text under a rule."""
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
     out = []
     for n, line in enumerate(lines):
         out.append("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())

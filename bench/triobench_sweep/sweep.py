@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from . import batch, executables, launchers, options, report, runner, stats, store, topology
+from . import batch, executables, faults, launchers, options, report, runner, stats, store, topology
 from .errors import SweepError, UserError
 from .plan import BACKENDS, PLANNED_KERNELS, Plan, build_plan
 from .progress import Progress
@@ -198,12 +198,15 @@ def kernel_args(cfg):
     return args
 
 
-def command_for(ctx, cfg, json_path):
+def command_for(ctx, cfg, json_path, fault_args=()):
     exe = executables.binary(ctx.build_dir, cfg.backend)
-    cmd = [exe, *kernel_args(cfg), "--json", json_path, "--quiet"]
+    cmd = [exe, *kernel_args(cfg), *fault_args, "--json", json_path, "--quiet"]
     if cfg.backend in ("serial", "omp"):
         return ctx.direct.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd, pin=cfg.backend == "serial")
-    return ctx.launcher.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd, transport=cfg.transport)
+    argv, env = ctx.launcher.command(cfg.ranks, cfg.threads, cfg.oversubscribed, cmd, transport=cfg.transport)
+    if cfg.fault:           # the launcher options that keep the job when a process dies
+        argv[1:1] = faults.launcher_args(cfg.fault, getattr(ctx.launcher, "flavour", None))
+    return argv, env
 
 
 def command_text(argv, env):
@@ -270,14 +273,52 @@ def _safe(name):
     return re.sub(r"[^A-Za-z0-9._=-]", "_", name)
 
 
-def run_one(ctx, rep, cfg, progress):
-    """Run one (config, rep); returns the records to append (never empty)."""
+def run_fault(ctx, rep, cfg, progress):
+    """Run one fault scenario (and its --resume run); records carry sweep.fault with the outcome."""
     base = os.path.join(ctx.runs_dir, f"{_safe(cfg.config_id)}.rep{rep}.{os.getpid()}")
     json_path = base + ".jsonl"
-    for p in (json_path,):
-        if os.path.exists(p):
+    ckpt = faults.checkpoint_path(ctx.runs_dir, cfg.config_id, rep) if cfg.fault.get("resume") else None
+    for p in (json_path, ckpt, ckpt and ckpt + ".tmp"):
+        if p and os.path.exists(p):
             os.unlink(p)
-    argv, env = command_for(ctx, cfg, json_path)
+    steps = [faults.args_for(cfg.fault, ckpt)] + ([faults.args_for(cfg.fault, ckpt, resume=True)] if ckpt else [])
+    fields, first = {}, None
+    for i, fault_args in enumerate(steps):
+        argv, env = command_for(ctx, cfg, json_path, fault_args)
+        outcome = _start(ctx, rep, cfg, argv, env, base, progress)
+        end_epoch = faults.now_epoch()
+        err = runner.tail(outcome.stderr_path, 20000)
+        records = read_records(json_path)
+        name = faults.classify(outcome.returncode, outcome.timed_out, records[0] if records else None, err)
+        if first is None:
+            first = {"outcome": name, "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6),
+                     "measures": faults.measures(records[0] if records else None, err, end_epoch)}
+        fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
+                  "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6),
+                  "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling, "transport": cfg.transport,
+                  "stderr_tail": runner.tail(outcome.stderr_path, 1000) or None}
+        for ext in (".out", ".err"):
+            if os.path.exists(base + ext):
+                os.unlink(base + ext)
+        if i + 1 < len(steps) and os.path.exists(json_path):
+            os.unlink(json_path)
+    detect, recover, to_end = first["measures"]
+    if ckpt:               # the remedy is the rerun: its wall time is the time to recover
+        recover = fields["wall_s"]
+    detail = (records[0].get("fault") or {}).get("outcome") if records else None
+    failure = faults.judge(cfg, name, detail)
+    fields["failure"] = failure
+    fields["fault"] = dict(cfg.fault, outcome=name, detect_s=detect, recover_s=recover, fault_to_end_s=to_end,
+                           first_run=None if not ckpt else {k: first[k] for k in ("outcome", "exit_status", "wall_s")},
+                           shape=cfg.shape)
+    for p in (json_path, ckpt, ckpt and ckpt + ".tmp"):
+        if p and os.path.exists(p):
+            os.unlink(p)
+    return _with_fields(records, cfg, fields), failure, outcome
+
+
+def _start(ctx, rep, cfg, argv, env, base, progress):
+    """Run the job (its output in base.out/.err); a job that cannot start is an Outcome with status 127."""
     try:
         ctx.signals.check()
         ctx.signals.waiting = True
@@ -285,10 +326,34 @@ def run_one(ctx, rep, cfg, progress):
                                  tick=progress.tick if progress.tty else None)
         ctx.signals.waiting = False
     except OSError as e:                       # the executable or the launcher could not be started
+        ctx.signals.waiting = False
         with open(base + ".err", "a") as f:
             f.write(f"cannot start {argv[0]}: {e.strerror}\n")
         open(base + ".out", "a").close()
         outcome = runner.Outcome(127, False, 0.0, base + ".out", base + ".err")
+    return outcome
+
+
+def _with_fields(records, cfg, fields):
+    """The run's records (the sweep's own when it produced none), each with its sweep fields."""
+    if not records:
+        records = [failure_record(cfg)]
+    for i, rec in enumerate(records):
+        rec["sweep"] = dict(fields, record_index=i, records_in_run=len(records))
+    return records
+
+
+def run_one(ctx, rep, cfg, progress):
+    """Run one (config, rep); returns the records to append (never empty)."""
+    if cfg.fault:
+        return run_fault(ctx, rep, cfg, progress)
+    base = os.path.join(ctx.runs_dir, f"{_safe(cfg.config_id)}.rep{rep}.{os.getpid()}")
+    json_path = base + ".jsonl"
+    for p in (json_path,):
+        if os.path.exists(p):
+            os.unlink(p)
+    argv, env = command_for(ctx, cfg, json_path)
+    outcome = _start(ctx, rep, cfg, argv, env, base, progress)
     records = read_records(json_path)
     failure = classify(outcome, records, ctx.plan.timeout)
     fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
@@ -306,11 +371,7 @@ def run_one(ctx, rep, cfg, progress):
             os.unlink(base + ext)
     if os.path.exists(json_path):
         os.unlink(json_path)
-    if not records:
-        records = [failure_record(cfg)]
-    for i, rec in enumerate(records):
-        rec["sweep"] = dict(fields, record_index=i, records_in_run=len(records))
-    return records, failure, outcome
+    return _with_fields(records, cfg, fields), failure, outcome
 
 
 # ---------------------------------------------------------------- the loop
@@ -370,6 +431,8 @@ def execute(ctx):
             runs_wall += outcome.wall_s
             if failure:
                 text = f"FAILED ({failure})"
+            elif recs[0]["sweep"].get("fault"):
+                text = f"{recs[0]['sweep']['fault']['outcome']} {outcome.wall_s:.2f} s"
             else:
                 r0 = recs[0]
                 rate = (r0.get("rate") or {})
@@ -449,7 +512,10 @@ def write_derived(ctx, records, configs, overhead=None, finished=False):
 
 
 def finish(ctx, records, rows, overhead):
-    print(report.table(rows))
+    if any(c.fault for c in ctx.plan.configs):
+        print(faults.table(records))
+    else:
+        print(report.table(rows))
     runs = [r for r in records if r.get("sweep", {}).get("record_index", 0) == 0]
     failed = [r for r in runs if r["sweep"].get("failure")]
     print(f"\nresults: {ctx.folder}/ (results.jsonl: {len(records)} records of {len(runs)} runs; "
@@ -611,7 +677,8 @@ def print_plan(plan, build_dir, direct, mpi, capacity_text):
     ctx = _Ctx()
     ctx.build_dir, ctx.direct, ctx.launcher = build_dir, direct, mpi
     for c in plan.configs:
-        argv, env = command_for(ctx, c, "RESULTS.jsonl")
+        argv, env = command_for(ctx, c, "RESULTS.jsonl", faults.args_for(c.fault, "CKPT" if c.fault.get("resume")
+                                                                          else None) if c.fault else ())
         flag = "  [oversubscribed]" if c.oversubscribed else ""
         print(f"  {c.config_id}{flag}\n      {command_text(argv, env)}")
 

@@ -1,9 +1,11 @@
 #include "ep.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "npb_random.h"
+#include "tb_checkpoint.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 
@@ -140,7 +142,26 @@ const tb_kernel ep_kernel = {
     .resolve = ep_resolve,
     .default_iters = 1,             /* NPB times one EP computation ... */
     .default_warmup = TB_NO_WARMUP, /* ... and runs none untimed */
+    .has_tasks = 1,
 };
+
+tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)
+{
+    char identity[TB_CKPT_IDENTITY_MAX];
+    snprintf(identity, sizeof identity, "ep m=%lld chunk=%lld",
+             (long long)run->params->value[EP_P_M], (long long)run->params->value[EP_P_CHUNK]);
+    run->fault_log.tasks_total = ep_ntasks(run->params);
+    return tb_ckpt_open(ck, run->fault, identity, ep_ntasks(run->params), sizeof(ep_result));
+}
+
+tb_status ep_ckpt_close(tb_run *run, struct tb_ckpt *ck, const ep_result *r)
+{
+    tb_status st = tb_ckpt_finish(ck, r);
+    run->fault_log.from_checkpoint = tb_ckpt_loaded(ck);
+    run->fault_log.checkpoint_saves = tb_ckpt_saves(ck);
+    tb_ckpt_close(ck);
+    return st;
+}
 
 void ep_result_zero(ep_result *r) { memset(r, 0, sizeof *r); }
 

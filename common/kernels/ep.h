@@ -60,6 +60,17 @@ int64_t ep_nbatches(const tb_params *p);
 int64_t ep_ntasks(const tb_params *p);
 void ep_task_batches(const tb_params *p, int64_t task, int64_t *first, int64_t *count);
 
+/* Failures and checkpoints (common/tb_fault.h): a task of the dynamic
+ * schedules is the unit that a fault counts, that a lost worker's master
+ * hands out again and that a checkpoint saves. ep_ckpt_open opens
+ * run->fault's checkpoint (*ck = NULL when there is none) for this run's
+ * tasks, identified by m and --chunk; ep_ckpt_close notes what it loaded
+ * and saved in run->fault_log, closes it and returns the first save
+ * error. Called by the process that owns the checkpoint (rank 0). */
+struct tb_ckpt;
+tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck);
+tb_status ep_ckpt_close(tb_run *run, struct tb_ckpt *ck, const ep_result *r);
+
 /* Non-zero when m is not an NPB class, so that the run is validated by a
  * second, independent computation (ep_batches_reference over all batches,
  * untimed, statically split) instead of published values. */

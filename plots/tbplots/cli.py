@@ -9,7 +9,7 @@ import glob
 import os
 import sys
 
-from . import analysis, loader, meta, report, tables
+from . import analysis, faults, loader, meta, report, tables
 
 PROG = "plots/plot"
 FORMATS = ("png", "svg", "pdf")
@@ -68,10 +68,11 @@ def _charts_module():
 def run(argv):
     args = parse_args(argv)
     data = loader.load(args.folder)
+    info = meta.describe(data)
+    faults.set_aside(data)  # runs with a fault on purpose are no measurements
     out = args.out or os.path.join(data.folder, "report")
     configs = analysis.group_configs(data.runs)
     studies = analysis.build_studies(configs)
-    info = meta.describe(data)
     charts = _charts_module()
     _prepare_out(out)
     ctx, errors = None, []

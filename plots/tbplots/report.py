@@ -65,6 +65,10 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
         nruns, nok, nruns - nok,
         "each model's own 1-PE run (--baseline self)" if mode == "self"
         else "the best serial median time (Hoefler & Belli, rule 1)")))
+    nfault = len(getattr(dataset, "fault_runs", []))
+    if nfault:
+        out.append(("p", "%d more runs had a fault injected on purpose: they are no measurements, see "
+                         "'Fault scenarios' below." % nfault))
     msgs = dataset.warnings + (ctx.notes if ctx else []) + errors
     if not ctx:
         msgs.append("charts skipped: matplotlib not found (install it with apt-get install python3-matplotlib)")

@@ -1,7 +1,5 @@
 """The data tables behind the charts (CSV, report.md and report.html all show these)."""
 
-import json
-
 from . import analysis
 from .analysis import params_text
 
@@ -106,14 +104,8 @@ def build(dataset, configs, studies, mode):
     tables.append(Table("failures", "Failed runs (not plotted as measurements)",
                         ["line", "kernel", "model", "shape", "pes", "params", "rep", "reason",
                          "exit_status", "command"], fail))
-    faults = []
-    for r in dataset.runs:
-        if r.fault is None:
-            continue
-        faults.append([r.line, r.kernel, r.backend, r.shape, r.pes,
-                       json.dumps(r.fault, sort_keys=True), r.failure or "ok", r.exit_status])
-    if faults:
-        tables.append(Table("faults", "Fault scenarios",
-                            ["line", "kernel", "model", "shape", "pes", "fault", "outcome", "exit_status"],
-                            faults))
+    from . import faults  # the runs set aside by faults.set_aside (plots/tbplots/faults.py)
+    fault_table = faults.table(getattr(dataset, "fault_runs", []))
+    if fault_table:
+        tables.append(fault_table)
     return tables

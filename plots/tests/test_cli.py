@@ -123,14 +123,18 @@ class TablesWithoutMatplotlibTest(unittest.TestCase):
         self.assertAlmostEqual(float(rows[("omp", "1", "2")]["speedup"]), 2.2 / 1.25)
 
     def test_faults_table(self):
-        recs = strong_records() + [record("stencil", "mpi", 2, 1, {"n": 64, "radius": 2}, None,
-                                          failure="rank 1 killed", fault={"kind": "kill", "rank": 1})]
+        fault = {"injected": {"spec": "kill:rank=1,after=3", "kind": "kill", "rank": 1, "thread": None,
+                              "after": 3}, "ft": "detect", "outcome": "detected", "launcher_keeps_job": False}
+        recs = strong_records() + [record("stencil", "mpi", 3, 1, {"n": 64, "radius": 2}, 0.5,
+                                          status="invalid", fault=fault)]
         folder = write_folder(scratch(), recs)
         proc = run_without_matplotlib(folder)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         md = read(os.path.join(folder, "report", "report.md"))
         self.assertIn("## Fault scenarios", md)
-        self.assertIn('{"kind": "kill", "rank": 1}', md)
+        self.assertIn("| mpi | 3x1 | kill:rank=1,after=3 | detect | plain | detected |", md)
+        with open(os.path.join(folder, "report", "tables", "summary.csv"), newline="") as fh:
+            self.assertNotIn(("mpi", "3", "1"), {(r["model"], r["ranks"], r["threads"]) for r in csv.DictReader(fh)})
 
 
 if __name__ == "__main__":

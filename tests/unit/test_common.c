@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "kernels/halo.h"
 #include "kernels/micro.h"
 #include "kernels/pingpong.h"
@@ -16,13 +17,6 @@
 #include "tb_split.h"
 #include "tb_timer.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) passed++;                                                          \
-        else { failed++; fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
-    } while (0)
 
 static void test_parse_int(void)
 {

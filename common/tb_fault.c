@@ -1,0 +1,340 @@
+#include "tb_fault.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tb_backend.h"
+#include "tb_error.h"
+#include "tb_options.h"
+#include "tb_timer.h"
+
+static const char *const kind_names[] = {"none", "kill", "hang", "exit"};
+static const char *const mode_names[] = {"none", "detect", "reassign"};
+
+void tb_fault_opts_init(tb_fault_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->rank = o->thread = -1;
+    o->timeout = TB_FT_DEFAULT_TIMEOUT;
+    o->interval = TB_CKPT_DEFAULT_INTERVAL;
+}
+
+tb_status tb_fault_parse_spec(const char *text, tb_fault_opts *o)
+{
+    if (!text || !*text)
+        return tb_error_set(TB_EINPUT, "--inject-fault needs a fault, e.g. kill:rank=1,after=3 "
+                                       "(kill, hang or exit; rank=R, thread=T, after=K)");
+    if (strlen(text) >= sizeof o->spec)
+        return tb_error_set(TB_EINPUT, "--inject-fault: '%.40s...' is too long", text);
+    strcpy(o->spec, text);
+    char buf[sizeof o->spec];
+    strcpy(buf, text);
+    char *colon = strchr(buf, ':');
+    if (colon) *colon = '\0';
+    o->kind = TB_FAULT_NONE;
+    for (int k = TB_FAULT_KILL; k <= TB_FAULT_EXIT; k++)
+        if (!strcmp(buf, kind_names[k])) o->kind = (tb_fault_kind)k;
+    if (o->kind == TB_FAULT_NONE)
+        return tb_error_set(TB_EINPUT, "--inject-fault '%s': unknown fault '%s' (kill, hang or exit)",
+                            text, buf);
+    o->rank = o->thread = -1;
+    o->after = 0;
+    for (char *item = colon ? colon + 1 : NULL, *next; item && *item; item = next) {
+        next = strchr(item, ',');
+        if (next) *next++ = '\0';
+        char *eq = strchr(item, '=');
+        if (!eq)
+            return tb_error_set(TB_EINPUT, "--inject-fault '%s': '%s' is not key=value "
+                                           "(rank=R, thread=T, after=K)", text, item);
+        *eq = '\0';
+        int64_t v = 0;
+        char name[48];
+        snprintf(name, sizeof name, "--inject-fault %s", item);
+        tb_status st;
+        if (!strcmp(item, "rank")) {
+            st = tb_parse_int(name, eq + 1, 0, 1 << 24, &v);
+            o->rank = (int)v;
+        } else if (!strcmp(item, "thread")) {
+            st = tb_parse_int(name, eq + 1, 0, TB_MAX_THREADS - 1, &v);
+            o->thread = (int)v;
+        } else if (!strcmp(item, "after")) {
+            st = tb_parse_int(name, eq + 1, 0, INT64_C(1) << 40, &v);
+            o->after = v;
+        } else {
+            return tb_error_set(TB_EINPUT, "--inject-fault '%s': unknown key '%s' (rank, thread, after)",
+                                text, item);
+        }
+        if (st != TB_OK) return st;
+    }
+    return TB_OK;
+}
+
+tb_status tb_fault_parse_mode(const char *text, tb_fault_opts *o)
+{
+    for (int m = TB_FT_NONE; m <= TB_FT_REASSIGN; m++)
+        if (text && !strcmp(text, mode_names[m])) {
+            o->ft = (tb_ft_mode)m;
+            return TB_OK;
+        }
+    return tb_error_set(TB_EINPUT, "--ft: '%s' is not one of none, detect, reassign", text ? text : "");
+}
+
+tb_status tb_fault_parse_seconds(const char *option, const char *text, double min, double max,
+                                 double *out)
+{
+    if (!text || !*text)
+        return tb_error_set(TB_EINPUT, "%s needs a value (seconds, %g to %g)", option, min, max);
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (*end != '\0' || end == text || !isfinite(v))
+        return tb_error_set(TB_EINPUT, "%s: '%s' is not a number of seconds", option, text);
+    if (v < min || v > max)
+        return tb_error_set(TB_EINPUT, "%s: %s is out of range (%g to %g seconds)", option, text,
+                            min, max);
+    *out = v;
+    return TB_OK;
+}
+
+int tb_fault_active(const tb_fault_opts *o)
+{
+    return o->kind != TB_FAULT_NONE || o->ft != TB_FT_NONE || o->checkpoint != NULL;
+}
+
+tb_status tb_fault_check(const tb_fault_opts *o, const char *kernel, int kernel_has_tasks,
+                         const char *supported, int nranks, int nthreads, int has_mpi,
+                         int has_threads, int iters, int warmup)
+{
+    const char *prog = tb_this_backend.program;
+    if (o->resume && !o->checkpoint)
+        return tb_error_set(TB_EINPUT, "--resume needs --checkpoint FILE (the file to resume from)");
+    if (o->interval_set && !o->checkpoint)
+        return tb_error_set(TB_EINPUT, "--checkpoint-interval needs --checkpoint FILE");
+    if (o->timeout_set && o->ft == TB_FT_NONE)
+        return tb_error_set(TB_EINPUT, "--ft-timeout needs --ft detect or --ft reassign");
+    if (!tb_fault_active(o)) return TB_OK;
+    const char *what = o->kind != TB_FAULT_NONE ? "--inject-fault"
+                       : o->ft != TB_FT_NONE    ? "--ft"
+                                                : "--checkpoint";
+    if (!kernel_has_tasks)
+        return tb_error_set(TB_EINPUT, "%s: kernel %s has no pool of tasks to fail, reassign or "
+                                       "checkpoint (kernels that have one: %s)",
+                            what, kernel, supported && *supported ? supported : "none");
+    if (o->ft != TB_FT_NONE && !has_mpi)
+        return tb_error_set(TB_EINPUT,
+                            "--ft %s needs processes that can outlive each other (triobench-mpi or "
+                            "triobench-hybrid): %s%s; use --checkpoint FILE and --resume instead",
+                            mode_names[o->ft], prog,
+                            has_threads ? "'s threads share one process, so a crash ends them all"
+                                        : " runs one process");
+    if (o->checkpoint && (iters != 1 || warmup != 0))
+        return tb_error_set(TB_EINPUT, "--checkpoint saves one computation: run it with --iters 1 "
+                                       "--warmup 0 (%d and %d given)", iters, warmup);
+    if (o->kind == TB_FAULT_NONE) return TB_OK;
+    if (o->rank < 0 && has_mpi)
+        return tb_error_set(TB_EINPUT, "--inject-fault '%s': name the rank that fails (rank=R, "
+                                       "0 to %d)", o->spec, nranks - 1);
+    if (o->rank >= nranks) {
+        if (!has_mpi)
+            return tb_error_set(TB_EINPUT, "--inject-fault '%s': %s runs one process (rank 0)%s",
+                                o->spec, prog, has_threads ? "; thread=T names a thread" : "");
+        return tb_error_set(TB_EINPUT, "--inject-fault '%s': rank %d does not exist: the run has "
+                                       "%d rank%s (0 to %d)",
+                            o->spec, o->rank, nranks, nranks == 1 ? "" : "s", nranks - 1);
+    }
+    if (o->thread >= 0 && !has_threads)
+        return tb_error_set(TB_EINPUT, "--inject-fault '%s': %s runs one thread per process "
+                                       "(thread=T needs triobench-omp or triobench-hybrid)",
+                            o->spec, prog);
+    if (o->thread >= nthreads)
+        return tb_error_set(TB_EINPUT, "--inject-fault '%s': thread %d does not exist: the run has "
+                                       "%d thread%s per process (0 to %d)",
+                            o->spec, o->thread, nthreads, nthreads == 1 ? "" : "s", nthreads - 1);
+    return TB_OK;
+}
+
+static double run_start;
+
+void tb_fault_begin(tb_fault_log *log, int nranks)
+{
+    memset(log, 0, sizeof *log);
+    log->launcher_keeps_job = -1;
+    log->ranks_started = nranks;
+    log->recovered_at = -1.0;
+    run_start = tb_now();
+}
+
+double tb_fault_elapsed(void) { return tb_now() - run_start; }
+
+static double epoch_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void tb_fault_point(const tb_fault_opts *o, int rank, int thread, int64_t done)
+{
+    if (o->kind == TB_FAULT_NONE || done < o->after) return;
+    if (rank != (o->rank < 0 ? 0 : o->rank) || thread != (o->thread < 0 ? 0 : o->thread)) return;
+    static const char *const action[] = {
+        "", "sends itself SIGKILL", "hangs (stays alive, silent)",
+        "exits with status 0 without finalising"};
+    char who[64];
+    if (o->thread >= 0)
+        snprintf(who, sizeof who, "rank %d thread %d", rank, thread);
+    else
+        snprintf(who, sizeof who, "rank %d", rank);
+    fprintf(stderr, "%s: fault injected: %s %s after %" PRId64 " task%s, %.3f s into the run "
+                    "(at %.6f s since the epoch)\n",
+            tb_this_backend.program, who, action[o->kind], done, done == 1 ? "" : "s",
+            tb_fault_elapsed(), epoch_now());
+    fflush(stderr);
+    switch (o->kind) {
+    case TB_FAULT_KILL:
+        kill(getpid(), SIGKILL); /* the whole process, whichever thread asks */
+        break;
+    case TB_FAULT_HANG: {
+        double end = tb_now() + TB_FAULT_HANG_LIMIT;
+        while (tb_now() < end) sleep(1);
+        _exit(1);
+    }
+    case TB_FAULT_EXIT:
+        _exit(0);
+    default:
+        break;
+    }
+}
+
+void tb_fault_note_loss(tb_fault_log *log, int rank, double silent, int64_t tasks_out, int fenced)
+{
+    if (log->nlost >= TB_FAULT_MAX_LOST) return;
+    tb_fault_loss *l = &log->lost[log->nlost++];
+    l->rank = rank;
+    l->at = tb_fault_elapsed();
+    l->silent = silent;
+    l->tasks_out = tasks_out;
+    l->fenced = fenced;
+}
+
+const char *tb_fault_outcome(const tb_fault_opts *o, const tb_fault_log *log, int validated)
+{
+    if (log->nlost > 0 || log->master_lost)
+        return validated && o->ft == TB_FT_REASSIGN ? "recovered" : "detected";
+    if (log->from_checkpoint > 0) return "resumed";
+    return "completed";
+}
+
+static void kv_number_or_null(tb_json *j, const char *key, int present, double value)
+{
+    tb_json_key(j, key);
+    if (present) tb_json_number(j, value);
+    else tb_json_null(j);
+}
+
+void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, int validated)
+{
+    tb_json_key(j, "fault");
+    tb_json_begin_object(j);
+    tb_json_key(j, "injected");
+    if (o->kind == TB_FAULT_NONE) {
+        tb_json_null(j);
+    } else {
+        tb_json_begin_object(j);
+        tb_json_kv_string(j, "spec", o->spec);
+        tb_json_kv_string(j, "kind", kind_names[o->kind]);
+        tb_json_kv_int(j, "rank", o->rank < 0 ? 0 : o->rank);
+        kv_number_or_null(j, "thread", o->thread >= 0, o->thread);
+        tb_json_kv_int(j, "after", o->after);
+        tb_json_end_object(j);
+    }
+    tb_json_kv_string(j, "ft", mode_names[o->ft]);
+    kv_number_or_null(j, "timeout", o->ft != TB_FT_NONE, o->timeout);
+    tb_json_key(j, "launcher_keeps_job");
+    if (log->launcher_keeps_job < 0) tb_json_null(j);
+    else tb_json_bool(j, log->launcher_keeps_job);
+    tb_json_kv_int(j, "ranks_started", log->ranks_started);
+    tb_json_key(j, "lost");
+    tb_json_begin_array(j);
+    for (int i = 0; i < log->nlost; i++) {
+        const tb_fault_loss *l = &log->lost[i];
+        tb_json_begin_object(j);
+        tb_json_kv_int(j, "rank", l->rank);
+        tb_json_kv_number(j, "detected_at", l->at);
+        tb_json_kv_number(j, "silent_for", l->silent);
+        tb_json_kv_int(j, "tasks_out", l->tasks_out);
+        tb_json_kv_bool(j, "fenced", l->fenced);
+        tb_json_end_object(j);
+    }
+    tb_json_end_array(j);
+    tb_json_kv_bool(j, "master_lost", log->master_lost);
+    kv_number_or_null(j, "detected_at", log->nlost > 0, log->nlost > 0 ? log->lost[0].at : 0.0);
+    kv_number_or_null(j, "recovered_at", log->recovered_at >= 0.0 && validated, log->recovered_at);
+    tb_json_kv_number(j, "finished_at", log->finished_at);
+    tb_json_key(j, "tasks");
+    tb_json_begin_object(j);
+    tb_json_kv_int(j, "total", log->tasks_total);
+    tb_json_kv_int(j, "reassigned", log->reassigned);
+    tb_json_kv_int(j, "from_checkpoint", log->from_checkpoint);
+    tb_json_kv_int(j, "late_results_ignored", log->late_results);
+    tb_json_end_object(j);
+    tb_json_key(j, "checkpoint");
+    if (!o->checkpoint) {
+        tb_json_null(j);
+    } else {
+        tb_json_begin_object(j);
+        tb_json_kv_string(j, "path", o->checkpoint);
+        tb_json_kv_number(j, "interval", o->interval);
+        tb_json_kv_bool(j, "resumed", o->resume);
+        tb_json_kv_int(j, "saves", log->checkpoint_saves);
+        tb_json_end_object(j);
+    }
+    tb_json_kv_string(j, "outcome", tb_fault_outcome(o, log, validated));
+    tb_json_kv_bool(j, "validated", validated);
+    tb_json_end_object(j);
+}
+
+void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, int validated)
+{
+    fprintf(out, "fault: %s", tb_fault_outcome(o, log, validated));
+    if (o->kind != TB_FAULT_NONE) fprintf(out, "; injected %s", o->spec);
+    if (o->ft != TB_FT_NONE) fprintf(out, "; --ft %s (timeout %g s)", mode_names[o->ft], o->timeout);
+    for (int i = 0; i < log->nlost; i++)
+        fprintf(out, "; rank %d lost at %.3f s (silent %.2f s, %" PRId64 " task%s out%s)",
+                log->lost[i].rank, log->lost[i].at, log->lost[i].silent, log->lost[i].tasks_out,
+                log->lost[i].tasks_out == 1 ? "" : "s", log->lost[i].fenced ? ", killed" : "");
+    if (log->reassigned > 0)
+        fprintf(out, "; %" PRId64 " task%s reassigned", log->reassigned,
+                log->reassigned == 1 ? "" : "s");
+    if (log->recovered_at >= 0.0 && validated)
+        fprintf(out, ", recovered at %.3f s", log->recovered_at);
+    if (o->checkpoint)
+        fprintf(out, "; checkpoint %s: %" PRId64 " of %" PRId64 " tasks loaded, %" PRId64
+                     " save%s", o->checkpoint, log->from_checkpoint, log->tasks_total,
+                log->checkpoint_saves, log->checkpoint_saves == 1 ? "" : "s");
+    fprintf(out, "; answer %s\n", validated ? "validated" : "NOT validated");
+}
+
+tb_status tb_fault_error(const tb_fault_opts *o, const tb_fault_log *log)
+{
+    if (log->nlost == 0)
+        return tb_error_set(TB_ERUNTIME, "the master (rank 0) was lost; the job cannot go on");
+    char ranks[128] = "";
+    size_t used = 0;
+    int64_t out = 0;
+    for (int i = 0; i < log->nlost && used < sizeof ranks; i++) {
+        used += (size_t)snprintf(ranks + used, sizeof ranks - used, "%s%d", i ? ", " : "",
+                                 log->lost[i].rank);
+        out += log->lost[i].tasks_out;
+    }
+    return tb_error_set(TB_ERUNTIME,
+                        "worker rank%s %s lost: no message for %g s (--ft-timeout), %" PRId64
+                        " task%s not done; the answer is incomplete, so the job ends here%s",
+                        log->nlost > 1 ? "s" : "", ranks, o->timeout, out, out == 1 ? "" : "s",
+                        o->ft == TB_FT_DETECT ? " (--ft reassign would give them to the others)"
+                                              : "");
+}
