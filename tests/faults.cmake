@@ -72,35 +72,35 @@ triobench_fault(NAME mpi.none.hang BACKEND mpi RANKS 3 RUN --expect hung-and-kil
   ARGS --inject-fault hang:rank=1,after=5)
 # ---- --ft detect: deadlines; the lost worker is named, the job ends non-zero
 triobench_fault(NAME mpi.detect.hang BACKEND mpi RANKS 3
-  RUN --expect detected --status 1 --stderr "worker rank 1 lost: no message for 0.5 s"
-  ARGS --inject-fault hang:rank=1,after=5 --ft detect --ft-timeout 0.5)
+  RUN --expect detected --status 1 --stderr "worker rank 1 lost: no message for 1 s"
+  ARGS --inject-fault hang:rank=1,after=5 --ft detect --ft-timeout 1)
 triobench_fault(NAME mpi.detect.kill_recovery BACKEND mpi RANKS 3 RECOVERY
   RUN --expect detected --stderr "worker rank 2 lost"
-  ARGS --inject-fault kill:rank=2,after=5 --ft detect --ft-timeout 0.5)
+  ARGS --inject-fault kill:rank=2,after=5 --ft detect --ft-timeout 1)
 triobench_fault(NAME hybrid.detect.hang_thread BACKEND hybrid RANKS 2 THREADS 2
   RUN --expect detected --status 1
-  ARGS --inject-fault hang:rank=1,thread=1,after=5 --ft detect --ft-timeout 0.5)
+  ARGS --inject-fault hang:rank=1,thread=1,after=5 --ft detect --ft-timeout 1)
 # ---- --ft reassign: validated with a worker lost at a random point
 foreach(seed 1 2 3)
   triobench_fault(NAME mpi.reassign.kill_recovery.seed${seed} BACKEND mpi RANKS 3 RECOVERY
     RUN --expect recovered --seed ${seed} --max-after 40 --workers 2
-    ARGS --inject-fault kill:rank={worker},after={after} --ft reassign --ft-timeout 0.5)
+    ARGS --inject-fault kill:rank={worker},after={after} --ft reassign --ft-timeout 1)
 endforeach()
 foreach(seed 1 2)
   triobench_fault(NAME mpi.reassign.hang.seed${seed} BACKEND mpi RANKS 3
     RUN --expect recovered --status 0 --seed ${seed} --max-after 40 --workers 2
-    ARGS --inject-fault hang:rank={worker},after={after} --ft reassign --ft-timeout 0.5)
+    ARGS --inject-fault hang:rank={worker},after={after} --ft reassign --ft-timeout 1)
 endforeach()
 triobench_fault(NAME mpi.reassign.exit_recovery BACKEND mpi RANKS 3 RECOVERY RUN --expect recovered
-  ARGS --inject-fault exit:rank=2,after=7 --ft reassign --ft-timeout 0.5)
+  ARGS --inject-fault exit:rank=2,after=7 --ft reassign --ft-timeout 1)
 triobench_fault(NAME mpi.reassign.hang_recovery BACKEND mpi RANKS 3 RECOVERY RUN --expect recovered
-  ARGS --inject-fault hang:rank=1,after=7 --ft reassign --ft-timeout 0.5)
+  ARGS --inject-fault hang:rank=1,after=7 --ft reassign --ft-timeout 1)
 triobench_fault(NAME mpi.reassign.master_lost BACKEND mpi RANKS 3 RECOVERY
   RUN --expect detected --stderr "the master \\(rank 0\\) is lost"
-  ARGS --inject-fault kill:rank=0,after=3 --ft reassign --ft-timeout 0.5)
+  ARGS --inject-fault kill:rank=0,after=3 --ft reassign --ft-timeout 1)
 triobench_fault(NAME hybrid.reassign.kill_thread_recovery BACKEND hybrid RANKS 2 THREADS 2 RECOVERY
   RUN --expect recovered --seed 4 --max-after 40
-  ARGS --inject-fault kill:rank=1,thread=1,after={after} --ft reassign --ft-timeout 0.5)
+  ARGS --inject-fault kill:rank=1,thread=1,after={after} --ft reassign --ft-timeout 1)
 # ---- MPI checkpoint/restart: the master itself lost, then --resume
 foreach(seed 1 2)
   triobench_fault(NAME mpi.kill_resume.seed${seed} BACKEND mpi RANKS 3
