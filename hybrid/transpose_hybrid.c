@@ -1,9 +1,10 @@
 /* transpose, hybrid: the row blocks and message exchange of
  * mpi/transpose_mpi.c; inside each rank the OpenMP team splits every pack,
  * local transpose and unpack into bands of destination rows, as
- * openmp/transpose_omp.c does. MPI_THREAD_FUNNELED: the master posts the
- * messages, the team transposes the diagonal block while they travel, the
- * master waits for them, and the team adds them in. */
+ * openmp/transpose_omp.c does. MPI_THREAD_FUNNELED: the team packs, the
+ * master posts the messages, the team transposes the diagonal block while
+ * they travel, the master waits for them, and the team adds them in;
+ * barriers after the packing, after the wait and at the end. */
 #include <omp.h>
 
 #include "kernels/transpose.h"
@@ -33,6 +34,9 @@ tb_status transpose_run(tb_run *run)
         tb_free(a); tb_free(b); tb_free(times); tb_free(acc); transpose_dist_free(&d);
         return st;
     }
+    /* One rank has no messages: pack, exchange and unpack are empty, and
+     * the barriers around the exchange are left out. */
+    const int exchange = d.nranks > 1;
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -46,7 +50,9 @@ tb_status transpose_run(tb_run *run)
             double t0 = tb_now();
             transpose_dist_pack(&d, a, t, nthreads);
             double t1 = tb_now();
+            if (exchange) {
 #pragma omp barrier
+            }
             double t2 = tb_now();
 #pragma omp master
             transpose_dist_start(&d);
@@ -56,7 +62,9 @@ tb_status transpose_run(tb_run *run)
 #pragma omp master
             transpose_dist_wait(&d);
             double t5 = tb_now();
+            if (exchange) {
 #pragma omp barrier
+            }
             double t6 = tb_now();
             transpose_dist_unpack(&d, b, t, nthreads);
             double t7 = tb_now();
