@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "tb_error.h"
@@ -20,6 +21,22 @@ void *tb_alloc(size_t count, size_t size)
 }
 
 void tb_free(void *p) { free(p); }
+
+#define TB_HUGE_PAGE ((size_t)2 << 20)
+
+void *tb_alloc_huge(size_t count, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) return NULL;
+    if (bytes < TB_HUGE_PAGE) return tb_alloc(count, size);
+    if (bytes > SIZE_MAX - TB_HUGE_PAGE) return NULL;
+    bytes = (bytes + TB_HUGE_PAGE - 1) / TB_HUGE_PAGE * TB_HUGE_PAGE;
+    void *p = aligned_alloc(TB_HUGE_PAGE, bytes);
+#ifdef MADV_HUGEPAGE
+    if (p) (void)madvise(p, bytes, MADV_HUGEPAGE); /* only a hint: ignore failure */
+#endif
+    return p;
+}
 
 double tb_mem_available(void)
 {

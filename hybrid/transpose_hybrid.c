@@ -22,8 +22,8 @@ tb_status transpose_run(tb_run *run)
     const int nthreads = run->nthreads;
     transpose_dist d;
     tb_status st = transpose_dist_create(&d, n, run->params->value[TRANSPOSE_P_TILE]);
-    double *a = tb_alloc((size_t)(d.rows * n), sizeof(double));
-    double *b = tb_alloc((size_t)(d.rows * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     double *acc = tb_alloc((size_t)nthreads * 2, sizeof(double));
     if (st == TB_OK && (!a || !b || !times || !acc))

@@ -44,11 +44,11 @@ tb_status summa_create(summa *s, int64_t n, int64_t panel)
     s->col0 = s->col_start[s->coords[1]];
     s->cols = s->col_start[s->coords[1] + 1] - s->col0;
     const size_t block = (size_t)(s->rows * s->cols);
-    s->a = tb_alloc(block, sizeof(double));
-    s->b = tb_alloc(block, sizeof(double));
-    s->c = tb_alloc(block, sizeof(double));
-    s->abuf = tb_alloc((size_t)(s->rows * s->panel), sizeof(double));
-    s->bbuf = tb_alloc((size_t)(s->panel * s->cols), sizeof(double));
+    s->a = tb_alloc_huge(block, sizeof(double));
+    s->b = tb_alloc_huge(block, sizeof(double));
+    s->c = tb_alloc_huge(block, sizeof(double));
+    s->abuf = tb_alloc_huge((size_t)(s->rows * s->panel), sizeof(double));
+    s->bbuf = tb_alloc_huge((size_t)(s->panel * s->cols), sizeof(double));
     if (!s->a || !s->b || !s->c || !s->abuf || !s->bbuf)
         return tb_error_set(TB_ERUNTIME, "out of memory for three %lld x %lld blocks and "
                             "SUMMA's panel buffers", (long long)s->rows, (long long)s->cols);

@@ -39,8 +39,8 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
         d->send_off[r] = d->recv_off[r] = off;
         if (r != d->rank) off += (d->start[r + 1] - d->start[r]) * d->rows;
     }
-    d->sendbuf = tb_alloc((size_t)off, sizeof(double));
-    d->recvbuf = tb_alloc((size_t)off, sizeof(double));
+    d->sendbuf = tb_alloc_huge((size_t)off, sizeof(double));
+    d->recvbuf = tb_alloc_huge((size_t)off, sizeof(double));
     if (!d->sendbuf || !d->recvbuf) {
         transpose_dist_free(d);
         return tb_error_set(TB_ERUNTIME, "out of memory for the transpose's message buffers "

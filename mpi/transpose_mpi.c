@@ -14,8 +14,8 @@ tb_status transpose_run(tb_run *run)
     const int64_t n = run->params->value[TRANSPOSE_P_N];
     transpose_dist d;
     tb_status st = transpose_dist_create(&d, n, run->params->value[TRANSPOSE_P_TILE]);
-    double *a = tb_alloc((size_t)(d.rows * n), sizeof(double));
-    double *b = tb_alloc((size_t)(d.rows * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
     if (st == TB_OK && (!a || !b))
         st = tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld row blocks",
                           (long long)d.rows, (long long)n);

@@ -15,9 +15,9 @@ tb_status dgemm_run(tb_run *run)
 {
     const int64_t n = run->params->value[DGEMM_P_N];
     const int nthreads = run->nthreads;
-    double *a = tb_alloc((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc((size_t)(n * n), sizeof(double));
-    double *c = tb_alloc((size_t)(n * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *c = tb_alloc_huge((size_t)(n * n), sizeof(double));
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
     dgemm_team team = {0};

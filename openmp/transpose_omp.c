@@ -16,8 +16,8 @@ tb_status transpose_run(tb_run *run)
     const int64_t n = run->params->value[TRANSPOSE_P_N];
     const int64_t tile = run->params->value[TRANSPOSE_P_TILE];
     const int nthreads = run->nthreads;
-    double *a = tb_alloc((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc((size_t)(n * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     double *acc = tb_alloc((size_t)nthreads * 2, sizeof(double));
     if (!a || !b || !times || !acc) {

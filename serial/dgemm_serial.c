@@ -7,9 +7,9 @@
 tb_status dgemm_run(tb_run *run)
 {
     const int64_t n = run->params->value[DGEMM_P_N];
-    double *a = tb_alloc((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc((size_t)(n * n), sizeof(double));
-    double *c = tb_alloc((size_t)(n * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *c = tb_alloc_huge((size_t)(n * n), sizeof(double));
     dgemm_ws ws = {0};
     tb_status st = a && b && c ? dgemm_ws_alloc(&ws, run->params->value[DGEMM_P_PANEL])
                                : tb_error_set(TB_ERUNTIME, "out of memory for three %lld x %lld "

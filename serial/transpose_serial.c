@@ -8,8 +8,8 @@ tb_status transpose_run(tb_run *run)
 {
     const int64_t n = run->params->value[TRANSPOSE_P_N];
     const int64_t tile = run->params->value[TRANSPOSE_P_TILE];
-    double *a = tb_alloc((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc((size_t)(n * n), sizeof(double));
+    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
+    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
     if (!a || !b) {
         tb_free(a); tb_free(b);
         return tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld matrices",

@@ -106,7 +106,7 @@ tb_status dgemm_ws_alloc(dgemm_ws *ws, int64_t kb)
     ws->kb = kb;
     block_sizes(kb, &ws->mc, &ws->nc);
     ws->ap = tb_alloc((size_t)(ws->mc * kb), sizeof(double));
-    ws->bp = tb_alloc((size_t)(ws->nc * kb), sizeof(double));
+    ws->bp = tb_alloc_huge((size_t)(ws->nc * kb), sizeof(double));
     if (ws->ap && ws->bp) return TB_OK;
     dgemm_ws_free(ws);
     return tb_error_set(TB_ERUNTIME, "out of memory for the multiply's packing buffers");

@@ -69,9 +69,9 @@ const tb_kernel nstream_kernel = {
 tb_status nstream_alloc(nstream_arrays *x, int64_t count)
 {
     x->count = count;
-    x->a = tb_alloc((size_t)count, sizeof(double));
-    x->b = tb_alloc((size_t)count, sizeof(double));
-    x->c = tb_alloc((size_t)count, sizeof(double));
+    x->a = tb_alloc_huge((size_t)count, sizeof(double));
+    x->b = tb_alloc_huge((size_t)count, sizeof(double));
+    x->c = tb_alloc_huge((size_t)count, sizeof(double));
     if (x->a && x->b && x->c) return TB_OK;
     nstream_free(x);
     return tb_error_set(TB_ERUNTIME, "out of memory for three arrays of %lld doubles",

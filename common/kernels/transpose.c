@@ -11,7 +11,7 @@
 
 static const tb_param_def transpose_params[] = {
     {"n", TB_PARAM_INT, 4000, 1, 1000000, NULL, "matrix order (n x n matrices A and B)"},
-    {"tile", TB_PARAM_INT, 32, 1, 1000000, NULL,
+    {"tile", TB_PARAM_INT, 64, 1, 1000000, NULL,
      "cache tile side in elements (larger than n: one tile, i.e. untiled)"},
 };
 

@@ -229,6 +229,14 @@ static void test_stencil_block(void)
 static void test_mem(void)
 {
     CHECK(tb_alloc((size_t)-1 / 2, 4) == NULL); /* overflow refused */
+    CHECK(tb_alloc_huge((size_t)-1 / 2, 4) == NULL);
+    double *big = tb_alloc_huge((size_t)3 << 20, sizeof(double)); /* 24 MiB: 2 MiB aligned */
+    CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
+    big[0] = big[((size_t)3 << 20) - 1] = 1.0;
+    tb_free(big);
+    double *small = tb_alloc_huge(100, sizeof(double)); /* below 2 MiB: tb_alloc */
+    CHECK(small && (uintptr_t)small % TB_ALIGN == 0);
+    tb_free(small);
     void *p = tb_alloc(3, 7);
     CHECK(p && ((uintptr_t)p % TB_ALIGN) == 0);
     tb_free(p);
