@@ -90,6 +90,16 @@ class Shapes(unittest.TestCase):
         self.assertNotIn("serial", {c.backend for c in p.configs})
         self.assertTrue(all(c.size is None for c in p.configs))
 
+    def test_min_ranks_for_distributed_backends_only(self):
+        s = settings("--kernels", "pingpong", "--pes", "1,2")
+        s.kernel_opts["pingpong"] = {"params": {}, "min_ranks": 2}
+        p = plan.build_plan(s, CATALOGUE, CAP4, warn=lambda m: None)
+        shapes = {(c.backend, c.shape) for c in p.configs}
+        self.assertIn(("hybrid", "2x1"), shapes)
+        self.assertNotIn(("hybrid", "1x2"), shapes)
+        self.assertIn(("omp", "1x2"), shapes)   # threads are the omp pair
+        self.assertIn(("mpi", "2x1"), shapes)
+
     def test_interleaved_order(self):
         p = make("--kernels", "stencil", "--backends", "omp", "--pes", "1,2", "--reps", "3")
         order = [(rep, c.shape) for rep, c in p.runs()]

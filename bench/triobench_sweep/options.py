@@ -267,7 +267,7 @@ def settings_from(args):
     for kernel, table in preset.get("kernel", {}).items():
         opts = {"params": {}}
         for key, value in table.items():
-            if key in ("size", "iters", "warmup", "min_pes"):
+            if key in ("size", "iters", "warmup", "min_pes", "min_ranks"):
                 opts[key] = value
             else:
                 opts["params"][key] = value

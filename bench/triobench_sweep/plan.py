@@ -275,12 +275,17 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
             size_param, base = _kernel_size(settings, kernel, info, warn)
             params = _kernel_params(settings, kernel, info, size_param, warn)
             min_pes = opts.get("min_pes", info.get("min_pes", 1)) or 1
+            # Ranks matter only where there are ranks: a two-sided kernel such as
+            # pingpong needs 2 ranks in mpi and hybrid, 2 threads in omp.
+            min_ranks = opts.get("min_ranks", info.get("min_ranks", 1)) or 1
+            if backend not in ("mpi", "hybrid"):
+                min_ranks = 1
             pes_list = auto_pes(capacity[backend]) if settings.pes == "auto" else settings.pes
             iters = settings.iters if settings.iters_forced else opts.get("iters", settings.iters)
             warmup = settings.warmup if settings.warmup_forced else opts.get("warmup", settings.warmup)
             for ranks, threads in shapes_for(backend, pes_list, settings.shapes):
                 pes = ranks * threads
-                if pes < min_pes:
+                if pes < min_pes or ranks < min_ranks:
                     continue
                 size = base
                 if settings.scaling == "weak":

@@ -22,7 +22,7 @@ A preset may set any of the keys below; command-line options override it.
 
     [kernel.stencil]                       # per-kernel settings
     size = 1000                            # the kernel's size parameter
-    iters = 20                             # also: warmup, min_pes
+    iters = 20                             # also: warmup, min_pes, min_ranks
     radius = 2                             # anything else: a kernel parameter
 """
 
@@ -59,6 +59,7 @@ _KERNEL_KEYS = {
     "iters": (lambda v: _pos_int(v), "a positive integer"),
     "warmup": (lambda v: _int(v) and v >= 0, "an integer >= 0"),
     "min_pes": (lambda v: _pos_int(v), "a positive integer"),
+    "min_ranks": (lambda v: _pos_int(v), "a positive integer"),
 }
 
 
