@@ -3,7 +3,8 @@
  * sub-block of the rank's rows. A sum is a team sum (barrier) followed by
  * the master thread's MPI_Allreduce and a barrier; sharing p or z is a
  * barrier, the master thread's MPI_Allgatherv of the rank's rows
- * (MPI_THREAD_FUNNELED), and a barrier. */
+ * (MPI_THREAD_FUNNELED), and a barrier. With one rank the team does as
+ * openmp/cg_omp.c: one barrier per sum and per share. */
 #include <math.h>
 #include <omp.h>
 #include <string.h>
@@ -22,6 +23,7 @@ typedef struct thread_ctx {
     tb_team_reducer reducer;
     tb_rowblock *rb;      /* the rank's, used by the master thread */
     double *totals;       /* the rank's: the master's all-reduced values */
+    int alone;            /* one rank: the team's sums are the totals, nothing to gather */
     double in_ops;        /* seconds in sum and share */
 } thread_ctx;
 
@@ -30,6 +32,10 @@ static void hybrid_sum(void *ctx, double *values, int count)
     thread_ctx *c = ctx;
     double t0 = tb_now();
     tb_team_sum(&c->reducer, values, count);
+    if (c->alone) {
+        c->in_ops += tb_now() - t0;
+        return;
+    }
 #pragma omp master
     {
         tb_rowblock_sum(c->rb, values, count);
@@ -45,9 +51,11 @@ static void hybrid_share(void *ctx, double *full)
     thread_ctx *c = ctx;
     double t0 = tb_now();
 #pragma omp barrier
+    if (!c->alone) {
 #pragma omp master
-    tb_rowblock_gather(c->rb, full);
+        tb_rowblock_gather(c->rb, full);
 #pragma omp barrier
+    }
     c->in_ops += tb_now() - t0;
 }
 
@@ -96,7 +104,7 @@ tb_status cg_run(tb_run *run)
         const cg_block *A = &blocks[t];
         const int64_t off = A->row0 - rb.row0;
         cg_vectors v = {X + off, R + off, Q + off, mem, mem + n};
-        thread_ctx ctx = {{&reduce, t, 0}, &rb, totals, 0.0};
+        thread_ctx ctx = {{&reduce, t, 0}, &rb, totals, run->nranks == 1, 0.0};
         const cg_ops ops = {hybrid_sum, hybrid_share, &ctx};
         tb_thread_times mine = {0};
         double rnorm;
