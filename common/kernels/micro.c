@@ -84,7 +84,7 @@ double micro_reference(tb_run *run, int64_t length, double target)
     int64_t count = grow(delay_batch, &ctx, target);
     for (int it = 0; it < run->warmup + run->iters; it++)
         tb_run_record(run, it, agreed_batch(delay_batch, &ctx, count) / (double)count);
-    return tb_median(run->iter_time, run->iters);
+    return tb_stats_of(run->iter_time, run->iters).min;
 }
 
 int64_t micro_measure_delayed(tb_run *run, micro_batch_fn batch, void *ctx, int64_t delay_ns,

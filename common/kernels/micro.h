@@ -58,9 +58,11 @@ void micro_delay(int64_t length);
  * per process and value, agreed over ranks (the longest). Collective. */
 int64_t micro_delay_length(int64_t nanoseconds);
 
-/* Seconds per delay(length) alone, measured as micro_measure measures (the
- * median over run->iters batches, kept in run->iter_time until
- * micro_measure overwrites it); 0 when length is 0. Collective. */
+/* Seconds per delay(length) alone, measured as micro_measure measures:
+ * the fastest of run->iters batches (the loop is the same work every time,
+ * so anything above its fastest is disturbance; the batches are kept in
+ * run->iter_time until micro_measure overwrites it); 0 when length is 0.
+ * Collective. */
 double micro_reference(tb_run *run, int64_t length, double target);
 
 /* The target time of a run (the "target-time" parameter at `index`), in s. */
