@@ -16,6 +16,7 @@ from unittest import mock
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helpers import FAKE_MPIRUN, SweepCase, _script  # noqa: E402
 
+from tbcommon.models import BACKENDS  # noqa: E402
 from triobench_sweep import batch, launchers, options, plan  # noqa: E402
 from triobench_sweep.errors import UserError  # noqa: E402
 
@@ -144,10 +145,10 @@ class Transports(PathCase):
 
     def test_plan_runs_mpi_and_hybrid_once_per_transport(self):
         stencil = {"name": "stencil", "size_param": "n", "params": [{"name": "n", "type": "int", "default": 100}]}
-        cat = {b: {"stencil": stencil} for b in plan.BACKENDS}
+        cat = {b: {"stencil": stencil} for b in BACKENDS}
         s = options.settings_from(options.parse_args(["--kernels", "stencil", "--pes", "2", "--shapes", "2x1",
                                                       "--transports", "shm,tcp"]))
-        p = plan.build_plan(s, cat, {b: 2 for b in plan.BACKENDS}, warn=lambda t: None)
+        p = plan.build_plan(s, cat, {b: 2 for b in BACKENDS}, warn=lambda t: None)
         ids = [c.config_id for c in p.configs]
         self.assertEqual(ids, ["stencil.serial.1x1.n=100", "stencil.omp.1x2.n=100",
                                "stencil.mpi.2x1.n=100.transport=shm", "stencil.mpi.2x1.n=100.transport=tcp",

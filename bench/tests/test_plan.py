@@ -8,6 +8,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import helpers  # noqa: E402,F401  (puts bench/ on sys.path)
 
+from tbcommon.models import BACKENDS  # noqa: E402
 from triobench_sweep import launchers, options, plan, presets, topology  # noqa: E402
 from triobench_sweep.errors import UserError  # noqa: E402
 
@@ -24,8 +25,8 @@ EP = {"name": "ep", "size_param": "m", "unit": "Mop/s",
                  {"name": "class", "type": "choice", "default": "S", "choices": ["S", "W", "A", "B", "none"]}]}
 PINGPONG = {"name": "pingpong", "size_param": None, "min_pes": 2, "params": []}
 CATALOGUE = {b: {"stencil": STENCIL, "nstream": NSTREAM, "cg": CG, "ep": EP, "pingpong": PINGPONG}
-             for b in plan.BACKENDS}
-CAP4 = {b: 4 for b in plan.BACKENDS}
+             for b in BACKENDS}
+CAP4 = {b: 4 for b in BACKENDS}
 
 
 def settings(*argv):
@@ -182,7 +183,7 @@ class Arguments(unittest.TestCase):
 
 class Refusals(unittest.TestCase):
     def test_oversubscription_refused_then_marked(self):
-        cap = {b: 2 for b in plan.BACKENDS}
+        cap = {b: 2 for b in BACKENDS}
         with self.assertRaises(UserError) as e:
             make("--kernels", "stencil", "--pes", "1,4", capacity=cap)
         self.assertIn("--allow-oversubscribe", str(e.exception))

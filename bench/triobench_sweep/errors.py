@@ -1,9 +1,5 @@
-"""The two kinds of error the sweep reports as one line instead of a traceback."""
+"""The two kinds of error the sweep reports as one line (defined in tbcommon.errors)."""
 
+from tbcommon.errors import SweepError, UserError
 
-class UserError(Exception):
-    """Bad input (options, presets, folders, missing launcher): exit status 2."""
-
-
-class SweepError(Exception):
-    """The environment or the build failed (not a single run): exit status 1."""
+__all__ = ["SweepError", "UserError"]

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from . import presets
 from .errors import UserError
-from .plan import BACKENDS, WEAK_RULE_TEXT
+from tbcommon.models import BACKENDS
+
+from .plan import WEAK_RULE_TEXT
 
 DESCRIPTION = """\
 Run strong or weak scaling sweeps of the triobench kernels over processes x

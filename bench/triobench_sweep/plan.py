@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, field
 
 from .errors import UserError
 
-BACKENDS = ("serial", "omp", "mpi", "hybrid")
 
 # Every kernel the suite plans (the quick preset lists them all).
 PLANNED_KERNELS = ("stencil", "nstream", "transpose", "dgemm", "ep", "cg",

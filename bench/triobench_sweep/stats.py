@@ -1,12 +1,9 @@
-"""Statistics of the repetitions of each configuration.
+"""Statistics of the repetitions of each configuration (the arithmetic is tbcommon.stats).
 
 - median, min, max of the runs' median iteration times;
-- a 95% confidence interval of the median that assumes no distribution: the
-  order statistics [x(l), x(n+1-l)] with the largest l such that
-  P(l <= B <= n-l) >= 0.95 for B ~ Binomial(n, 1/2). It exists from n = 6
-  (coverage 1 - 2/64 = 96.9%); below that it is "n/a";
-- outliers: values outside Tukey's fences [Q1 - 1.5 IQR, Q3 + 1.5 IQR]
-  (quartiles by linear interpolation), when n >= 4. Flagged, never dropped;
+- the 95% distribution-free confidence interval of the median (from 6
+  repetitions; below that "n/a");
+- outliers by Tukey's fences, flagged, never dropped;
 - speedup against the best serial median of the same kernel and size, and
   efficiency = speedup / PEs. Under weak scaling the baseline is the serial
   run at the 1-PE size; efficiency = T(1) / T(P) and speedup = efficiency * P
@@ -14,65 +11,8 @@
 """
 
 import json
-import math
 
-
-def median(xs):
-    s = sorted(xs)
-    n = len(s)
-    if n == 0:
-        return None
-    mid = n // 2
-    return s[mid] if n % 2 else (s[mid - 1] + s[mid]) / 2
-
-
-def quantile(sorted_xs, q):
-    """Linear interpolation between order statistics (R type 7, numpy's default)."""
-    n = len(sorted_xs)
-    h = (n - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, n - 1)
-    return sorted_xs[lo] + (h - lo) * (sorted_xs[hi] - sorted_xs[lo])
-
-
-def binom_cdf_half(k, n):
-    """P(B <= k) for B ~ Binomial(n, 1/2), exact."""
-    if k < 0:
-        return 0.0
-    return sum(math.comb(n, i) for i in range(0, min(k, n) + 1)) / 2 ** n
-
-
-def median_ci_ranks(n, level=0.95):
-    """(l, u, coverage): 1-based ranks of a distribution-free CI of the median, or None."""
-    best = None
-    for l in range(1, n // 2 + 1):
-        coverage = 1.0 - 2.0 * binom_cdf_half(l - 1, n)
-        if coverage >= level:
-            best = (l, n + 1 - l, coverage)
-        else:
-            break
-    return best
-
-
-def median_ci(xs, level=0.95):
-    """(low, high, coverage) of the median of xs, or None when there are too few values."""
-    ranks = median_ci_ranks(len(xs), level)
-    if ranks is None:
-        return None
-    s = sorted(xs)
-    l, u, coverage = ranks
-    return s[l - 1], s[u - 1], coverage
-
-
-def tukey_outliers(xs, k=1.5):
-    """A flag per value: outside [Q1 - k*IQR, Q3 + k*IQR]; all False when len(xs) < 4."""
-    if len(xs) < 4:
-        return [False] * len(xs)
-    s = sorted(xs)
-    q1, q3 = quantile(s, 0.25), quantile(s, 0.75)
-    iqr = q3 - q1
-    lo, hi = q1 - k * iqr, q3 + k * iqr
-    return [x < lo or x > hi for x in xs]
+from tbcommon.stats import median, median_ci, tukey_outliers
 
 
 def _get(d, *path):
@@ -139,8 +79,8 @@ def summarize(records, configs, scaling):
             "failures": sorted({r["sweep"]["failure"] for r in recs if r.get("sweep", {}).get("failure")}),
             "median_s": median(times), "min_s": min(times) if times else None,
             "max_s": max(times) if times else None,
-            "ci95_s": [ci[0], ci[1]] if ci else None,
-            "ci_coverage": ci[2] if ci else None,
+            "ci95_s": [ci["lo"], ci["hi"]] if ci else None,
+            "ci_coverage": ci["coverage"] if ci else None,
             "rate_median": median(rates), "rate_unit": _get(first, "rate", "unit"),
             "outlier_reps": [r["sweep"].get("rep") for r, flag in zip(ok, flags) if flag],
         })

@@ -14,7 +14,9 @@ import time
 
 from . import batch, executables, faults, launchers, options, report, runner, stats, store, topology
 from .errors import SweepError, UserError
-from .plan import BACKENDS, PLANNED_KERNELS, Plan, build_plan
+from tbcommon.models import BACKENDS
+
+from .plan import PLANNED_KERNELS, Plan, build_plan
 from .progress import Progress
 
 REPO = executables.REPO

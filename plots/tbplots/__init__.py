@@ -4,3 +4,14 @@ loader (read results) -> analysis (statistics, baselines, fits; stdlib
 only) -> tables / report (CSV, Markdown, HTML; stdlib only) and charts
 (matplotlib). See docs/plots.md.
 """
+
+import os as _os
+import sys as _sys
+
+# The statistics, the error type and the list of models are shared with the
+# sweep: they live in bench/tbcommon (standard library only), beside this folder.
+try:
+    import tbcommon  # noqa: F401
+except ImportError:
+    _sys.path.append(_os.path.join(_os.path.dirname(_os.path.dirname(_os.path.dirname(
+        _os.path.abspath(__file__)))), "bench"))

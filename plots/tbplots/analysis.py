@@ -13,8 +13,10 @@ Standard library only. Terms:
 
 import json
 
-from . import stats
-from .loader import BACKENDS, MICRO_KERNELS, params_key
+from tbcommon import stats
+from tbcommon.models import BACKENDS
+
+from .loader import MICRO_KERNELS, params_key
 
 BASELINES = ("best-serial", "self")
 

@@ -20,7 +20,9 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
-from . import analysis, stats  # noqa: E402
+from tbcommon import stats  # noqa: E402
+
+from . import analysis  # noqa: E402
 from .analysis import backend_order  # noqa: E402
 from .style import (COMPONENT_STYLE, FAILED_COLOR, IDEAL_COLOR, KERNEL_MARKERS,  # noqa: E402
                     color, marker)

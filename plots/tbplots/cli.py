@@ -60,7 +60,9 @@ def _prepare_out(out):
 def _charts_module():
     try:
         from . import charts
-    except ImportError:
+    except ModuleNotFoundError as exc:   # matplotlib missing; any other import error is a bug
+        if (exc.name or "").split(".")[0] != "matplotlib":
+            raise
         return None
     return charts
 

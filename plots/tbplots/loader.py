@@ -9,13 +9,9 @@ import json
 import math
 import os
 
+from tbcommon.errors import UserError
 SCHEMA_MAJOR = "triobench.result/1"
 MICRO_KERNELS = ("pingpong", "allreduce", "barrier")
-BACKENDS = ("serial", "omp", "mpi", "hybrid")
-
-
-class UserError(Exception):
-    """Bad input from the user: reported as one line, exit status 2."""
 
 
 def _num(value, limit=1e30):
