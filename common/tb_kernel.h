@@ -82,6 +82,21 @@ typedef struct tb_run {
 
 typedef tb_status (*tb_driver_fn)(tb_run *run);
 
+/* What a kernel measures: a scaling kernel does work that grows with the
+ * problem (speedup and efficiency mean something); a micro-benchmark times
+ * one operation (ping-pong, barrier, allreduce, halo exchange); a probe
+ * calibrates the machine (e.g. its peak). */
+typedef enum tb_kind { TB_KIND_SCALING, TB_KIND_MICRO, TB_KIND_PROBE } tb_kind;
+
+/* How the size parameter grows with P PEs under weak scaling so that the
+ * work per PE stays constant: fixed (it does not), size(1) * P^k (power),
+ * or size(1) + k * log2(P) (log2). */
+typedef enum tb_weak_rule { TB_WEAK_FIXED, TB_WEAK_POWER, TB_WEAK_LOG2 } tb_weak_rule;
+typedef struct tb_weak {
+    tb_weak_rule rule;
+    double k; /* POWER: the exponent; LOG2: the step */
+} tb_weak;
+
 typedef struct tb_kernel {
     const char *name;
     const char *summary;
@@ -116,6 +131,14 @@ typedef struct tb_kernel {
     /* Optional. The MPI thread level a run with these parameters needs when
      * it is above the backend's own (e.g. MPI_THREAD_MULTIPLE). */
     tb_thread_need (*thread_need)(const tb_params *p);
+    /* The catalogue's facts (--list --json, docs/results-schema.md); zero
+     * values are the common case: a scaling kernel, 1 PE and 1 rank at
+     * least, a fixed size under weak scaling, not memory-bound. */
+    tb_kind kind;
+    int min_pes, min_ranks;     /* 0: 1; min_ranks: backends with ranks only */
+    tb_weak weak;
+    int memory_bound;           /* its rate is bounded by memory bandwidth */
+    const char *const *sweep_params; /* NULL-terminated: what a sweep may vary */
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tb_error.h"
+#include "tb_size.h"
 
 tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
                        int64_t *out)
@@ -118,8 +119,7 @@ static tb_status parse_param(const tb_kernel *k, int index, const char *option, 
     return TB_OK;
 }
 
-/* The iteration counts a kernel runs when --iters / --warmup are not given. */
-static void kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
+void tb_kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
 {
     *iters = k->default_iters > 0 ? k->default_iters : TB_DEFAULT_ITERS;
     *warmup = k->default_warmup > 0 ? k->default_warmup
@@ -149,7 +149,7 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         if (argv[i][0] != '-') { kernel_name = argv[i]; break; }
         if (!strchr(argv[i], '=') && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--list") &&
             strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version") &&
-            strcmp(argv[i], "--resume"))
+            strcmp(argv[i], "--resume") && strcmp(argv[i], "--huge-pages"))
             i++; /* skip this option's value; --json's value may be "-" */
     }
     if (kernel_name) {
@@ -158,7 +158,7 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             return tb_error_set(TB_EINPUT, "unknown kernel '%s' (--list shows the kernels)",
                                 kernel_name);
         for (int j = 0; j < o->kernel->nparams; j++) o->params.value[j] = o->kernel->params[j].def;
-        kernel_defaults(o->kernel, &o->iters, &o->warmup);
+        tb_kernel_defaults(o->kernel, &o->iters, &o->warmup);
     }
     o->series = tb_series_index(o->kernel);
     if (o->series >= 0) {
@@ -222,9 +222,13 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             o->fault.interval_set = 1;
         } else if (!strcmp(name, "--resume")) {
             o->fault.resume = 1;
+        } else if (!strcmp(name, "--huge-pages")) {
+            o->huge_pages = 1;
         } else if (o->kernel && !strcmp(name, "--size")) {
-            st = parse_param(o->kernel, o->kernel->size_param, name,
-                             option_value(argc, argv, &i, eq), &o->params);
+            const char *val = option_value(argc, argv, &i, eq);
+            o->size_auto = val && !strcmp(val, "auto");
+            if (!o->size_auto)
+                st = parse_param(o->kernel, o->kernel->size_param, name, val, &o->params);
         } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
             st = parse_param(o->kernel, param_index(o->kernel, name + 2), name,
                              option_value(argc, argv, &i, eq), &o->params);
@@ -240,6 +244,15 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         }
     }
     if (st != TB_OK) return st;
+    if (o->size_auto) {
+        /* After the other parameters: the size depends on them (radius...). */
+        int64_t value = 0;
+        const char *why = NULL;
+        if (tb_size_auto(o->kernel, &o->params, &value, &why) != 0)
+            return tb_error_set(TB_EINPUT, "--size auto: not for %s: %s", o->kernel->name, why);
+        o->params.value[o->kernel->size_param] = value;
+        o->params.set[o->kernel->size_param] = 1;
+    }
     if (o->kernel && o->kernel->resolve) {
         st = o->kernel->resolve(&o->params);
         if (st != TB_OK) return st;
@@ -270,7 +283,10 @@ void tb_options_print_help(FILE *out, const char *program)
             "(micro-benchmarks: a table, and a record per message size).\n"
             "\n"
             "options:\n"
-            "  --size N      the kernel's problem size (see --list)\n"
+            "  --size N      the kernel's problem size (see --list); auto: a working set of at\n"
+            "                least 4 x the last-level cache (STREAM rule), capped by free memory\n"
+            "  --huge-pages  advise transparent huge pages for large arrays (default: ordinary\n"
+            "                pages); the record says how much huge-page memory the run got\n"
             "  --iters N     timed iterations (default %d, unless --list gives the kernel's own)\n"
             "  --warmup N    untimed iterations first (default %d, likewise)\n"
             "  --threads N   OpenMP threads per process (default: OMP_NUM_THREADS)\n"
@@ -299,83 +315,4 @@ void tb_options_print_help(FILE *out, const char *program)
             "MPI executables take their ranks from the launcher: mpirun -n P %s ...\n",
             program, program, TB_DEFAULT_ITERS, TB_DEFAULT_WARMUP, TB_FT_DEFAULT_TIMEOUT,
             TB_CKPT_DEFAULT_INTERVAL, program);
-}
-
-static void print_choices(FILE *out, const tb_param_def *d, int as_json)
-{
-    for (int c = 0; d->choices[c]; c++)
-        fprintf(out, as_json ? "%s\"%s\"" : "%s%s", c ? (as_json ? "," : "|") : "", d->choices[c]);
-}
-
-void tb_options_print_list(FILE *out, int as_json)
-{
-    if (as_json) fprintf(out, "{\"kernels\":[");
-    for (int k = 0; k < tb_nkernels; k++) {
-        const tb_kernel *kn = tb_kernels[k];
-        if (as_json) {
-            fprintf(out, "%s{\"name\":\"%s\",\"summary\":\"%s\",\"unit\":\"%s\",\"size_param\":\"%s\",",
-                    k ? "," : "", kn->name, kn->summary, kn->rate_unit,
-                    kn->params[kn->size_param].name);
-            if (kn->series) fprintf(out, "\"series\":\"%s\",", kn->series);
-            fprintf(out, "\"params\":[");
-        } else {
-            fprintf(out, "%-10s %s (rate in %s)\n", kn->name, kn->summary, kn->rate_unit);
-            if (kn->series)
-                fprintf(out, "    one record per power of two from --min-%s to --max-%s "
-                        "(default: the whole range), or one with --%s\n",
-                        kn->series, kn->series, kn->series);
-        }
-        for (int i = 0; i < kn->nparams; i++) {
-            const tb_param_def *d = &kn->params[i];
-            if (as_json) {
-                fprintf(out, "%s{\"name\":\"%s\",\"help\":\"%s\",", i ? "," : "", d->name, d->help);
-                if (d->type == TB_PARAM_CHOICE) {
-                    fprintf(out, "\"type\":\"choice\",\"default\":\"%s\",\"choices\":[",
-                            d->choices[d->def]);
-                    print_choices(out, d, 1);
-                    fprintf(out, "]}");
-                } else {
-                    /* A series parameter's default is its whole range: no one value. */
-                    if (i == tb_series_index(kn))
-                        fprintf(out, "\"type\":\"int\",\"default\":null");
-                    else
-                        fprintf(out, "\"type\":\"int\",\"default\":%" PRId64, d->def);
-                    fprintf(out, ",\"min\":%" PRId64 ",\"max\":%" PRId64, d->min, d->max);
-                    if (d->choices) {
-                        fprintf(out, ",\"names\":{");
-                        for (int c = 0; d->choices[c]; c++) {
-                            int len = (int)strcspn(d->choices[c], "=");
-                            fprintf(out, "%s\"%.*s\":%s", c ? "," : "", len, d->choices[c],
-                                    d->choices[c] + len + 1);
-                        }
-                        fprintf(out, "}");
-                    }
-                    fprintf(out, "}");
-                }
-            } else {
-                fprintf(out, "    --%-10s %s%s ", d->name, d->help,
-                        i == kn->size_param ? " (--size)" : "");
-                if (d->type == TB_PARAM_CHOICE) {
-                    fprintf(out, "[");
-                    print_choices(out, d, 0);
-                    fprintf(out, "; default %s]\n", d->choices[d->def]);
-                } else if (i == tb_series_index(kn)) {
-                    fprintf(out, "[%" PRId64 "..%" PRId64 ", powers of two]\n", d->min, d->max);
-                } else {
-                    fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64, d->min, d->max,
-                            d->def);
-                    for (int c = 0; d->choices && d->choices[c]; c++)
-                        fprintf(out, "%s%s", c ? " " : "; ", d->choices[c]);
-                    fprintf(out, "]\n");
-                }
-            }
-        }
-        int iters, warmup;
-        kernel_defaults(kn, &iters, &warmup);
-        if (as_json)
-            fprintf(out, "],\"default_iters\":%d,\"default_warmup\":%d}", iters, warmup);
-        else if (kn->default_iters || kn->default_warmup)
-            fprintf(out, "    (defaults for this kernel: --iters %d --warmup %d)\n", iters, warmup);
-    }
-    if (as_json) fprintf(out, "]}\n");
 }

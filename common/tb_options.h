@@ -1,5 +1,5 @@
 /* The command line shared by every executable:
- *   triobench-<backend> <kernel> [--size N] [--iters N] [--warmup N]
+ *   triobench-<backend> <kernel> [--size N|auto] [--huge-pages] [--iters N] [--warmup N]
  *       [--threads N] [--json PATH] [--quiet] [--<kernel parameter> V]
  *       [--inject-fault SPEC] [--ft MODE] [--ft-timeout S]
  *       [--checkpoint FILE [--checkpoint-interval S] [--resume]]
@@ -30,6 +30,8 @@ typedef struct tb_options {
     int threads;            /* 0: not given */
     int quiet;
     int list_json;          /* --list --json */
+    int size_auto;          /* --size auto (params hold the size it chose) */
+    int huge_pages;         /* --huge-pages */
     const char *json_path;  /* NULL: none; "-": stdout */
     tb_fault_opts fault;    /* --inject-fault, --ft, --checkpoint, ... */
     int series;             /* index of the kernel's series parameter, -1: none */
@@ -47,7 +49,9 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *opts);
 tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
                        int64_t *out);
 
+/* The iteration counts a kernel runs when --iters / --warmup are not given. */
+void tb_kernel_defaults(const tb_kernel *k, int *iters, int *warmup);
+
 void tb_options_print_help(FILE *out, const char *program);
-void tb_options_print_list(FILE *out, int as_json);
 
 #endif

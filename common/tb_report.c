@@ -11,11 +11,13 @@
 
 #include "tb_backend.h"
 #include "tb_build.h"
+#include "tb_catalogue.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_fault.h"
 #include "tb_json.h"
 #include "tb_mem.h"
+#include "tb_size.h"
 #include "tb_threads.h"
 #include "tb_timer.h"
 #include "tb_topo.h"
@@ -126,6 +128,29 @@ static void json_launch(tb_json *j, int argc, char **argv)
     tb_json_end_object(j);
 }
 
+/* The problem against the machine's last-level cache (null for a
+ * micro-benchmark: its size is a message or a delay, not a working set). */
+static void json_working_set(tb_json *j, const tb_options *o, const tb_run *run)
+{
+    const tb_kernel *k = run->kernel;
+    tb_json_key(j, "working_set");
+    if (k->kind == TB_KIND_MICRO) {
+        tb_json_null(j);
+        return;
+    }
+    double bytes = tb_working_set(k, run->params), llc = tb_machine_get()->llc_bytes;
+    double ratio = llc > 0.0 ? bytes / llc : NAN;
+    tb_json_begin_object(j);
+    tb_json_kv_number(j, "bytes", bytes);
+    tb_json_kv_number(j, "llc_bytes", llc > 0.0 ? llc : NAN);
+    tb_json_kv_number(j, "ratio", ratio);
+    tb_json_kv_string(j, "regime", tb_regime(ratio));
+    tb_json_kv_string(j, "size_rule", o->size_auto                     ? "auto"
+                                      : run->params->set[k->size_param] ? "given"
+                                                                        : "default");
+    tb_json_end_object(j);
+}
+
 static void timestamp_now(char *out, size_t size)
 {
     time_t now = time(NULL);
@@ -191,6 +216,9 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     if (run->max_abs_error > worst_abs || isnan(run->max_abs_error)) worst_abs = run->max_abs_error;
     if (run->nverify > 0 && worst_tol == 0.0) worst_tol = run->verify[0].tolerance;
 
+    long huge_bytes = tb_mem_huge_peak(); /* the huge pages obtained, summed over ranks */
+    tb_comm_sum_longs(&huge_bytes, 1);
+
     tb_status status = validated ? TB_OK : TB_EINVALID;
     if (rank != 0) return status;
 
@@ -221,6 +249,7 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_json_kv_string(&j, "suite_version", b->version);
     tb_json_kv_string(&j, "kernel", k->name);
     tb_json_kv_string(&j, "backend", tb_this_backend.name);
+    tb_json_kv_string(&j, "kind", tb_kind_name(k->kind));
     tb_json_kv_int(&j, "ranks", nranks);
     tb_json_kv_int(&j, "threads", run->nthreads);
     tb_json_kv_int(&j, "pes", (int64_t)nranks * run->nthreads);
@@ -284,6 +313,13 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_json_kv_number(&j, "sync", bd[2]);
     tb_json_kv_string(&j, "unit", "s per iteration");
     tb_json_kv_string(&j, "method", tb_this_backend.breakdown_method);
+    tb_json_end_object(&j);
+
+    json_working_set(&j, opts, run);
+    tb_json_key(&j, "pages");
+    tb_json_begin_object(&j);
+    tb_json_kv_string(&j, "policy", tb_mem_pages_name());
+    tb_json_kv_int(&j, "anon_huge_bytes", huge_bytes);
     tb_json_end_object(&j);
 
     tb_json_key(&j, "memory");

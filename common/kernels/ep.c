@@ -143,6 +143,8 @@ const tb_kernel ep_kernel = {
     .default_iters = 1,             /* NPB times one EP computation ... */
     .default_warmup = TB_NO_WARMUP, /* ... and runs none untimed */
     .has_tasks = 1,
+    .weak = {TB_WEAK_LOG2, 1.0}, /* 2^m pairs: work ~ 2^m */
+    .sweep_params = (const char *const[]){"schedule", "chunk", NULL},
 };
 
 tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)

@@ -230,13 +230,24 @@ static void test_mem(void)
 {
     CHECK(tb_alloc((size_t)-1 / 2, 4) == NULL); /* overflow refused */
     CHECK(tb_alloc_huge((size_t)-1 / 2, 4) == NULL);
-    double *big = tb_alloc_huge((size_t)3 << 20, sizeof(double)); /* 24 MiB: 2 MiB aligned */
-    CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
-    big[0] = big[((size_t)3 << 20) - 1] = 1.0;
-    tb_free(big);
-    double *small = tb_alloc_huge(100, sizeof(double)); /* below 2 MiB: tb_alloc */
+    /* One page policy for tb_alloc and tb_alloc_huge alike: ordinary by
+     * default; with TB_PAGES_HUGE, 24 MiB comes 2 MiB aligned (advised). */
+    CHECK(tb_mem_pages() == TB_PAGES_NORMAL && !strcmp(tb_mem_pages_name(), "normal"));
+    tb_mem_set_pages(TB_PAGES_HUGE);
+    CHECK(!strcmp(tb_mem_pages_name(), "huge"));
+    for (int huge_call = 0; huge_call < 2; huge_call++) {
+        size_t count = (size_t)3 << 20;
+        double *big = huge_call ? tb_alloc_huge(count, sizeof(double)) : tb_alloc(count, sizeof(double));
+        CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
+        big[0] = big[count - 1] = 1.0;
+        tb_free(big);
+    }
+    double *small = tb_alloc_huge(100, sizeof(double)); /* below 2 MiB: 64-byte aligned */
     CHECK(small && (uintptr_t)small % TB_ALIGN == 0);
     tb_free(small);
+    tb_mem_set_pages(TB_PAGES_NORMAL);
+    tb_mem_huge_reset();
+    CHECK(tb_mem_huge_peak() >= 0);
     void *p = tb_alloc(3, 7);
     CHECK(p && ((uintptr_t)p % TB_ALIGN) == 0);
     tb_free(p);
