@@ -223,6 +223,7 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         } else if (!strcmp(name, "--resume")) {
             o->fault.resume = 1;
         } else if (!strcmp(name, "--huge-pages")) {
+            if (eq) return tb_error_set(TB_EINPUT, "--huge-pages takes no value");
             o->huge_pages = 1;
         } else if (o->kernel && !strcmp(name, "--size")) {
             const char *val = option_value(argc, argv, &i, eq);
