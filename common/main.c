@@ -13,7 +13,6 @@
 #include "tb_catalogue.h"
 #include "tb_comm.h"
 #include "tb_error.h"
-#include "tb_fault.h"
 #include "tb_kernel.h"
 #include "tb_mem.h"
 #include "tb_options.h"
@@ -44,15 +43,12 @@ static tb_status prepare(const tb_options *o, int *json_fd)
         if (v >= o->series_max) break;
     }
     if (st != TB_OK) return st;
-    char with_tasks[128] = "";
-    for (int k = 0, used = 0; k < tb_nkernels && used < (int)sizeof with_tasks; k++)
-        if (tb_kernels[k]->has_tasks)
-            used += snprintf(with_tasks + used, sizeof with_tasks - (size_t)used, "%s%s",
-                             used ? ", " : "", tb_kernels[k]->name);
-    st = tb_fault_check(&o->fault, o->kernel->name, o->kernel->has_tasks, with_tasks,
-                        tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
-                        tb_threads_enabled(), o->iters, o->warmup);
-    if (st != TB_OK) return st;
+    if (o->kernel->ext) {
+        tb_launch launch = {tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
+                            tb_threads_enabled(), o->iters, o->warmup};
+        st = o->kernel->ext->check(o->ext, &launch);
+        if (st != TB_OK) return st;
+    }
     double bytes = o->kernel->bytes_per_rank(&p, tb_comm_size(), tb_threads_count());
     st = tb_mem_check(bytes, tb_comm_node_size());
     if (st != TB_OK) return st;
@@ -82,16 +78,17 @@ static tb_status run_once(const tb_options *o, int json_fd, int argc, char **arg
     run.rank = tb_comm_rank();
     run.nranks = tb_comm_size();
     run.nthreads = tb_threads_count();
-    run.fault = &o->fault;
+    run.ext = o->ext;
     run.iter_time = calloc((size_t)o->iters, sizeof(double));
     tb_status st = run.iter_time ? TB_OK
                                  : tb_error_set(TB_ERUNTIME, "out of memory for %d iteration times",
                                                 o->iters);
     st = tb_comm_agree(st, tb_this_backend.program);
     tb_mem_huge_reset();
-    tb_fault_begin(&run.fault_log, run.nranks);
+    const tb_extension *x = o->kernel->ext;
+    if (x) x->begin(o->ext, &run);
     if (st == TB_OK) st = tb_comm_agree(o->kernel->run(&run), tb_this_backend.program);
-    run.fault_log.finished_at = tb_fault_elapsed();
+    if (x) x->end(o->ext, &run);
     if (st == TB_OK) st = tb_report(o, &run, json_fd, argc, argv);
     if (row && (st == TB_OK || st == TB_EINVALID)) {
         if (row == 2) tb_report_series_header(o);
@@ -152,10 +149,13 @@ int main(int argc, char **argv)
     tb_error_clear();
     if (st == TB_OK && opts.action != TB_ACTION_RUN) {
         answer(&opts);
+        tb_options_free(&opts);
         tb_topo_finalize();
         return TB_OK;
     }
-    st = tb_comm_init(&argc, &argv, thread_need(st, &opts));
+    tb_thread_need need = thread_need(st, &opts);
+    tb_options_free(&opts);
+    st = tb_comm_init(&argc, &argv, need);
     st = tb_comm_agree(st, prog);
     if (st != TB_OK) {
         tb_comm_finalize(st);
@@ -187,6 +187,7 @@ int main(int argc, char **argv)
     if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
 
     if (json_fd > 2) close(json_fd);
+    tb_options_free(&opts);
     tb_topo_finalize();
     tb_comm_finalize(st);
     return st;

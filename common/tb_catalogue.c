@@ -60,6 +60,25 @@ static void json_param(tb_json *j, const tb_kernel *k, int i)
     tb_json_end_object(j);
 }
 
+static const char *const option_types[] = {"flag", "number", "string", "choice"};
+
+/* One option of the kernel's extension. */
+static void json_option(tb_json *j, const tb_option_def *d)
+{
+    tb_json_begin_object(j);
+    tb_json_kv_string(j, "name", d->name);
+    tb_json_kv_string(j, "type", option_types[d->type]);
+    tb_json_kv_string(j, "help", d->help);
+    tb_json_kv_string(j, "default", d->def);
+    if (d->type == TB_OPT_CHOICE) {
+        tb_json_key(j, "choices");
+        tb_json_begin_array(j);
+        for (int c = 0; d->choices[c]; c++) tb_json_string(j, d->choices[c]);
+        tb_json_end_array(j);
+    }
+    tb_json_end_object(j);
+}
+
 static void json_weak(tb_json *j, tb_weak w)
 {
     tb_json_key(j, "weak");
@@ -131,6 +150,7 @@ static void json_kernel(tb_json *j, const tb_kernel *k)
     tb_json_end_array(j);
     tb_json_key(j, "options");
     tb_json_begin_array(j);
+    for (int i = 0; k->ext && i < k->ext->noptions; i++) json_option(j, &k->ext->options[i]);
     tb_json_end_array(j);
     tb_json_key(j, "params");
     tb_json_begin_array(j);
@@ -226,6 +246,13 @@ static void print_text(FILE *out)
                     at_least_one(k->min_ranks));
         for (int i = 0; i < k->nparams; i++) print_param(out, k, i);
         print_auto(out, k);
+        if (k->ext) {
+            fprintf(out, "    %s (%s):", k->ext->title, k->ext->doc);
+            for (int i = 0; i < k->ext->noptions; i++)
+                fprintf(out, " --%s%s%s", k->ext->options[i].name, k->ext->options[i].metavar ? " " : "",
+                        k->ext->options[i].metavar ? k->ext->options[i].metavar : "");
+            fprintf(out, "\n");
+        }
         int iters, warmup;
         tb_kernel_defaults(k, &iters, &warmup);
         if (k->default_iters || k->default_warmup)

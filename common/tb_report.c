@@ -14,7 +14,6 @@
 #include "tb_catalogue.h"
 #include "tb_comm.h"
 #include "tb_error.h"
-#include "tb_fault.h"
 #include "tb_json.h"
 #include "tb_mem.h"
 #include "tb_size.h"
@@ -224,9 +223,9 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
 
     tb_work work = work_of(run);
     double rate = rate_of(run, &work, t.median);
-    const tb_fault_log *fl = &run->fault_log;
-    if (fl->from_checkpoint > 0 && fl->tasks_total > 0) /* the rate of the work done here */
-        rate *= (double)(fl->tasks_total - fl->from_checkpoint) / (double)fl->tasks_total;
+    const tb_extension *x = k->ext;
+    const int ext_active = x && x->active(run->ext);
+    if (x) rate *= x->share_done(run->ext); /* the rate of the work done here */
     char params_text[256];
     format_params(k, run->params, -1, params_text, sizeof params_text);
 
@@ -389,7 +388,7 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_json_end_object(&j);
 
     json_launch(&j, argc, argv);
-    if (tb_fault_active(&opts->fault)) tb_fault_json(&j, &opts->fault, &run->fault_log, validated);
+    if (ext_active) x->json(&j, run->ext, validated);
     tb_json_kv_string(&j, "timestamp", when);
     tb_json_kv_string(&j, "status", validated ? "ok" : "invalid");
     tb_json_end_object(&j);
@@ -414,13 +413,13 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
         printf("%-10s %-7s %3dx%-3d %-28s %12.1f %-8s %11.3f %s/iter  validated: %s\n", k->name,
                tb_this_backend.name, nranks, run->nthreads, params_text, rate, k->rate_unit,
                t.median * (ms ? 1e3 : 1e6), ms ? "ms" : "us", validated ? "yes" : "no");
-        if (tb_fault_active(&opts->fault))
-            tb_fault_print(stdout, &opts->fault, &run->fault_log, validated);
+        if (ext_active) x->print(stdout, run->ext, validated);
         fflush(stdout);
     }
-    if (!validated && (run->fault_log.nlost > 0 || run->fault_log.master_lost)) {
-        /* The answer is incomplete because a process was lost: say that. */
-        status = tb_fault_error(&opts->fault, &run->fault_log);
+    tb_status failed = x ? x->failed(run->ext, validated) : TB_OK;
+    if (failed != TB_OK) {
+        /* The answer is incomplete because of what the extension saw (a lost process). */
+        status = failed;
         tb_error_print(tb_this_backend.program, tb_error_message());
     } else if (!validated) {
         fprintf(stderr, "%s: error: %s did not validate: largest relative error %.3g exceeds %.3g\n",

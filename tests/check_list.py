@@ -124,7 +124,7 @@ def validate_catalogue(cat):
         _need(isinstance(k["options"], list), where, "options")
         for o in k["options"]:
             _check_keys(o, ("name", "type", "help"), f"{where} option")
-            _need(o["type"] in ("flag", "int", "number", "string", "choice"), where,
+            _need(o["type"] in ("flag", "number", "string", "choice"), where,
                   f"option type {o['type']!r}")
             _need(o["type"] != "choice" or o.get("choices"), where, "choice option without choices")
     return cat
@@ -150,6 +150,10 @@ def check_executable(exe):
                                                        text=True, check=True).stdout))
     plain = subprocess.run([exe, "--list"], capture_output=True, text=True, check=True).stdout
     kernels = {k["name"]: k for k in cat["kernels"]}
+    ep = kernels.get("ep")
+    if ep:  # ep owns fault tolerance: its options come from its extension
+        _need({"inject-fault", "ft", "ft-timeout", "checkpoint", "checkpoint-interval", "resume"}
+              <= {o["name"] for o in ep["options"]}, "kernel 'ep'", "fault options missing")
     for name, facts in FACTS.items():
         if name not in kernels:
             continue

@@ -71,3 +71,9 @@ add_test(NAME cli.help COMMAND triobench-omp --help)
 set_tests_properties(cli.help PROPERTIES PASS_REGULAR_EXPRESSION "usage: triobench-omp <kernel>")
 add_test(NAME cli.version COMMAND triobench-serial --version)
 set_tests_properties(cli.version PROPERTIES PASS_REGULAR_EXPRESSION "^triobench-serial [0-9]+\\.[0-9]+\\.[0-9]+ ")
+
+# No include cycle between the modules of the C code (issue 14).
+if(Python3_FOUND)
+  add_test(NAME cli.include_cycles COMMAND ${Python3_EXECUTABLE}
+           ${CMAKE_CURRENT_SOURCE_DIR}/check_includes.py ${PROJECT_SOURCE_DIR})
+endif()
