@@ -60,6 +60,7 @@ typedef struct tb_verification {
 } tb_verification;
 
 struct tb_kernel;
+struct tb_json;
 
 typedef struct tb_run {
     /* inputs */
@@ -80,6 +81,11 @@ typedef struct tb_run {
      * nranks to its place among the survivors. */
     double work_bytes;        /* optional: bytes per iteration when they depend on the
                                  decomposition (halo); 0: work() says */
+    /* Optional: members a driver adds to its record (ping-pong's "variant",
+     * halo's "exchange"), written on rank 0 by record_extra from the values
+     * the driver left in `extra` (agreed over ranks). */
+    void (*record_extra)(struct tb_json *j, const struct tb_run *run);
+    double extra[8];
 } tb_run;
 
 typedef tb_status (*tb_driver_fn)(tb_run *run);
@@ -168,7 +174,8 @@ typedef struct tb_kernel {
     const char *summary;
     const char *rate_unit;      /* e.g. "MFLOP/s" */
     double rate_scale;          /* rate = work / time / rate_scale */
-    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops */
+    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops,
+                                   TB_RATE_TIME: the median time / rate_scale */
     const tb_param_def *params;
     int nparams;
     int size_param;             /* index that --size sets */
@@ -207,6 +214,10 @@ typedef struct tb_kernel {
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)
+
+/* rate_uses_bytes of a kernel whose figure is a time per operation (the
+ * overhead of a barrier or an allreduce, e.g. in us with rate_scale 1e-6). */
+#define TB_RATE_TIME 2
 
 /* Iteration `it` (counting the warm-up ones from 0) took `seconds`: keep it
  * if it is a timed iteration. Returns non-zero when it was kept. */

@@ -101,6 +101,7 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     json_params(j, k, run->params);
     tb_json_kv_int(j, "iterations", run->iters);
     tb_json_kv_int(j, "warmup", run->warmup);
+    if (run->record_extra) run->record_extra(j, run);
 
     tb_json_key(j, "time");
     tb_json_begin_object(j);

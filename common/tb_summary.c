@@ -26,6 +26,7 @@ tb_work tb_summary_work(const tb_run *run)
 double tb_summary_rate(const tb_run *run, const tb_work *w, double median)
 {
     const tb_kernel *k = run->kernel;
+    if (k->rate_uses_bytes == TB_RATE_TIME) return median / k->rate_scale;
     return (k->rate_uses_bytes ? w->bytes : w->flops) / median / k->rate_scale;
 }
 

@@ -14,6 +14,7 @@
 #include "tb_json.h"
 #include "tb_mem.h"
 #include "tb_options.h"
+#include "tb_size.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
@@ -261,6 +262,46 @@ static void test_mem(void)
     CHECK(!strcmp(text, "1.5 KiB"));
 }
 
+/* --size auto on a kernel whose working set is 8 bytes per unit of n: the
+ * smallest n reaching 4 x LLC (or the largest within the memory cap), and
+ * nothing for a kernel whose working set does not grow. */
+static double eight_per_n(const tb_params *p, int nranks, int nthreads)
+{
+    (void)nranks; (void)nthreads;
+    return 8.0 * (double)p->value[0];
+}
+static double constant_bytes(const tb_params *p, int nranks, int nthreads)
+{
+    (void)p; (void)nranks; (void)nthreads;
+    return 4096.0;
+}
+
+static void test_size_auto(void)
+{
+    static const tb_param_def n_param[] = {{"n", TB_PARAM_INT, 10, 1, INT64_C(1) << 50, NULL, "n"}};
+    tb_kernel k = {.name = "fake", .params = n_param, .nparams = 1, .size_param = 0,
+                   .bytes_per_rank = eight_per_n};
+    tb_params p = {{10}, {0}};
+    const tb_machine *m = tb_machine_get();
+    int64_t v = 0;
+    const char *why = NULL;
+    if (m->llc_bytes > 0.0) {
+        CHECK(tb_size_auto(&k, &p, &v, &why) == 0);
+        double target = TB_AUTO_RATIO * m->llc_bytes, cap = TB_AUTO_MEM_SHARE * m->mem_available;
+        if (target <= cap) CHECK(8.0 * v >= target && 8.0 * (v - 1) < target);
+        else CHECK(8.0 * v <= cap && 8.0 * (v + 1) > cap);
+        CHECK(p.value[0] == 10); /* the caller's parameters stay as they were */
+        k.bytes_per_rank = constant_bytes;
+        CHECK(tb_size_auto(&k, &p, &v, &why) == -1 && why != NULL);
+        k.bytes_per_rank = eight_per_n;
+        k.series = "n";
+        CHECK(tb_size_auto(&k, &p, &v, &why) == -1 && strstr(why, "series"));
+    }
+    CHECK(!strcmp(tb_regime(4.0), "dram") && !strcmp(tb_regime(3.99), "mixed"));
+    CHECK(!strcmp(tb_regime(1.0), "mixed") && !strcmp(tb_regime(0.99), "cache-resident"));
+    CHECK(tb_regime(0.0) == NULL);
+}
+
 int main(void)
 {
     test_parse_int();
@@ -274,6 +315,7 @@ int main(void)
     test_stencil_interior();
     test_stencil_block();
     test_mem();
+    test_size_auto();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
