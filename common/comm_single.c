@@ -39,3 +39,4 @@ const char *tb_comm_library(void) { return ""; }
 const char *tb_comm_standard_version(void) { return ""; }
 const char *tb_comm_thread_level(void) { return ""; }
 int tb_comm_launched(void) { return 0; }
+int tb_comm_launch_rank(void) { return 0; }

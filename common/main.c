@@ -10,9 +10,9 @@
 
 #include "tb_backend.h"
 #include "tb_build.h"
+#include "tb_catalogue.h"
 #include "tb_comm.h"
 #include "tb_error.h"
-#include "tb_fault.h"
 #include "tb_kernel.h"
 #include "tb_mem.h"
 #include "tb_options.h"
@@ -43,15 +43,12 @@ static tb_status prepare(const tb_options *o, int *json_fd)
         if (v >= o->series_max) break;
     }
     if (st != TB_OK) return st;
-    char with_tasks[128] = "";
-    for (int k = 0, used = 0; k < tb_nkernels && used < (int)sizeof with_tasks; k++)
-        if (tb_kernels[k]->has_tasks)
-            used += snprintf(with_tasks + used, sizeof with_tasks - (size_t)used, "%s%s",
-                             used ? ", " : "", tb_kernels[k]->name);
-    st = tb_fault_check(&o->fault, o->kernel->name, o->kernel->has_tasks, with_tasks,
-                        tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
-                        tb_threads_enabled(), o->iters, o->warmup);
-    if (st != TB_OK) return st;
+    if (o->kernel->ext) {
+        tb_launch launch = {tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
+                            tb_threads_enabled(), o->iters, o->warmup};
+        st = o->kernel->ext->check(o->ext, &launch);
+        if (st != TB_OK) return st;
+    }
     double bytes = o->kernel->bytes_per_rank(&p, tb_comm_size(), tb_threads_count());
     st = tb_mem_check(bytes, tb_comm_node_size());
     if (st != TB_OK) return st;
@@ -81,15 +78,17 @@ static tb_status run_once(const tb_options *o, int json_fd, int argc, char **arg
     run.rank = tb_comm_rank();
     run.nranks = tb_comm_size();
     run.nthreads = tb_threads_count();
-    run.fault = &o->fault;
+    run.ext = o->ext;
     run.iter_time = calloc((size_t)o->iters, sizeof(double));
     tb_status st = run.iter_time ? TB_OK
                                  : tb_error_set(TB_ERUNTIME, "out of memory for %d iteration times",
                                                 o->iters);
     st = tb_comm_agree(st, tb_this_backend.program);
-    tb_fault_begin(&run.fault_log, run.nranks);
+    tb_mem_huge_reset();
+    const tb_extension *x = o->kernel->ext;
+    if (x) x->begin(o->ext, &run);
     if (st == TB_OK) st = tb_comm_agree(o->kernel->run(&run), tb_this_backend.program);
-    run.fault_log.finished_at = tb_fault_elapsed();
+    if (x) x->end(o->ext, &run);
     if (st == TB_OK) st = tb_report(o, &run, json_fd, argc, argv);
     if (row && (st == TB_OK || st == TB_EINVALID)) {
         if (row == 2) tb_report_series_header(o);
@@ -118,23 +117,45 @@ static tb_status run_kernel(const tb_options *o, int json_fd, int argc, char **a
 }
 
 /* The thread level to ask the process layer for: the backend's, raised when
- * the kernel's parameters need more (a look at the command line before the
- * MPI library starts; a bad command line is reported by the real parse). */
-static tb_thread_need thread_need(int argc, char **argv)
+ * the kernel's parameters need more (from the parse made before the MPI
+ * library starts; a bad command line is reported by the real parse). */
+static tb_thread_need thread_need(tb_status parsed, const tb_options *o)
 {
     tb_thread_need need = tb_this_backend.thread_need;
-    tb_options o;
-    if (need != TB_THREADS_SINGLE && tb_options_parse(argc, argv, &o) == TB_OK && o.kernel &&
-        o.kernel->thread_need && o.kernel->thread_need(&o.params) > need)
-        need = o.kernel->thread_need(&o.params);
-    tb_error_clear();
+    if (need != TB_THREADS_SINGLE && parsed == TB_OK && o->kernel && o->kernel->thread_need &&
+        o->kernel->thread_need(&o->params) > need)
+        need = o->kernel->thread_need(&o->params);
     return need;
+}
+
+/* --list, --help and --version need no other process: answered before the
+ * process layer starts (no MPI library), by the first process of a launch. */
+static void answer(const tb_options *o)
+{
+    const char *prog = tb_this_backend.program;
+    if (tb_comm_launch_rank() != 0) return;
+    if (o->action == TB_ACTION_HELP) tb_options_print_help(stdout, prog);
+    if (o->action == TB_ACTION_LIST) tb_catalogue_print(stdout, o->list_json);
+    if (o->action == TB_ACTION_VERSION)
+        printf("%s %s (%s, %s)\n", prog, tb_build()->version, tb_build()->git_commit,
+               tb_build()->compiler);
 }
 
 int main(int argc, char **argv)
 {
     const char *prog = tb_this_backend.program;
-    tb_status st = tb_comm_init(&argc, &argv, thread_need(argc, argv));
+    tb_options opts;
+    tb_status st = tb_options_parse(argc, argv, &opts);
+    tb_error_clear();
+    if (st == TB_OK && opts.action != TB_ACTION_RUN) {
+        answer(&opts);
+        tb_options_free(&opts);
+        tb_topo_finalize();
+        return TB_OK;
+    }
+    tb_thread_need need = thread_need(st, &opts);
+    tb_options_free(&opts);
+    st = tb_comm_init(&argc, &argv, need);
     st = tb_comm_agree(st, prog);
     if (st != TB_OK) {
         tb_comm_finalize(st);
@@ -142,17 +163,15 @@ int main(int argc, char **argv)
     }
     int root = tb_comm_rank() == 0;
 
-    tb_options opts;
+    /* Again, now that every process can agree on the verdict. */
     st = tb_comm_agree(tb_options_parse(argc, argv, &opts), prog);
-    if (st == TB_OK && opts.action != TB_ACTION_RUN) {
-        if (root && opts.action == TB_ACTION_HELP) tb_options_print_help(stdout, prog);
-        if (root && opts.action == TB_ACTION_LIST) tb_options_print_list(stdout, opts.list_json);
-        if (root && opts.action == TB_ACTION_VERSION)
-            printf("%s %s (%s, %s)\n", prog, tb_build()->version, tb_build()->git_commit,
-                   tb_build()->compiler);
-        tb_comm_finalize(TB_OK);
-        return TB_OK;
+    if (st == TB_OK && opts.size_auto) {
+        /* Every rank computed the size from its own machine: take one. */
+        double size = (double)opts.params.value[opts.kernel->size_param];
+        tb_comm_max_doubles(&size, 1);
+        opts.params.value[opts.kernel->size_param] = (int64_t)size;
     }
+    tb_mem_set_pages(opts.huge_pages ? TB_PAGES_HUGE : TB_PAGES_NORMAL);
 
     int json_fd = -1;
     if (st == TB_OK) {
@@ -168,6 +187,7 @@ int main(int argc, char **argv)
     if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
 
     if (json_fd > 2) close(json_fd);
+    tb_options_free(&opts);
     tb_topo_finalize();
     tb_comm_finalize(st);
     return st;

@@ -59,6 +59,11 @@ const char *tb_comm_standard_version(void);
  * for the single process). */
 const char *tb_comm_thread_level(void);
 
+/* This process's rank as its launcher announces it in the environment, 0
+ * when none does. Needs no tb_comm_init: for work done before (or without)
+ * the process layer, such as --list, that one process of a launch does. */
+int tb_comm_launch_rank(void);
+
 /* Non-zero when the process was started by a launcher that reports more than
  * one process, or by any launcher at all (used to explain singleton runs). */
 int tb_comm_launched(void);

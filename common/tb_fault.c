@@ -10,11 +10,12 @@
 
 #include "tb_backend.h"
 #include "tb_error.h"
-#include "tb_options.h"
+#include "tb_parse.h"
+#include "tb_threads.h"
 #include "tb_timer.h"
 
 static const char *const kind_names[] = {"none", "kill", "hang", "exit"};
-static const char *const mode_names[] = {"none", "detect", "reassign"};
+static const char *const mode_names[] = {"none", "detect", "reassign", NULL};
 
 void tb_fault_opts_init(tb_fault_opts *o)
 {
@@ -84,32 +85,17 @@ tb_status tb_fault_parse_mode(const char *text, tb_fault_opts *o)
     return tb_error_set(TB_EINPUT, "--ft: '%s' is not one of none, detect, reassign", text ? text : "");
 }
 
-tb_status tb_fault_parse_seconds(const char *option, const char *text, double min, double max,
-                                 double *out)
-{
-    if (!text || !*text)
-        return tb_error_set(TB_EINPUT, "%s needs a value (seconds, %g to %g)", option, min, max);
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (*end != '\0' || end == text || !isfinite(v))
-        return tb_error_set(TB_EINPUT, "%s: '%s' is not a number of seconds", option, text);
-    if (v < min || v > max)
-        return tb_error_set(TB_EINPUT, "%s: %s is out of range (%g to %g seconds)", option, text,
-                            min, max);
-    *out = v;
-    return TB_OK;
-}
-
 int tb_fault_active(const tb_fault_opts *o)
 {
     return o->kind != TB_FAULT_NONE || o->ft != TB_FT_NONE || o->checkpoint != NULL;
 }
 
-tb_status tb_fault_check(const tb_fault_opts *o, const char *kernel, int kernel_has_tasks,
-                         const char *supported, int nranks, int nthreads, int has_mpi,
-                         int has_threads, int iters, int warmup)
+tb_status tb_fault_check(const tb_fault_opts *o, const tb_launch *launch)
 {
     const char *prog = tb_this_backend.program;
+    const int nranks = launch->nranks, nthreads = launch->nthreads;
+    const int has_mpi = launch->has_mpi, has_threads = launch->has_threads;
+    const int iters = launch->iters, warmup = launch->warmup;
     if (o->resume && !o->checkpoint)
         return tb_error_set(TB_EINPUT, "--resume needs --checkpoint FILE (the file to resume from)");
     if (o->interval_set && !o->checkpoint)
@@ -117,13 +103,6 @@ tb_status tb_fault_check(const tb_fault_opts *o, const char *kernel, int kernel_
     if (o->timeout_set && o->ft == TB_FT_NONE)
         return tb_error_set(TB_EINPUT, "--ft-timeout needs --ft detect or --ft reassign");
     if (!tb_fault_active(o)) return TB_OK;
-    const char *what = o->kind != TB_FAULT_NONE ? "--inject-fault"
-                       : o->ft != TB_FT_NONE    ? "--ft"
-                                                : "--checkpoint";
-    if (!kernel_has_tasks)
-        return tb_error_set(TB_EINPUT, "%s: kernel %s has no pool of tasks to fail, reassign or "
-                                       "checkpoint (kernels that have one: %s)",
-                            what, kernel, supported && *supported ? supported : "none");
     if (o->ft != TB_FT_NONE && !has_mpi)
         return tb_error_set(TB_EINPUT,
                             "--ft %s needs processes that can outlive each other (triobench-mpi or "
@@ -338,3 +317,121 @@ tb_status tb_fault_error(const tb_fault_opts *o, const tb_fault_log *log)
                         o->ft == TB_FT_DETECT ? " (--ft reassign would give them to the others)"
                                               : "");
 }
+
+/* ---- The extension: the options' table and the calls at fixed points ---- */
+
+#define TB_FAULT_TEXT_(x) #x
+#define TB_FAULT_TEXT(x) TB_FAULT_TEXT_(x) /* a default's macro as text */
+
+enum { OPT_INJECT, OPT_FT, OPT_FT_TIMEOUT, OPT_CHECKPOINT, OPT_INTERVAL, OPT_RESUME };
+
+static const tb_option_def fault_options[] = {
+    [OPT_INJECT] = {"inject-fault", TB_OPT_STRING, "SPEC", NULL, NULL,
+                    "FOR DEMONSTRATION AND TESTS ONLY: fail on purpose once K tasks are done: "
+                    "kill:rank=R,after=K (SIGKILL), hang:rank=R,after=K (stays alive, silent), "
+                    "exit:rank=R (exits 0 without finalising), kill:thread=T,after=K (an OpenMP "
+                    "thread; hybrid: with rank=R)"},
+    [OPT_FT] = {"ft", TB_OPT_CHOICE, "MODE", "none", mode_names,
+                "what the MPI master does about a lost worker: none (plain MPI), detect (never "
+                "wait forever: end with a clear message), reassign (give its tasks to the others; "
+                "Open MPI 4 also needs mpirun --mca orte_enable_recovery 1 for a worker that dies)"},
+    [OPT_FT_TIMEOUT] = {"ft-timeout", TB_OPT_NUMBER, "S", TB_FAULT_TEXT(TB_FT_DEFAULT_TIMEOUT), NULL,
+                        "seconds of silence before a process counts as lost"},
+    [OPT_CHECKPOINT] = {"checkpoint", TB_OPT_STRING, "FILE", NULL, NULL,
+                        "save the completed tasks to FILE at intervals (atomically)"},
+    [OPT_INTERVAL] = {"checkpoint-interval", TB_OPT_NUMBER, "S", TB_FAULT_TEXT(TB_CKPT_DEFAULT_INTERVAL), NULL,
+                      "seconds between saves (0: every task)"},
+    [OPT_RESUME] = {"resume", TB_OPT_FLAG, NULL, NULL, NULL,
+                    "continue from --checkpoint FILE: saved tasks are not computed again"},
+};
+
+static void *ft_create(void)
+{
+    tb_ft *ft = calloc(1, sizeof *ft);
+    if (ft) tb_fault_opts_init(&ft->opts);
+    return ft;
+}
+
+static void ft_destroy(void *state) { free(state); }
+
+static tb_status ft_parse(void *state, int index, const char *value)
+{
+    tb_fault_opts *o = &((tb_ft *)state)->opts;
+    switch (index) {
+    case OPT_INJECT: return tb_fault_parse_spec(value, o);
+    case OPT_FT: return tb_fault_parse_mode(value, o);
+    case OPT_FT_TIMEOUT:
+        o->timeout_set = 1;
+        return tb_parse_seconds("--ft-timeout", value, 0.01, 3600.0, &o->timeout);
+    case OPT_CHECKPOINT:
+        if (!value || !*value) return tb_error_set(TB_EINPUT, "--checkpoint needs a file name");
+        o->checkpoint = value;
+        return TB_OK;
+    case OPT_INTERVAL:
+        o->interval_set = 1;
+        return tb_parse_seconds("--checkpoint-interval", value, 0.0, 86400.0, &o->interval);
+    default:
+        o->resume = 1;
+        return TB_OK;
+    }
+}
+
+static tb_status ft_check(const void *state, const tb_launch *launch)
+{
+    return tb_fault_check(&((const tb_ft *)state)->opts, launch);
+}
+
+static void ft_begin(void *state, tb_run *run) { tb_fault_begin(&((tb_ft *)state)->log, run->nranks); }
+
+static void ft_end(void *state, tb_run *run)
+{
+    (void)run;
+    ((tb_ft *)state)->log.finished_at = tb_fault_elapsed();
+}
+
+static int ft_active(const void *state) { return tb_fault_active(&((const tb_ft *)state)->opts); }
+
+static double ft_share_done(const void *state)
+{
+    const tb_fault_log *l = &((const tb_ft *)state)->log;
+    if (l->from_checkpoint <= 0 || l->tasks_total <= 0) return 1.0;
+    return (double)(l->tasks_total - l->from_checkpoint) / (double)l->tasks_total;
+}
+
+static void ft_json(tb_json *j, const void *state, int validated)
+{
+    const tb_ft *ft = state;
+    tb_fault_json(j, &ft->opts, &ft->log, validated);
+}
+
+static void ft_print(FILE *out, const void *state, int validated)
+{
+    const tb_ft *ft = state;
+    tb_fault_print(out, &ft->opts, &ft->log, validated);
+}
+
+static tb_status ft_failed(const void *state, int validated)
+{
+    const tb_ft *ft = state;
+    if (validated || (ft->log.nlost == 0 && !ft->log.master_lost)) return TB_OK;
+    return tb_fault_error(&ft->opts, &ft->log);
+}
+
+const tb_extension tb_fault_extension = {
+    .title = "failures",
+    .doc = "docs/failures.md",
+    .lacks = "has no pool of tasks to fail, reassign or checkpoint",
+    .options = fault_options,
+    .noptions = (int)(sizeof fault_options / sizeof fault_options[0]),
+    .create = ft_create,
+    .destroy = ft_destroy,
+    .parse = ft_parse,
+    .check = ft_check,
+    .begin = ft_begin,
+    .end = ft_end,
+    .active = ft_active,
+    .share_done = ft_share_done,
+    .json = ft_json,
+    .print = ft_print,
+    .failed = ft_failed,
+};

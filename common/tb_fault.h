@@ -1,7 +1,10 @@
 /* Failures on purpose, and what a run did about them.
  *
- * The options (parsed by tb_options, checked against the launch by
- * tb_fault_check) apply to kernels whose work is a pool of tasks (ep):
+ * An extension of the kernels whose work is a pool of tasks (ep owns it:
+ * its descriptor's .ext = &tb_fault_extension). The options below are
+ * declared in the extension's table, so the generic option parser, --help
+ * and --list learn them from there; tb_fault_check checks them against the
+ * launch. A driver reaches the run's options and log as tb_ft_of(run):
  *
  *   --inject-fault SPEC   FOR DEMONSTRATION AND TESTS ONLY: a process or a
  *                         thread fails on purpose once it has completed
@@ -30,6 +33,7 @@
 #include <stdio.h>
 
 #include "tb_json.h"
+#include "tb_kernel.h"
 #include "tb_status.h"
 
 typedef enum tb_fault_kind { TB_FAULT_NONE, TB_FAULT_KILL, TB_FAULT_HANG, TB_FAULT_EXIT } tb_fault_kind;
@@ -79,24 +83,34 @@ typedef struct tb_fault_log {
     double finished_at;      /* the driver's computation ended */
 } tb_fault_log;
 
+/* The extension's state for one run: the options and what the run saw. */
+typedef struct tb_ft {
+    tb_fault_opts opts;
+    tb_fault_log log;
+} tb_ft;
+
+/* The extension (options --inject-fault, --ft, --ft-timeout, --checkpoint,
+ * --checkpoint-interval, --resume) a task-farm kernel names in its
+ * descriptor. */
+extern const tb_extension tb_fault_extension;
+
+/* The fault state of a run of a kernel that owns the extension. */
+static inline tb_ft *tb_ft_of(const tb_run *run) { return (tb_ft *)run->ext; }
+
 void tb_fault_opts_init(tb_fault_opts *o);
 
-/* Parse --inject-fault, --ft and the seconds of --ft-timeout and
- * --checkpoint-interval; TB_EINPUT with the message set. */
+/* Parse --inject-fault and --ft; TB_EINPUT with the message set. */
 tb_status tb_fault_parse_spec(const char *text, tb_fault_opts *o);
 tb_status tb_fault_parse_mode(const char *text, tb_fault_opts *o);
-tb_status tb_fault_parse_seconds(const char *option, const char *text, double min, double max,
-                                 double *out);
 
 /* Any of the options given (the record then carries a "fault" object). */
 int tb_fault_active(const tb_fault_opts *o);
 
-/* The checks that need the launch: the kernel supports tasks, the rank and
- * thread exist, the model can do what --ft asks, --checkpoint and --resume
- * go together. Deterministic: every rank reaches the same verdict. */
-tb_status tb_fault_check(const tb_fault_opts *o, const char *kernel, int kernel_has_tasks,
-                         const char *supported, int nranks, int nthreads, int has_mpi,
-                         int has_threads, int iters, int warmup);
+/* The checks that need the launch: the rank and thread exist, the model
+ * can do what --ft asks, --checkpoint and --resume go together.
+ * Deterministic: every rank reaches the same verdict. (A kernel without a
+ * pool of tasks never gets here: the option parser refuses the options.) */
+tb_status tb_fault_check(const tb_fault_opts *o, const tb_launch *launch);
 
 /* Start the run's clock and clear the log. */
 void tb_fault_begin(tb_fault_log *log, int nranks);

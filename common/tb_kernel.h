@@ -14,9 +14,10 @@
 #define TB_KERNEL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
-#include "tb_fault.h"
 #include "tb_comm.h"
+#include "tb_json.h"
 #include "tb_status.h"
 
 #define TB_MAX_PARAMS 8
@@ -59,6 +60,7 @@ typedef struct tb_verification {
 } tb_verification;
 
 struct tb_kernel;
+struct tb_json;
 
 typedef struct tb_run {
     /* inputs */
@@ -66,28 +68,114 @@ typedef struct tb_run {
     const tb_params *params;
     int iters, warmup;
     int rank, nranks, nthreads;
-    const tb_fault_opts *fault; /* --inject-fault, --ft, --checkpoint (kernels with tasks) */
+    /* The state of the kernel's extension for this run (tb_extension: its
+     * options, and what it observed), NULL for a kernel without one. */
+    void *ext;
     /* outputs */
     double *iter_time;        /* [iters], local wall seconds of each timed iteration */
     tb_breakdown breakdown;   /* local, summed over timed iterations */
     tb_verification verify[TB_MAX_VERIFY];
     int nverify;
     double max_abs_error;     /* largest absolute pointwise error, if the kernel has one */
-    /* What the run saw of failures (rank 0's view); a driver that loses
-     * processes also sets rank and nranks to its place among the survivors. */
-    tb_fault_log fault_log;
+    /* A driver that loses processes (ep's fault tolerance) sets rank and
+     * nranks to its place among the survivors. */
     double work_bytes;        /* optional: bytes per iteration when they depend on the
                                  decomposition (halo); 0: work() says */
+    /* Optional: members a driver adds to its record (ping-pong's "variant",
+     * halo's "exchange"), written on rank 0 by record_extra from the values
+     * the driver left in `extra` (agreed over ranks). */
+    void (*record_extra)(struct tb_json *j, const struct tb_run *run);
+    double extra[8];
 } tb_run;
 
 typedef tb_status (*tb_driver_fn)(tb_run *run);
+
+/* ---- Extensions: options a kernel accepts beyond its parameters ----
+ * A kernel may own an extension (ep: fault tolerance, common/tb_fault.h):
+ * extra options declared as a table, the way parameters are, with the
+ * functions that give them meaning. The option parser, --help and --list
+ * learn the options from here; the entry point and the report call the
+ * functions at fixed points of a run. The state is the extension's own
+ * (created by the parser), reached by the kernel's drivers as run->ext. */
+typedef enum tb_option_type {
+    TB_OPT_FLAG,   /* --name, no value */
+    TB_OPT_NUMBER, /* --name X, a number */
+    TB_OPT_STRING, /* --name TEXT */
+    TB_OPT_CHOICE  /* --name one of choices */
+} tb_option_type;
+
+typedef struct tb_option_def {
+    const char *name;    /* option is --<name> */
+    tb_option_type type;
+    const char *metavar; /* the value's name in --help ("SPEC", "S"), NULL for a flag */
+    const char *def;     /* the default as text, NULL: none */
+    const char *const *choices; /* TB_OPT_CHOICE: NULL-terminated */
+    const char *help;
+} tb_option_def;
+
+/* What an extension may check about the launch. */
+typedef struct tb_launch {
+    int nranks, nthreads;
+    int has_mpi, has_threads; /* the backend has processes that can outlive each other / threads */
+    int iters, warmup;
+} tb_launch;
+
+typedef struct tb_extension {
+    const char *title;   /* the heading of its options in --help, e.g. "failures" */
+    const char *doc;     /* where it is documented, e.g. "docs/failures.md" */
+    /* Why another kernel refuses these options: "kernel K <lacks>". */
+    const char *lacks;
+    const tb_option_def *options;
+    int noptions;
+    /* A new state with every option at its default (NULL: out of memory),
+     * and its end. */
+    void *(*create)(void);
+    void (*destroy)(void *state);
+    /* Option `index` was given with `value` (NULL for a flag); TB_EINPUT
+     * with a message when the value is wrong. */
+    tb_status (*parse)(void *state, int index, const char *value);
+    /* The options against each other and the launch (deterministic: every
+     * rank reaches the same verdict). */
+    tb_status (*check)(const void *state, const tb_launch *launch);
+    /* Just before and just after each driver call. */
+    void (*begin)(void *state, tb_run *run);
+    void (*end)(void *state, tb_run *run);
+    /* Non-zero when any option was given: the record then carries the
+     * extension's object and the human output its line. */
+    int (*active)(const void *state);
+    /* The share of the work this run computed (1: all of it; less when
+     * some was loaded, e.g. from a checkpoint): the rate counts that. */
+    double (*share_done)(const void *state);
+    void (*json)(tb_json *j, const void *state, int validated); /* key and object */
+    void (*print)(FILE *out, const void *state, int validated); /* one line */
+    /* The error of a run whose answer is incomplete because of what the
+     * extension saw (a lost process): a status with the message set; TB_OK
+     * when the ordinary "did not validate" applies. */
+    tb_status (*failed)(const void *state, int validated);
+} tb_extension;
+
+/* What a kernel measures: a scaling kernel does work that grows with the
+ * problem (speedup and efficiency mean something); a micro-benchmark times
+ * one operation (ping-pong, barrier, allreduce, halo exchange); a probe
+ * calibrates the machine (e.g. its peak). */
+typedef enum tb_kind { TB_KIND_SCALING, TB_KIND_MICRO, TB_KIND_PROBE } tb_kind;
+
+/* How the size parameter grows with P PEs under weak scaling so that the
+ * work per PE stays constant: fixed (it does not), size(1) * P^k (power),
+ * or size(1) + k * log2(P) (log2). */
+typedef enum tb_weak_rule { TB_WEAK_FIXED, TB_WEAK_POWER, TB_WEAK_LOG2 } tb_weak_rule;
+typedef struct tb_weak {
+    tb_weak_rule rule;
+    double k; /* POWER: the exponent; LOG2: the step */
+} tb_weak;
 
 typedef struct tb_kernel {
     const char *name;
     const char *summary;
     const char *rate_unit;      /* e.g. "MFLOP/s" */
     double rate_scale;          /* rate = work / time / rate_scale */
-    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops */
+    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops,
+                                   TB_RATE_TIME: the median time / rate_scale */
     const tb_param_def *params;
     int nparams;
     int size_param;             /* index that --size sets */
@@ -104,9 +192,6 @@ typedef struct tb_kernel {
     /* Optional. The iteration counts used when --iters / --warmup are not
      * given: 0 means the suite's defaults; TB_NO_WARMUP means no warm-up. */
     int default_iters, default_warmup;
-    /* Optional. Non-zero when the work is a pool of tasks whose drivers
-     * honour --inject-fault, --ft and --checkpoint (common/tb_fault.h). */
-    int has_tasks;
     /* Optional. A series kernel (the micro-benchmarks) sweeps this INT
      * parameter over powers of two in one run: --min-<name> to --max-<name>
      * (default: the parameter's whole range), or one value with --<name>.
@@ -116,9 +201,23 @@ typedef struct tb_kernel {
     /* Optional. The MPI thread level a run with these parameters needs when
      * it is above the backend's own (e.g. MPI_THREAD_MULTIPLE). */
     tb_thread_need (*thread_need)(const tb_params *p);
+    /* The catalogue's facts (--list --json, docs/results-schema.md); zero
+     * values are the common case: a scaling kernel, 1 PE and 1 rank at
+     * least, a fixed size under weak scaling, not memory-bound. */
+    tb_kind kind;
+    int min_pes, min_ranks;     /* 0: 1; min_ranks: backends with ranks only */
+    tb_weak weak;
+    int memory_bound;           /* its rate is bounded by memory bandwidth */
+    const char *const *sweep_params; /* NULL-terminated: what a sweep may vary */
+    /* Optional. The extension the kernel owns: its extra options. */
+    const tb_extension *ext;
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)
+
+/* rate_uses_bytes of a kernel whose figure is a time per operation (the
+ * overhead of a barrier or an allreduce, e.g. in us with rate_scale 1e-6). */
+#define TB_RATE_TIME 2
 
 /* Iteration `it` (counting the warm-up ones from 0) took `seconds`: keep it
  * if it is a timed iteration. Returns non-zero when it was kept. */

@@ -9,17 +9,35 @@
 
 #define TB_ALIGN 64 /* a cache line; also enough for AVX-512 loads */
 
-/* Aligned, uninitialised memory (so first touch decides page placement).
- * Returns NULL on failure or when count * size overflows. */
+/* The page policy of every allocation of the run, set once from the
+ * command line (--huge-pages) before the kernel runs:
+ *   TB_PAGES_NORMAL  ordinary allocation, as STREAM, PRK and most codes do
+ *                    (the default);
+ *   TB_PAGES_HUGE    requests from 2 MiB up are aligned to 2 MiB and advised
+ *                    as transparent huge page candidates (madvise
+ *                    MADV_HUGEPAGE; a hint the kernel may ignore). */
+typedef enum tb_pages { TB_PAGES_NORMAL, TB_PAGES_HUGE } tb_pages;
+void tb_mem_set_pages(tb_pages policy);
+tb_pages tb_mem_pages(void);
+const char *tb_mem_pages_name(void); /* "normal" or "huge" */
+
+/* Aligned, uninitialised memory (so first touch decides page placement),
+ * under the page policy. Returns NULL on failure or when count * size
+ * overflows. */
 void *tb_alloc(size_t count, size_t size);
+/* Frees; before a block of 2 MiB or more goes, samples the huge-page
+ * memory the process holds (tb_mem_huge_peak). */
 void tb_free(void *p);
 
-/* Like tb_alloc for a large array that is streamed through: from 2 MiB up,
- * aligned to 2 MiB and advised as a transparent huge page candidate
- * (madvise MADV_HUGEPAGE; a hint the kernel may ignore), which saves most
- * TLB misses and, in a virtual machine, the two-level page walks behind
- * them. Smaller requests are plain tb_alloc. Free with tb_free. */
+/* The same as tb_alloc: the policy decides, not the call (kept for the
+ * drivers of large streamed arrays that name it). Free with tb_free. */
 void *tb_alloc_huge(size_t count, size_t size);
+
+/* The most transparent huge page memory this process held (AnonHugePages of
+ * /proc/self/smaps) at any sample since tb_mem_huge_reset: one sample now,
+ * and one before each large block was freed. Bytes; 0 when unknown. */
+void tb_mem_huge_reset(void);
+long tb_mem_huge_peak(void);
 
 /* Bytes of memory available to new allocations on this node
  * (MemAvailable from /proc/meminfo; 0 when unknown). */

@@ -8,35 +8,7 @@
 #include <string.h>
 
 #include "tb_error.h"
-
-tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
-                       int64_t *out)
-{
-    if (text == NULL || *text == '\0')
-        return tb_error_set(TB_EINPUT, "%s needs a value (a whole number from %" PRId64
-                            " to %" PRId64 ")", name, min, max);
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    int overflow = errno == ERANGE;
-    if (*end != '\0') {
-        /* Exponent notation such as 1e6, accepted only when exactly integral. */
-        errno = 0;
-        double d = strtod(text, &end);
-        if (*end != '\0' || end == text || !isfinite(d) || d != floor(d))
-            return tb_error_set(TB_EINPUT, "%s: '%s' is not a whole number", name, text);
-        if (fabs(d) > 9.0e18) overflow = 1;
-        else v = (long long)d;
-        if (errno == ERANGE) overflow = 1;
-    }
-    if (overflow)
-        return tb_error_set(TB_EINPUT, "%s: %s is too large (at most %" PRId64 ")", name, text, max);
-    if (v < min || v > max)
-        return tb_error_set(TB_EINPUT, "%s: %s is out of range (%" PRId64 " to %" PRId64 ")", name,
-                            text, min, max);
-    *out = v;
-    return TB_OK;
-}
+#include "tb_size.h"
 
 static int param_index(const tb_kernel *k, const char *name)
 {
@@ -118,12 +90,121 @@ static tb_status parse_param(const tb_kernel *k, int index, const char *option, 
     return TB_OK;
 }
 
-/* The iteration counts a kernel runs when --iters / --warmup are not given. */
-static void kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
+void tb_kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
 {
     *iters = k->default_iters > 0 ? k->default_iters : TB_DEFAULT_ITERS;
     *warmup = k->default_warmup > 0 ? k->default_warmup
               : k->default_warmup == TB_NO_WARMUP ? 0 : TB_DEFAULT_WARMUP;
+}
+
+/* ---- The option table ----
+ * Every option the executables share, in the order --help lists them; the
+ * kernel's parameters (--<param>, --size, --min-/--max-<series>) and its
+ * extension's options (tb_extension) come from the kernel's descriptor. */
+
+#define TB_TEXT_(x) #x
+#define TB_TEXT(x) TB_TEXT_(x) /* a number's macro as a string literal */
+
+typedef enum value_kind {
+    NO_VALUE,  /* a flag */
+    VALUE,     /* --name V or --name=V */
+    OPTIONAL   /* --json: a bare --json at the end means stdout */
+} value_kind;
+
+typedef tb_status (*option_fn)(tb_options *o, const char *value);
+
+typedef struct core_option {
+    const char *name; /* with its dashes */
+    value_kind value;
+    option_fn set;
+    const char *metavar;
+    const char *help; /* NULL: not listed (an alias) */
+} core_option;
+
+static tb_status set_help(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_HELP; return TB_OK; }
+static tb_status set_version(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_VERSION; return TB_OK; }
+static tb_status set_list(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_LIST; return TB_OK; }
+static tb_status set_quiet(tb_options *o, const char *v) { (void)v; o->quiet = 1; return TB_OK; }
+static tb_status set_huge(tb_options *o, const char *v) { (void)v; o->huge_pages = 1; return TB_OK; }
+
+static tb_status set_json(tb_options *o, const char *v)
+{
+    if (!v) v = "-";
+    if (!*v) return tb_error_set(TB_EINPUT, "--json needs a path (or - for stdout)");
+    o->json_path = v;
+    return TB_OK;
+}
+
+/* --iters, --warmup, --threads: a whole number into an int. */
+static tb_status set_int(const char *name, const char *v, int64_t min, int64_t max, int *out)
+{
+    int64_t n = 0;
+    tb_status st = tb_parse_int(name, v, min, max, &n);
+    if (st == TB_OK) *out = (int)n;
+    return st;
+}
+static tb_status set_iters(tb_options *o, const char *v) { return set_int("--iters", v, 1, TB_MAX_ITERS, &o->iters); }
+static tb_status set_warmup(tb_options *o, const char *v) { return set_int("--warmup", v, 0, TB_MAX_ITERS, &o->warmup); }
+static tb_status set_threads(tb_options *o, const char *v) { return set_int("--threads", v, 1, TB_MAX_THREADS, &o->threads); }
+
+static tb_status set_size(tb_options *o, const char *v)
+{
+    o->size_auto = v && !strcmp(v, "auto");
+    if (o->size_auto) return TB_OK;
+    return parse_param(o->kernel, o->kernel->size_param, "--size", v, &o->params);
+}
+
+static const core_option core_options[] = {
+    {"--size", VALUE, set_size, "N",
+     "the kernel's problem size (see --list); auto: a working set of at least 4 x the "
+     "last-level cache (STREAM rule), capped by free memory"},
+    {"--iters", VALUE, set_iters, "N", "timed iterations (default " TB_TEXT(TB_DEFAULT_ITERS) ", unless --list gives the kernel's own)"},
+    {"--warmup", VALUE, set_warmup, "N", "untimed iterations first (default " TB_TEXT(TB_DEFAULT_WARMUP) ", likewise)"},
+    {"--threads", VALUE, set_threads, "N", "OpenMP threads per process (default: OMP_NUM_THREADS)"},
+    {"--json", OPTIONAL, set_json, "PATH", "append the JSON record to PATH ('-': print it on stdout)"},
+    {"--quiet", NO_VALUE, set_quiet, NULL, "no human line on stdout"},
+    {"--huge-pages", NO_VALUE, set_huge, NULL,
+     "advise transparent huge pages for large arrays (default: ordinary pages); "
+     "the record says how much huge-page memory the run got"},
+    {"--list", NO_VALUE, set_list, NULL, "kernels and their parameters (--list --json for JSON)"},
+    {"--help", NO_VALUE, set_help, NULL, "this text"},
+    {"-h", NO_VALUE, set_help, NULL, NULL},
+    {"--version", NO_VALUE, set_version, NULL, "the version, git commit and compiler"},
+};
+#define NCORE ((int)(sizeof core_options / sizeof core_options[0]))
+
+static const core_option *core_find(const char *name)
+{
+    for (int i = 0; i < NCORE; i++)
+        if (!strcmp(core_options[i].name, name)) return &core_options[i];
+    return NULL;
+}
+
+/* The index of `--name` among ext's options, or -1. */
+static int ext_index(const tb_extension *x, const char *name)
+{
+    if (!x || strncmp(name, "--", 2) != 0) return -1;
+    for (int i = 0; i < x->noptions; i++)
+        if (!strcmp(x->options[i].name, name + 2)) return i;
+    return -1;
+}
+
+/* A kernel whose extension declares `--name` (the first), or NULL. */
+static const tb_kernel *ext_owner(const char *name)
+{
+    for (int k = 0; k < tb_nkernels; k++)
+        if (ext_index(tb_kernels[k]->ext, name) >= 0) return tb_kernels[k];
+    return NULL;
+}
+
+/* Whether `arg` (without "=value") is followed by a separate value. */
+static int takes_value(const char *name)
+{
+    const core_option *c = core_find(name);
+    if (c) return c->value != NO_VALUE;
+    const tb_kernel *owner = ext_owner(name);
+    if (owner) return owner->ext->options[ext_index(owner->ext, name)].type != TB_OPT_FLAG;
+    return 1; /* a parameter, or unknown: the parser says which */
 }
 
 /* Split "--name=value" or take the value from the next argument. */
@@ -134,22 +215,65 @@ static const char *option_value(int argc, char **argv, int *i, const char *eq)
     return NULL;
 }
 
+/* "--x takes no value" for a flag written --x=value. */
+static tb_status flag_without_value(const char *name, const char *eq)
+{
+    return eq ? tb_error_set(TB_EINPUT, "%s takes no value", name) : TB_OK;
+}
+
+/* --name of the kernel's extension (or of another kernel's: refused). */
+static tb_status parse_ext(tb_options *o, const char *name, int argc, char **argv, int *i,
+                           const char *eq, int *known)
+{
+    const tb_extension *x = o->kernel ? o->kernel->ext : NULL;
+    int index = ext_index(x, name);
+    *known = 1;
+    if (index >= 0) {
+        const tb_option_def *d = &x->options[index];
+        if (d->type == TB_OPT_FLAG) {
+            tb_status st = flag_without_value(name, eq);
+            return st != TB_OK ? st : x->parse(o->ext, index, NULL);
+        }
+        return x->parse(o->ext, index, option_value(argc, argv, i, eq));
+    }
+    const tb_kernel *owner = ext_owner(name);
+    if (!owner) {
+        *known = 0;
+        return TB_OK;
+    }
+    if (!o->kernel) { /* reported as "no kernel given" */
+        if (owner->ext->options[ext_index(owner->ext, name)].type != TB_OPT_FLAG)
+            (void)option_value(argc, argv, i, eq);
+        return TB_OK;
+    }
+    char with[128] = "";
+    for (int k = 0, used = 0; k < tb_nkernels && used < (int)sizeof with; k++)
+        if (tb_kernels[k]->ext == owner->ext)
+            used += snprintf(with + used, sizeof with - (size_t)used, "%s%s", used ? ", " : "",
+                             tb_kernels[k]->name);
+    return tb_error_set(TB_EINPUT, "%s: kernel %s %s (kernels that have one: %s)", name,
+                        o->kernel->name, owner->ext->lacks, with);
+}
+
+void tb_options_free(tb_options *o)
+{
+    if (o->kernel && o->kernel->ext && o->ext) o->kernel->ext->destroy(o->ext);
+    o->ext = NULL;
+}
+
 tb_status tb_options_parse(int argc, char **argv, tb_options *o)
 {
     memset(o, 0, sizeof *o);
     o->action = TB_ACTION_RUN;
     o->iters = TB_DEFAULT_ITERS;
     o->warmup = TB_DEFAULT_WARMUP;
-    tb_fault_opts_init(&o->fault);
 
     /* The kernel is the first argument that is not an option; find it first so
      * that its parameters are known whatever the order of the options. */
     const char *kernel_name = NULL;
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] != '-') { kernel_name = argv[i]; break; }
-        if (!strchr(argv[i], '=') && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--list") &&
-            strcmp(argv[i], "--help") && strcmp(argv[i], "-h") && strcmp(argv[i], "--version") &&
-            strcmp(argv[i], "--resume"))
+        if (!strchr(argv[i], '=') && takes_value(argv[i]))
             i++; /* skip this option's value; --json's value may be "-" */
     }
     if (kernel_name) {
@@ -158,7 +282,9 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             return tb_error_set(TB_EINPUT, "unknown kernel '%s' (--list shows the kernels)",
                                 kernel_name);
         for (int j = 0; j < o->kernel->nparams; j++) o->params.value[j] = o->kernel->params[j].def;
-        kernel_defaults(o->kernel, &o->iters, &o->warmup);
+        tb_kernel_defaults(o->kernel, &o->iters, &o->warmup);
+        if (o->kernel->ext && !(o->ext = o->kernel->ext->create()))
+            return tb_error_set(TB_ERUNTIME, "out of memory for the options");
     }
     o->series = tb_series_index(o->kernel);
     if (o->series >= 0) {
@@ -167,7 +293,6 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     }
     int range_given = 0;
 
-    int64_t v = 0;
     tb_status st = TB_OK;
     int seen_kernel = 0;
     for (int i = 1; i < argc && st == TB_OK; i++) {
@@ -185,46 +310,13 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         memcpy(name, arg, len);
         name[len] = '\0';
 
-        if (!strcmp(name, "--help") || !strcmp(name, "-h")) o->action = TB_ACTION_HELP;
-        else if (!strcmp(name, "--version")) o->action = TB_ACTION_VERSION;
-        else if (!strcmp(name, "--list")) o->action = TB_ACTION_LIST;
-        else if (!strcmp(name, "--quiet")) o->quiet = 1;
-        else if (!strcmp(name, "--json")) {
-            /* A bare --json at the end means stdout, so `--list --json` works. */
-            const char *val = option_value(argc, argv, &i, eq);
-            if (!val) val = "-";
-            if (!*val) return tb_error_set(TB_EINPUT, "--json needs a path (or - for stdout)");
-            o->json_path = val;
-        } else if (!strcmp(name, "--iters")) {
-            st = tb_parse_int("--iters", option_value(argc, argv, &i, eq), 1, TB_MAX_ITERS, &v);
-            o->iters = (int)v;
-        } else if (!strcmp(name, "--warmup")) {
-            st = tb_parse_int("--warmup", option_value(argc, argv, &i, eq), 0, TB_MAX_ITERS, &v);
-            o->warmup = (int)v;
-        } else if (!strcmp(name, "--threads")) {
-            st = tb_parse_int("--threads", option_value(argc, argv, &i, eq), 1, TB_MAX_THREADS, &v);
-            o->threads = (int)v;
-        } else if (!strcmp(name, "--inject-fault")) {
-            st = tb_fault_parse_spec(option_value(argc, argv, &i, eq), &o->fault);
-        } else if (!strcmp(name, "--ft")) {
-            st = tb_fault_parse_mode(option_value(argc, argv, &i, eq), &o->fault);
-        } else if (!strcmp(name, "--ft-timeout")) {
-            st = tb_fault_parse_seconds("--ft-timeout", option_value(argc, argv, &i, eq), 0.01,
-                                        3600.0, &o->fault.timeout);
-            o->fault.timeout_set = 1;
-        } else if (!strcmp(name, "--checkpoint")) {
-            const char *val = option_value(argc, argv, &i, eq);
-            if (!val || !*val) return tb_error_set(TB_EINPUT, "--checkpoint needs a file name");
-            o->fault.checkpoint = val;
-        } else if (!strcmp(name, "--checkpoint-interval")) {
-            st = tb_fault_parse_seconds("--checkpoint-interval", option_value(argc, argv, &i, eq),
-                                        0.0, 86400.0, &o->fault.interval);
-            o->fault.interval_set = 1;
-        } else if (!strcmp(name, "--resume")) {
-            o->fault.resume = 1;
-        } else if (o->kernel && !strcmp(name, "--size")) {
-            st = parse_param(o->kernel, o->kernel->size_param, name,
-                             option_value(argc, argv, &i, eq), &o->params);
+        const core_option *c = core_find(name);
+        int known = 0;
+        if (c && (o->kernel || c->set != set_size)) {
+            const char *value = NULL;
+            if (c->value == NO_VALUE) st = flag_without_value(name, eq);
+            else value = option_value(argc, argv, &i, eq);
+            if (st == TB_OK) st = c->set(o, value);
         } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
             st = parse_param(o->kernel, param_index(o->kernel, name + 2), name,
                              option_value(argc, argv, &i, eq), &o->params);
@@ -233,13 +325,22 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
             st = parse_series(o->kernel, name, option_value(argc, argv, &i, eq),
                               name[3] == 'i' ? &o->series_min : &o->series_max);
             range_given = 1;
-        } else {
+        } else if ((st = parse_ext(o, name, argc, argv, &i, eq, &known)) == TB_OK && !known) {
             return tb_error_set(TB_EINPUT, "unknown option '%s'%s", name,
                                 o->kernel ? " (--list shows each kernel's options)"
                                           : " (--help shows the options)");
         }
     }
     if (st != TB_OK) return st;
+    if (o->size_auto) {
+        /* After the other parameters: the size depends on them (radius...). */
+        int64_t value = 0;
+        const char *why = NULL;
+        if (tb_size_auto(o->kernel, &o->params, &value, &why) != 0)
+            return tb_error_set(TB_EINPUT, "--size auto: not for %s: %s", o->kernel->name, why);
+        o->params.value[o->kernel->size_param] = value;
+        o->params.set[o->kernel->size_param] = 1;
+    }
     if (o->kernel && o->kernel->resolve) {
         st = o->kernel->resolve(&o->params);
         if (st != TB_OK) return st;
@@ -260,6 +361,32 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     return TB_OK;
 }
 
+#define HELP_INDENT 16
+#define HELP_WIDTH 92
+
+/* "  --name METAVAR  help", the help wrapped at HELP_WIDTH columns (and at
+ * its own newlines), indented under it. */
+static void print_option(FILE *out, const char *name, const char *metavar, const char *help)
+{
+    char head[48];
+    snprintf(head, sizeof head, "%s%s%s", name, metavar ? " " : "", metavar ? metavar : "");
+    int col = fprintf(out, "  %-*s", HELP_INDENT - 2, head);
+    if ((int)strlen(head) > HELP_INDENT - 4) col = HELP_WIDTH; /* a long head: the help starts below */
+    for (const char *p = help; *p;) {
+        if (*p == '\n' || *p == ' ') {
+            if (*p++ == '\n') col = HELP_WIDTH;
+            continue;
+        }
+        int word = (int)strcspn(p, " \n");
+        if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) col = HELP_WIDTH;
+        if (col >= HELP_WIDTH) col = fprintf(out, "\n%*s", HELP_INDENT, "") - 1;
+        else if (col > HELP_INDENT) col += fprintf(out, " ");
+        col += fprintf(out, "%.*s", word, p);
+        p += word;
+    }
+    fprintf(out, "\n");
+}
+
 void tb_options_print_help(FILE *out, const char *program)
 {
     fprintf(out,
@@ -269,113 +396,36 @@ void tb_options_print_help(FILE *out, const char *program)
             "Runs one kernel, validates its answer, prints one line and (with --json) a record\n"
             "(micro-benchmarks: a table, and a record per message size).\n"
             "\n"
-            "options:\n"
-            "  --size N      the kernel's problem size (see --list)\n"
-            "  --iters N     timed iterations (default %d, unless --list gives the kernel's own)\n"
-            "  --warmup N    untimed iterations first (default %d, likewise)\n"
-            "  --threads N   OpenMP threads per process (default: OMP_NUM_THREADS)\n"
-            "  --json PATH   append the JSON record to PATH ('-': print it on stdout)\n"
-            "  --quiet       no human line on stdout\n"
-            "  --list        kernels and their parameters (--list --json for JSON)\n"
-            "  --<param> V   a kernel parameter (see --list)\n"
-            "  --min-bytes N, --max-bytes N\n"
-            "                micro-benchmarks: one record per power of two in this range\n"
-            "\n"
-            "failures (kernels with a pool of tasks: ep; docs/failures.md):\n"
-            "  --inject-fault SPEC  FOR DEMONSTRATION AND TESTS ONLY: fail on purpose once K tasks\n"
-            "                are done: kill:rank=R,after=K (SIGKILL), hang:rank=R,after=K (stays\n"
-            "                alive, silent), exit:rank=R (exits 0 without finalising),\n"
-            "                kill:thread=T,after=K (an OpenMP thread; hybrid: with rank=R)\n"
-            "  --ft MODE     what the MPI master does about a lost worker: none (plain MPI),\n"
-            "                detect (never wait forever: end with a clear message), reassign\n"
-            "                (give its tasks to the others; Open MPI 4 also needs mpirun\n"
-            "                --mca orte_enable_recovery 1 for a worker that dies)\n"
-            "  --ft-timeout S  seconds of silence before a process counts as lost (default %g)\n"
-            "  --checkpoint FILE  save the completed tasks to FILE at intervals (atomically)\n"
-            "  --checkpoint-interval S  seconds between saves (default %g; 0: every task)\n"
-            "  --resume      continue from --checkpoint FILE: saved tasks are not computed again\n"
+            "options:\n",
+            program, program);
+    for (int i = 0; i < NCORE; i++)
+        if (core_options[i].help)
+            print_option(out, core_options[i].name, core_options[i].metavar, core_options[i].help);
+    print_option(out, "--<param>", "V", "a kernel parameter (see --list)");
+    print_option(out, "--min-bytes N, --max-bytes N", NULL,
+                 "micro-benchmarks: one record per power of two in this range");
+    /* Each kernel extension's options, once, with the kernels that own it. */
+    for (int k = 0; k < tb_nkernels; k++) {
+        const tb_extension *x = tb_kernels[k]->ext;
+        int first = x != NULL;
+        for (int e = 0; e < k && first; e++) first = tb_kernels[e]->ext != x;
+        if (!first) continue;
+        fprintf(out, "\n%s (kernel", x->title);
+        for (int e = k, n = 0; e < tb_nkernels; e++)
+            if (tb_kernels[e]->ext == x) fprintf(out, "%s%s", n++ ? ", " : " ", tb_kernels[e]->name);
+        fprintf(out, "; %s):\n", x->doc);
+        for (int i = 0; i < x->noptions; i++) {
+            const tb_option_def *d = &x->options[i];
+            char name[64], help[512];
+            snprintf(name, sizeof name, "--%s", d->name);
+            snprintf(help, sizeof help, "%s%s%s%s", d->help, d->def ? " (default " : "",
+                     d->def ? d->def : "", d->def ? ")" : "");
+            print_option(out, name, d->metavar, help);
+        }
+    }
+    fprintf(out,
             "\n"
             "Exit status: 0 validated, 1 run-time error, 2 bad input, 3 answer did not validate.\n"
             "MPI executables take their ranks from the launcher: mpirun -n P %s ...\n",
-            program, program, TB_DEFAULT_ITERS, TB_DEFAULT_WARMUP, TB_FT_DEFAULT_TIMEOUT,
-            TB_CKPT_DEFAULT_INTERVAL, program);
-}
-
-static void print_choices(FILE *out, const tb_param_def *d, int as_json)
-{
-    for (int c = 0; d->choices[c]; c++)
-        fprintf(out, as_json ? "%s\"%s\"" : "%s%s", c ? (as_json ? "," : "|") : "", d->choices[c]);
-}
-
-void tb_options_print_list(FILE *out, int as_json)
-{
-    if (as_json) fprintf(out, "{\"kernels\":[");
-    for (int k = 0; k < tb_nkernels; k++) {
-        const tb_kernel *kn = tb_kernels[k];
-        if (as_json) {
-            fprintf(out, "%s{\"name\":\"%s\",\"summary\":\"%s\",\"unit\":\"%s\",\"size_param\":\"%s\",",
-                    k ? "," : "", kn->name, kn->summary, kn->rate_unit,
-                    kn->params[kn->size_param].name);
-            if (kn->series) fprintf(out, "\"series\":\"%s\",", kn->series);
-            fprintf(out, "\"params\":[");
-        } else {
-            fprintf(out, "%-10s %s (rate in %s)\n", kn->name, kn->summary, kn->rate_unit);
-            if (kn->series)
-                fprintf(out, "    one record per power of two from --min-%s to --max-%s "
-                        "(default: the whole range), or one with --%s\n",
-                        kn->series, kn->series, kn->series);
-        }
-        for (int i = 0; i < kn->nparams; i++) {
-            const tb_param_def *d = &kn->params[i];
-            if (as_json) {
-                fprintf(out, "%s{\"name\":\"%s\",\"help\":\"%s\",", i ? "," : "", d->name, d->help);
-                if (d->type == TB_PARAM_CHOICE) {
-                    fprintf(out, "\"type\":\"choice\",\"default\":\"%s\",\"choices\":[",
-                            d->choices[d->def]);
-                    print_choices(out, d, 1);
-                    fprintf(out, "]}");
-                } else {
-                    /* A series parameter's default is its whole range: no one value. */
-                    if (i == tb_series_index(kn))
-                        fprintf(out, "\"type\":\"int\",\"default\":null");
-                    else
-                        fprintf(out, "\"type\":\"int\",\"default\":%" PRId64, d->def);
-                    fprintf(out, ",\"min\":%" PRId64 ",\"max\":%" PRId64, d->min, d->max);
-                    if (d->choices) {
-                        fprintf(out, ",\"names\":{");
-                        for (int c = 0; d->choices[c]; c++) {
-                            int len = (int)strcspn(d->choices[c], "=");
-                            fprintf(out, "%s\"%.*s\":%s", c ? "," : "", len, d->choices[c],
-                                    d->choices[c] + len + 1);
-                        }
-                        fprintf(out, "}");
-                    }
-                    fprintf(out, "}");
-                }
-            } else {
-                fprintf(out, "    --%-10s %s%s ", d->name, d->help,
-                        i == kn->size_param ? " (--size)" : "");
-                if (d->type == TB_PARAM_CHOICE) {
-                    fprintf(out, "[");
-                    print_choices(out, d, 0);
-                    fprintf(out, "; default %s]\n", d->choices[d->def]);
-                } else if (i == tb_series_index(kn)) {
-                    fprintf(out, "[%" PRId64 "..%" PRId64 ", powers of two]\n", d->min, d->max);
-                } else {
-                    fprintf(out, "[%" PRId64 "..%" PRId64 "; default %" PRId64, d->min, d->max,
-                            d->def);
-                    for (int c = 0; d->choices && d->choices[c]; c++)
-                        fprintf(out, "%s%s", c ? " " : "; ", d->choices[c]);
-                    fprintf(out, "]\n");
-                }
-            }
-        }
-        int iters, warmup;
-        kernel_defaults(kn, &iters, &warmup);
-        if (as_json)
-            fprintf(out, "],\"default_iters\":%d,\"default_warmup\":%d}", iters, warmup);
-        else if (kn->default_iters || kn->default_warmup)
-            fprintf(out, "    (defaults for this kernel: --iters %d --warmup %d)\n", iters, warmup);
-    }
-    if (as_json) fprintf(out, "]}\n");
+            program);
 }

@@ -1,6 +1,7 @@
-/* After a run: combine every rank's timings, memory and binding, decide
- * validation, and emit the human line and the JSON record (one reporting
- * path for both, so they never disagree). Collective. */
+/* After a run: the summary (common/tb_summary.c: the collectives, the
+ * gathers, validation), then its writers: the JSON record
+ * (common/tb_record.c) and the human line, both from the one summary so
+ * they never disagree; and the exit status. Collective. */
 #ifndef TB_REPORT_H
 #define TB_REPORT_H
 

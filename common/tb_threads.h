@@ -5,6 +5,8 @@
 #ifndef TB_THREADS_H
 #define TB_THREADS_H
 
+#define TB_MAX_THREADS 4096 /* the most --threads accepts */
+
 /* Non-zero when this executable runs OpenMP teams. */
 int tb_threads_enabled(void);
 

@@ -41,6 +41,22 @@ void tb_topo_host(tb_host_info *info)
     snprintf(info->cpu_model, sizeof info->cpu_model, "%s", model ? model : "unknown");
 }
 
+double tb_topo_llc_bytes(void)
+{
+    tb_topo_init();
+    if (!loaded) return 0.0;
+    static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L3CACHE,
+                                              HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L1CACHE};
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        double total = 0.0;
+        hwloc_obj_t cache = NULL;
+        while ((cache = hwloc_get_next_obj_by_type(topology, levels[l], cache)) != NULL)
+            if (cache->attr) total += (double)cache->attr->cache.size;
+        if (total > 0.0) return total;
+    }
+    return 0.0;
+}
+
 void tb_topo_thread_binding(int thread, tb_thread_binding *out)
 {
     memset(out, 0, sizeof *out);

@@ -21,6 +21,11 @@ void tb_topo_finalize(void);
 
 void tb_topo_host(tb_host_info *info);
 
+/* The machine's last-level cache in bytes: the caches of the deepest level
+ * hwloc reports, summed over all of them (0 when hwloc reports none).
+ * Loads the topology if tb_topo_init has not. */
+double tb_topo_llc_bytes(void);
+
 /* The binding of the calling thread. */
 void tb_topo_thread_binding(int thread, tb_thread_binding *out);
 

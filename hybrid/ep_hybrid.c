@@ -69,7 +69,7 @@ static double team_dynamic(tb_run *run, tb_farm *farm, ep_team_part *parts, ep_r
 #pragma omp barrier
         const int64_t task = *shared_task;
         if (task == TB_FARM_STOP) break;
-        tb_fault_point(run->fault, me, t, *done);
+        tb_fault_point(&tb_ft_of(run)->opts, me, t, *done);
         int64_t first, count;
         ep_task_batches(run->params, task, &first, &count);
         ep_result_zero(&parts[t].r);
@@ -105,7 +105,7 @@ tb_status ep_run(tb_run *run)
     ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     const int me = run->rank;
-    if (!dynamic && tb_fault_active(run->fault)) {
+    if (!dynamic && tb_fault_active(&tb_ft_of(run)->opts)) {
         tb_free(parts); tb_free(times);
         return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
                                        "master-worker schedule here: add --schedule dynamic");
@@ -115,7 +115,7 @@ tb_status ep_run(tb_run *run)
     tb_farm *farm = NULL;
     if (dynamic) {
         if (me == 0) st = ep_ckpt_open(run, &ck);
-        tb_farm_ft ft = {run->fault->ft, run->fault->timeout, &run->fault_log, ck};
+        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log, ck};
         farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
     }
     if (st == TB_OK && (!parts || !times || (dynamic && !farm)))

@@ -12,8 +12,9 @@
 #include "tb_error.h"
 
 /* The processes every call runs over: MPI_COMM_WORLD, or the survivors
- * once tb_comm_exclude has left lost processes out. */
-static MPI_Comm world = MPI_COMM_WORLD;
+ * once tb_comm_exclude has left lost processes out. Set after
+ * MPI_Init_thread: MPI_COMM_WORLD need not be a constant (SimGrid's SMPI). */
+static MPI_Comm world = MPI_COMM_NULL;
 static MPI_Comm node_comm = MPI_COMM_NULL;
 static int world_rank, world_size, node_rank, node_size = 1;
 static char library[MPI_MAX_LIBRARY_VERSION_STRING]; /* MPICH writes up to 8192 */
@@ -38,6 +39,7 @@ tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
     int provided = MPI_THREAD_SINGLE;
     if (MPI_Init_thread(argc, argv, required, &provided) != MPI_SUCCESS)
         return tb_error_set(TB_ERUNTIME, "MPI_Init_thread failed");
+    world = MPI_COMM_WORLD;
     MPI_Comm_rank(world, &world_rank);
     MPI_Comm_size(world, &world_size);
     MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node_comm);
@@ -210,9 +212,20 @@ int tb_comm_launched(void)
     /* Open MPI's singleton start sets launcher-like variables of its own. */
     const char *ess = getenv("OMPI_MCA_ess");
     if (ess && strcmp(ess, "singleton") == 0) return 0;
-    static const char *const vars[] = {"Oworld_SIZE", "PMI_SIZE", "PMI_RANK",
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK",
                                        "PMIX_RANK", "HYDRA_CONTROL_FD", NULL};
     for (int i = 0; vars[i]; i++)
         if (getenv(vars[i])) return 1;
+    return 0;
+}
+
+int tb_comm_launch_rank(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK",
+                                       "SLURM_PROCID", NULL};
+    for (int i = 0; vars[i]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return atoi(v);
+    }
     return 0;
 }

@@ -41,7 +41,7 @@ static void dynamic_pass(tb_run *run, tb_farm *farm, ep_result *r, int me, int64
     tb_farm_begin(farm, r);
     int64_t task, first, count;
     while ((task = me == 0 ? tb_farm_take(farm) : tb_farm_next(farm)) != TB_FARM_STOP) {
-        tb_fault_point(run->fault, me, 0, *done);
+        tb_fault_point(&tb_ft_of(run)->opts, me, 0, *done);
         ep_result part;
         ep_result_zero(&part);
         ep_task_batches(run->params, task, &first, &count);
@@ -65,7 +65,7 @@ tb_status ep_run(tb_run *run)
 {
     const int dynamic = run->params->value[EP_P_SCHEDULE] == EP_DYNAMIC;
     const int me = run->rank;
-    if (!dynamic && tb_fault_active(run->fault))
+    if (!dynamic && tb_fault_active(&tb_ft_of(run)->opts))
         return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
                                        "master-worker schedule here: add --schedule dynamic");
     tb_farm *farm = NULL;
@@ -73,7 +73,7 @@ tb_status ep_run(tb_run *run)
     tb_status st = TB_OK;
     if (dynamic) {
         if (me == 0) st = ep_ckpt_open(run, &ck);
-        tb_farm_ft ft = {run->fault->ft, run->fault->timeout, &run->fault_log, ck};
+        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log, ck};
         farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
         if (!farm && st == TB_OK) st = tb_error_set(TB_ERUNTIME, "out of memory for the task farm");
     }

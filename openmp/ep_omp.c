@@ -25,7 +25,7 @@ static void team_tasks(tb_run *run, struct tb_ckpt *ck, ep_result *total, int64_
 #pragma omp for schedule(dynamic, 1) nowait
     for (int64_t task = 0; task < ep_ntasks(run->params); task++) {
         if (tb_ckpt_was_done(ck, task)) continue;
-        tb_fault_point(run->fault, 0, t, *done);
+        tb_fault_point(&tb_ft_of(run)->opts, 0, t, *done);
         int64_t first, count;
         ep_result part;
         ep_result_zero(&part);
@@ -44,7 +44,7 @@ tb_status ep_run(tb_run *run)
 {
     const int64_t nb = ep_nbatches(run->params);
     const int nthreads = run->nthreads;
-    const int by_task = tb_fault_active(run->fault);
+    const int by_task = tb_fault_active(&tb_ft_of(run)->opts);
     ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     if (!parts || !times) {

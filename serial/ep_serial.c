@@ -16,7 +16,7 @@ static void task_pass(tb_run *run, struct tb_ckpt *ck, ep_result *r, int64_t *do
     tb_ckpt_load_result(ck, r);
     for (int64_t task = 0; task < ep_ntasks(run->params); task++) {
         if (tb_ckpt_was_done(ck, task)) continue;
-        tb_fault_point(run->fault, 0, 0, *done);
+        tb_fault_point(&tb_ft_of(run)->opts, 0, 0, *done);
         ep_result part;
         ep_result_zero(&part);
         ep_task_batches(run->params, task, &first, &count);
@@ -30,7 +30,7 @@ static void task_pass(tb_run *run, struct tb_ckpt *ck, ep_result *r, int64_t *do
 tb_status ep_run(tb_run *run)
 {
     const int64_t nb = ep_nbatches(run->params);
-    const int by_task = tb_fault_active(run->fault);
+    const int by_task = tb_fault_active(&tb_ft_of(run)->opts);
     struct tb_ckpt *ck = NULL;
     tb_status st = by_task ? ep_ckpt_open(run, &ck) : TB_OK;
     if (st != TB_OK) return st;

@@ -17,7 +17,7 @@ REQUIRED = {
     "threads": int, "pes": int, "params": dict, "iterations": int, "warmup": int,
     "time": dict, "rate": dict, "work": dict, "validated": bool, "error": dict,
     "verification": list, "breakdown": dict, "memory": dict, "binding": list, "host": dict,
-    "build": dict, "launch": dict, "timestamp": str, "status": str,
+    "build": dict, "launch": dict, "timestamp": str, "status": str, "kind": str, "pages": dict,
 }
 
 
@@ -80,6 +80,14 @@ def main():
          "verification"),
         (rec["error"]["rel"] <= rec["error"]["tolerance"], "error within tolerance"),
         (rec["timestamp"].endswith("Z"), "timestamp"),
+        (rec["kind"] in ("scaling", "micro", "probe"), "kind"),
+        ("working_set" in rec and (rec["working_set"] is None) == (rec["kind"] == "micro"),
+         "working_set: null exactly for micro-benchmarks"),
+        (rec["working_set"] is None or
+         rec["working_set"]["regime"] in ("dram", "mixed", "cache-resident"), "regime"),
+        (rec["pages"]["policy"] in ("normal", "huge") and
+         isinstance(rec["pages"]["anon_huge_bytes"], int) and rec["pages"]["anon_huge_bytes"] >= 0,
+         "pages"),
     ]
     for ok, what in checks:
         if not ok:

@@ -59,10 +59,21 @@ if(Python3_FOUND)
     set_tests_properties(record.${b} PROPERTIES TIMEOUT 90
       ENVIRONMENT "${TB_TEST_ENV};OMP_NUM_THREADS=${t}")
   endforeach()
-  add_test(NAME cli.list_json COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/check_list.py
-           $<TARGET_FILE:triobench-serial>)
+  # The catalogue (--list --json) of every executable against its schema.
+  foreach(b serial omp mpi hybrid)
+    if(TARGET triobench-${b})
+      add_test(NAME cli.list_json.${b} COMMAND ${Python3_EXECUTABLE}
+               ${CMAKE_CURRENT_SOURCE_DIR}/check_list.py $<TARGET_FILE:triobench-${b}>)
+    endif()
+  endforeach()
 endif()
 add_test(NAME cli.help COMMAND triobench-omp --help)
 set_tests_properties(cli.help PROPERTIES PASS_REGULAR_EXPRESSION "usage: triobench-omp <kernel>")
 add_test(NAME cli.version COMMAND triobench-serial --version)
 set_tests_properties(cli.version PROPERTIES PASS_REGULAR_EXPRESSION "^triobench-serial [0-9]+\\.[0-9]+\\.[0-9]+ ")
+
+# No include cycle between the modules of the C code (issue 14).
+if(Python3_FOUND)
+  add_test(NAME cli.include_cycles COMMAND ${Python3_EXECUTABLE}
+           ${CMAKE_CURRENT_SOURCE_DIR}/check_includes.py ${PROJECT_SOURCE_DIR})
+endif()

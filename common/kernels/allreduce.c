@@ -40,6 +40,8 @@ const tb_kernel allreduce_kernel = {
     .bytes_per_rank = allreduce_bytes_per_rank,
     .run = allreduce_run,
     .series = "bytes",
+    .kind = TB_KIND_MICRO,
+    .sweep_params = (const char *const[]){NULL},
 };
 
 /* Small integers: every partial sum is exact in any order. */

@@ -37,6 +37,8 @@ const tb_kernel barrier_kernel = {
     .work = barrier_work,
     .bytes_per_rank = barrier_bytes_per_rank,
     .run = barrier_run,
+    .kind = TB_KIND_MICRO,
+    .sweep_params = (const char *const[]){"delay", NULL},
 };
 
 typedef struct counted {

@@ -72,6 +72,7 @@ const tb_kernel cg_kernel = {
     .run = cg_run,
     .default_iters = 1,  /* one timed run of all niter outer iterations, as NPB ... */
     .default_warmup = 1, /* ... after an untimed one (NPB: one outer iteration) */
+    .sweep_params = (const char *const[]){NULL}, /* the class fixes the problem */
 };
 
 /* ------------------------------------------------------------------------

@@ -82,6 +82,8 @@ const tb_kernel dgemm_kernel = {
     .work = dgemm_work,
     .bytes_per_rank = dgemm_bytes_per_rank,
     .run = dgemm_run,
+    .weak = {TB_WEAK_POWER, 1.0 / 3.0}, /* work ~ n^3 */
+    .sweep_params = (const char *const[]){"panel", NULL},
 };
 
 /* Block sizes for depth kb: MC rows of A (a multiple of MR) and NC columns

@@ -142,7 +142,9 @@ const tb_kernel ep_kernel = {
     .resolve = ep_resolve,
     .default_iters = 1,             /* NPB times one EP computation ... */
     .default_warmup = TB_NO_WARMUP, /* ... and runs none untimed */
-    .has_tasks = 1,
+    .weak = {TB_WEAK_LOG2, 1.0}, /* 2^m pairs: work ~ 2^m */
+    .sweep_params = (const char *const[]){"schedule", "chunk", NULL},
+    .ext = &tb_fault_extension, /* a pool of tasks: --inject-fault, --ft, --checkpoint */
 };
 
 tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)
@@ -150,15 +152,15 @@ tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)
     char identity[TB_CKPT_IDENTITY_MAX];
     snprintf(identity, sizeof identity, "ep m=%lld chunk=%lld",
              (long long)run->params->value[EP_P_M], (long long)run->params->value[EP_P_CHUNK]);
-    run->fault_log.tasks_total = ep_ntasks(run->params);
-    return tb_ckpt_open(ck, run->fault, identity, ep_ntasks(run->params), sizeof(ep_result));
+    tb_ft_of(run)->log.tasks_total = ep_ntasks(run->params);
+    return tb_ckpt_open(ck, &tb_ft_of(run)->opts, identity, ep_ntasks(run->params), sizeof(ep_result));
 }
 
 tb_status ep_ckpt_close(tb_run *run, struct tb_ckpt *ck, const ep_result *r)
 {
     tb_status st = tb_ckpt_finish(ck, r);
-    run->fault_log.from_checkpoint = tb_ckpt_loaded(ck);
-    run->fault_log.checkpoint_saves = tb_ckpt_saves(ck);
+    tb_ft_of(run)->log.from_checkpoint = tb_ckpt_loaded(ck);
+    tb_ft_of(run)->log.checkpoint_saves = tb_ckpt_saves(ck);
     tb_ckpt_close(ck);
     return st;
 }

@@ -46,6 +46,9 @@ const tb_kernel halo_kernel = {
     .work = halo_work,
     .bytes_per_rank = halo_bytes_per_rank,
     .run = halo_run,
+    .kind = TB_KIND_MICRO,
+    .weak = {TB_WEAK_POWER, 0.5}, /* an n x n grid, as the stencil's */
+    .sweep_params = (const char *const[]){"radius", NULL},
 };
 
 tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, const char *pes)

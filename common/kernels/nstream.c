@@ -64,6 +64,9 @@ const tb_kernel nstream_kernel = {
     .work = nstream_work,
     .bytes_per_rank = nstream_bytes_per_rank,
     .run = nstream_run,
+    .weak = {TB_WEAK_POWER, 1.0}, /* arrays of n: work ~ n */
+    .memory_bound = 1,
+    .sweep_params = (const char *const[]){NULL},
 };
 
 tb_status nstream_alloc(nstream_arrays *x, int64_t count)

@@ -55,6 +55,10 @@ const tb_kernel pingpong_kernel = {
     .run = pingpong_run,
     .series = "bytes",
     .thread_need = pingpong_thread_need,
+    .kind = TB_KIND_MICRO,
+    .min_pes = 2,
+    .min_ranks = 2,
+    .sweep_params = (const char *const[]){NULL},
 };
 
 tb_status pingpong_variant(const tb_run *run, unsigned accepted, const char *takes)

@@ -61,6 +61,9 @@ const tb_kernel stencil_kernel = {
     .work = stencil_work,
     .bytes_per_rank = stencil_bytes_per_rank,
     .run = stencil_run,
+    .weak = {TB_WEAK_POWER, 0.5}, /* an n x n grid: work ~ n^2 */
+    .memory_bound = 1,
+    .sweep_params = (const char *const[]){"radius", NULL},
 };
 
 void stencil_weights(int radius, double w[STENCIL_MAX_RADIUS + 1])

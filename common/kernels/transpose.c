@@ -63,6 +63,9 @@ const tb_kernel transpose_kernel = {
     .work = transpose_work,
     .bytes_per_rank = transpose_bytes_per_rank,
     .run = transpose_run,
+    .weak = {TB_WEAK_POWER, 0.5}, /* n x n matrices: work ~ n^2 */
+    .memory_bound = 1,
+    .sweep_params = (const char *const[]){"tile", NULL},
 };
 
 void transpose_init(double *a, double *b, int64_t ld, int64_t rows, int64_t cols, int64_t n,

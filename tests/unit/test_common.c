@@ -14,6 +14,7 @@
 #include "tb_json.h"
 #include "tb_mem.h"
 #include "tb_options.h"
+#include "tb_size.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
@@ -230,13 +231,24 @@ static void test_mem(void)
 {
     CHECK(tb_alloc((size_t)-1 / 2, 4) == NULL); /* overflow refused */
     CHECK(tb_alloc_huge((size_t)-1 / 2, 4) == NULL);
-    double *big = tb_alloc_huge((size_t)3 << 20, sizeof(double)); /* 24 MiB: 2 MiB aligned */
-    CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
-    big[0] = big[((size_t)3 << 20) - 1] = 1.0;
-    tb_free(big);
-    double *small = tb_alloc_huge(100, sizeof(double)); /* below 2 MiB: tb_alloc */
+    /* One page policy for tb_alloc and tb_alloc_huge alike: ordinary by
+     * default; with TB_PAGES_HUGE, 24 MiB comes 2 MiB aligned (advised). */
+    CHECK(tb_mem_pages() == TB_PAGES_NORMAL && !strcmp(tb_mem_pages_name(), "normal"));
+    tb_mem_set_pages(TB_PAGES_HUGE);
+    CHECK(!strcmp(tb_mem_pages_name(), "huge"));
+    for (int huge_call = 0; huge_call < 2; huge_call++) {
+        size_t count = (size_t)3 << 20;
+        double *big = huge_call ? tb_alloc_huge(count, sizeof(double)) : tb_alloc(count, sizeof(double));
+        CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
+        big[0] = big[count - 1] = 1.0;
+        tb_free(big);
+    }
+    double *small = tb_alloc_huge(100, sizeof(double)); /* below 2 MiB: 64-byte aligned */
     CHECK(small && (uintptr_t)small % TB_ALIGN == 0);
     tb_free(small);
+    tb_mem_set_pages(TB_PAGES_NORMAL);
+    tb_mem_huge_reset();
+    CHECK(tb_mem_huge_peak() >= 0);
     void *p = tb_alloc(3, 7);
     CHECK(p && ((uintptr_t)p % TB_ALIGN) == 0);
     tb_free(p);
@@ -248,6 +260,46 @@ static void test_mem(void)
     char text[32];
     tb_mem_format(1536.0, text, sizeof text);
     CHECK(!strcmp(text, "1.5 KiB"));
+}
+
+/* --size auto on a kernel whose working set is 8 bytes per unit of n: the
+ * smallest n reaching 4 x LLC (or the largest within the memory cap), and
+ * nothing for a kernel whose working set does not grow. */
+static double eight_per_n(const tb_params *p, int nranks, int nthreads)
+{
+    (void)nranks; (void)nthreads;
+    return 8.0 * (double)p->value[0];
+}
+static double constant_bytes(const tb_params *p, int nranks, int nthreads)
+{
+    (void)p; (void)nranks; (void)nthreads;
+    return 4096.0;
+}
+
+static void test_size_auto(void)
+{
+    static const tb_param_def n_param[] = {{"n", TB_PARAM_INT, 10, 1, INT64_C(1) << 50, NULL, "n"}};
+    tb_kernel k = {.name = "fake", .params = n_param, .nparams = 1, .size_param = 0,
+                   .bytes_per_rank = eight_per_n};
+    tb_params p = {{10}, {0}};
+    const tb_machine *m = tb_machine_get();
+    int64_t v = 0;
+    const char *why = NULL;
+    if (m->llc_bytes > 0.0) {
+        CHECK(tb_size_auto(&k, &p, &v, &why) == 0);
+        double target = TB_AUTO_RATIO * m->llc_bytes, cap = TB_AUTO_MEM_SHARE * m->mem_available;
+        if (target <= cap) CHECK(8.0 * v >= target && 8.0 * (v - 1) < target);
+        else CHECK(8.0 * v <= cap && 8.0 * (v + 1) > cap);
+        CHECK(p.value[0] == 10); /* the caller's parameters stay as they were */
+        k.bytes_per_rank = constant_bytes;
+        CHECK(tb_size_auto(&k, &p, &v, &why) == -1 && why != NULL);
+        k.bytes_per_rank = eight_per_n;
+        k.series = "n";
+        CHECK(tb_size_auto(&k, &p, &v, &why) == -1 && strstr(why, "series"));
+    }
+    CHECK(!strcmp(tb_regime(4.0), "dram") && !strcmp(tb_regime(3.99), "mixed"));
+    CHECK(!strcmp(tb_regime(1.0), "mixed") && !strcmp(tb_regime(0.99), "cache-resident"));
+    CHECK(tb_regime(0.0) == NULL);
 }
 
 int main(void)
@@ -263,6 +315,7 @@ int main(void)
     test_stencil_interior();
     test_stencil_block();
     test_mem();
+    test_size_auto();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

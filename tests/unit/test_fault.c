@@ -10,6 +10,8 @@
 #include "tb_checkpoint.h"
 #include "tb_error.h"
 #include "tb_fault.h"
+#include "tb_options.h"
+#include "tb_parse.h"
 
 #include "check.h"
 
@@ -40,14 +42,26 @@ static void test_spec(void)
     CHECK(tb_fault_parse_mode("reassign", &o) == TB_OK && o.ft == TB_FT_REASSIGN);
     CHECK(refused(tb_fault_parse_mode("retry", &o), "none, detect, reassign"));
     double s = 0;
-    CHECK(tb_fault_parse_seconds("--ft-timeout", "0.25", 0.01, 10, &s) == TB_OK && s == 0.25);
-    CHECK(refused(tb_fault_parse_seconds("--ft-timeout", "0", 0.01, 10, &s), "out of range"));
+    CHECK(tb_parse_seconds("--ft-timeout", "0.25", 0.01, 10, &s) == TB_OK && s == 0.25);
+    CHECK(refused(tb_parse_seconds("--ft-timeout", "0", 0.01, 10, &s), "out of range"));
 }
 
-/* tb_fault_check with the launch: kernel ep (has tasks) unless named. */
+/* tb_fault_check with the launch (of kernel ep: the parser lets no other
+ * kernel have the options, see parse_kernel below). */
 static tb_status check_launch(const tb_fault_opts *o, int nranks, int nthreads, int mpi, int iters)
 {
-    return tb_fault_check(o, "ep", 1, "ep", nranks, nthreads, mpi, nthreads > 1, iters, 0);
+    tb_launch launch = {nranks, nthreads, mpi, nthreads > 1, iters, 0};
+    return tb_fault_check(o, &launch);
+}
+
+/* The command line `<kernel> <option> <value>` through the option parser. */
+static tb_status parse_kernel(const char *kernel, const char *option, const char *value)
+{
+    char *argv[] = {"triobench", (char *)kernel, (char *)option, (char *)value, NULL};
+    tb_options opts;
+    tb_status st = tb_options_parse(option ? (value ? 4 : 3) : 2, argv, &opts);
+    tb_options_free(&opts);
+    return st;
 }
 
 static void test_check(void)
@@ -56,10 +70,13 @@ static void test_check(void)
     tb_fault_opts_init(&o);
     tb_error_clear();
     /* nothing asked: always fine, even for a kernel without tasks */
-    CHECK(tb_fault_check(&o, "stencil", 0, "ep", 4, 1, 1, 0, 10, 1) == TB_OK);
-    tb_fault_parse_spec("kill:rank=4,after=1", &o);
-    CHECK(refused(tb_fault_check(&o, "stencil", 0, "ep", 4, 1, 1, 0, 1, 0),
+    CHECK(parse_kernel("stencil", NULL, NULL) == TB_OK);
+    CHECK(check_launch(&o, 4, 1, 1, 10) == TB_OK);
+    CHECK(refused(parse_kernel("stencil", "--inject-fault", "kill:rank=4,after=1"),
                   "kernel stencil has no pool of tasks"));
+    CHECK(refused(parse_kernel("stencil", "--resume", NULL), "kernel stencil has no pool of tasks"));
+    CHECK(parse_kernel("ep", "--inject-fault", "kill:rank=4,after=1") == TB_OK);
+    tb_fault_parse_spec("kill:rank=4,after=1", &o);
     CHECK(refused(check_launch(&o, 4, 1, 1, 1), "rank 4 does not exist: the run has 4 ranks (0 to 3)"));
     CHECK(check_launch(&o, 5, 1, 1, 1) == TB_OK);
     tb_fault_parse_spec("kill:thread=2", &o);
