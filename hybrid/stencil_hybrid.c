@@ -25,7 +25,7 @@ tb_status stencil_run(tb_run *run)
     double *in = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
     double *out = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    double *acc = tb_alloc((size_t)nthreads * STENCIL_PART, sizeof(double));
     if (st == TB_OK && (!in || !out || !times || !acc))
         st = tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld blocks",
                           (long long)g.rows, (long long)g.cols);
@@ -83,15 +83,14 @@ tb_status stencil_run(tb_run *run)
             }
         }
         times[t] = mine;
-        stencil_acc_init(acc + 3 * t);
-        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + 3 * t);
+        stencil_acc_init(acc + STENCIL_PART * t);
+        stencil_acc_init(acc + STENCIL_PART * t + 3);
+        stencil_accumulate_in(in_blk, g.ld, r0, r1, 0, g.cols, g.row0, g.col0, acc + STENCIL_PART * t + 3);
+        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
-    double total[3];
-    stencil_acc_init(total);
-    for (int t = 0; t < nthreads; t++) stencil_acc_merge(total, acc + 3 * t);
-    stencil_verify(run, total, run->warmup + run->iters);
+    stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
     tb_free(in); tb_free(out); tb_free(times); tb_free(acc); tb_grid2d_free(&g);
     return TB_OK;
 }

@@ -19,7 +19,7 @@ tb_status stencil_run(tb_run *run)
     double *in = tb_alloc((size_t)(n * n), sizeof(double));
     double *out = tb_alloc((size_t)(n * n), sizeof(double));
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    double *acc = tb_alloc((size_t)nthreads * STENCIL_PART, sizeof(double));
     if (!in || !out || !times || !acc) {
         tb_free(in); tb_free(out); tb_free(times); tb_free(acc);
         return tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld grids", (long long)n,
@@ -56,15 +56,14 @@ tb_status stencil_run(tb_run *run)
             }
         }
         times[t] = mine;
-        stencil_acc_init(acc + 3 * t);
-        if (c1 > c0) stencil_accumulate(out, n, c0, c1, l0, l1, acc + 3 * t);
+        stencil_acc_init(acc + STENCIL_PART * t);
+        stencil_acc_init(acc + STENCIL_PART * t + 3);
+        stencil_accumulate_in(in, n, r0, r1, 0, n, 0, 0, acc + STENCIL_PART * t + 3);
+        if (c1 > c0) stencil_accumulate(out, n, c0, c1, l0, l1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
-    double total[3];
-    stencil_acc_init(total);
-    for (int t = 0; t < nthreads; t++) stencil_acc_merge(total, acc + 3 * t);
-    stencil_verify(run, total, run->warmup + run->iters);
+    stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
     tb_free(in); tb_free(out); tb_free(times); tb_free(acc);
     return TB_OK;
 }

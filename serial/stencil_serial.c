@@ -30,10 +30,12 @@ tb_status stencil_run(tb_run *run)
         if (tb_run_record(run, it, t)) run->breakdown.compute += t;
     }
 
-    double acc[3];
+    double acc[3], inc[3];
     stencil_acc_init(acc);
+    stencil_acc_init(inc);
     stencil_accumulate(out, n, l0, l1, l0, l1, acc);
-    stencil_verify(run, acc, run->warmup + run->iters);
+    stencil_accumulate_in(in, n, 0, n, 0, n, 0, 0, inc);
+    stencil_verify(run, acc, inc, run->warmup + run->iters);
     tb_free(in);
     tb_free(out);
     return TB_OK;
