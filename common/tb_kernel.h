@@ -59,6 +59,7 @@ typedef struct tb_verification {
 } tb_verification;
 
 struct tb_kernel;
+struct tb_json;
 
 typedef struct tb_run {
     /* inputs */
@@ -78,6 +79,11 @@ typedef struct tb_run {
     tb_fault_log fault_log;
     double work_bytes;        /* optional: bytes per iteration when they depend on the
                                  decomposition (halo); 0: work() says */
+    /* Optional: members a driver adds to its record (ping-pong's "variant",
+     * halo's "exchange"), written on rank 0 by record_extra from the values
+     * the driver left in `extra` (agreed over ranks). */
+    void (*record_extra)(struct tb_json *j, const struct tb_run *run);
+    double extra[8];
 } tb_run;
 
 typedef tb_status (*tb_driver_fn)(tb_run *run);

@@ -227,6 +227,7 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     json_params(&j, k, run->params);
     tb_json_kv_int(&j, "iterations", iters);
     tb_json_kv_int(&j, "warmup", run->warmup);
+    if (run->record_extra) run->record_extra(&j, run);
 
     tb_json_key(&j, "time");
     tb_json_begin_object(&j);
