@@ -93,7 +93,8 @@ typedef struct tb_kernel {
     const char *summary;
     const char *rate_unit;      /* e.g. "MFLOP/s" */
     double rate_scale;          /* rate = work / time / rate_scale */
-    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops */
+    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops,
+                                   TB_RATE_TIME: the median time / rate_scale */
     const tb_param_def *params;
     int nparams;
     int size_param;             /* index that --size sets */
@@ -125,6 +126,10 @@ typedef struct tb_kernel {
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)
+
+/* rate_uses_bytes of a kernel whose figure is a time per operation (the
+ * overhead of a barrier or an allreduce, e.g. in us with rate_scale 1e-6). */
+#define TB_RATE_TIME 2
 
 /* Iteration `it` (counting the warm-up ones from 0) took `seconds`: keep it
  * if it is a timed iteration. Returns non-zero when it was kept. */

@@ -89,6 +89,7 @@ static tb_work work_of(const tb_run *run)
 static double rate_of(const tb_run *run, const tb_work *w, double median)
 {
     const tb_kernel *k = run->kernel;
+    if (k->rate_uses_bytes == TB_RATE_TIME) return median / k->rate_scale;
     return (k->rate_uses_bytes ? w->bytes : w->flops) / median / k->rate_scale;
 }
 
