@@ -82,11 +82,7 @@ tb_status cg_run(tb_run *run)
                 double t0 = tb_now();
                 double zeta = cg_solve(&A, c, &v, &ops, &rnorm);
                 double elapsed = tb_now() - t0;
-                if (it >= run->warmup) {
-                    mine.compute += elapsed - ctx.sync;
-                    mine.sync += ctx.sync;
-                    if (t == 0) tb_run_record(run, it, elapsed);
-                }
+                tb_team_account(run, &mine, t, it, elapsed - ctx.sync, 0.0, ctx.sync, elapsed);
                 if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
             }
             times[t] = mine;
