@@ -5,6 +5,7 @@
 
 #include "kernels/micro.h"
 #include "kernels/pingpong.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -53,12 +54,11 @@ tb_status pingpong_run(tb_run *run)
     if (st != TB_OK) return st;
     const size_t n = (size_t)run->params->value[PINGPONG_P_BYTES];
     const int bw = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
-    copies c = {tb_alloc(n, 1), tb_alloc(n, 1), tb_alloc(n, 1), n,
-                bw ? (int)run->params->value[PINGPONG_P_WINDOW] : 0, 0, 0.0};
-    if (!c.send || !c.recv || !c.back) {
-        tb_free(c.send); tb_free(c.recv); tb_free(c.back);
-        return tb_error_set(TB_ERUNTIME, "out of memory for three %zu-byte buffers", n);
-    }
+    tb_arena mem = {0};
+    copies c = {tb_arena_alloc(&mem, n, 1), tb_arena_alloc(&mem, n, 1), tb_arena_alloc(&mem, n, 1),
+                n, bw ? (int)run->params->value[PINGPONG_P_WINDOW] : 0, 0, 0.0};
+    st = tb_arena_check(&mem, "three %zu-byte buffers", n);
+    if (st != TB_OK) return st;
     pingpong_fill(c.send, n, 0);
     pingpong_spoil(c.recv, n, 0);
     pingpong_spoil(c.back, n, 0);
@@ -69,6 +69,6 @@ tb_status pingpong_run(tb_run *run)
     double wrong = pingpong_wrong(c.recv, n, 0, last) + (bw ? 0.0 : pingpong_wrong(c.back, n, 0, last));
     double checked = bw ? (double)n : 2.0 * n;
     pingpong_verify(run, wrong, checked, checked, c.stale);
-    tb_free(c.send); tb_free(c.recv); tb_free(c.back);
+    tb_arena_free(&mem);
     return TB_OK;
 }
