@@ -120,13 +120,9 @@ tb_status cg_run(tb_run *run)
             double t0 = tb_now();
             double zeta = cg_solve(A, c, &v, &ops, &rnorm);
             double elapsed = tb_now() - t0;
-            if (it >= run->warmup) {
-                double comm = t == 0 ? rb.comm : 0.0;
-                mine.compute += elapsed - ctx.in_ops;
-                mine.comm += comm;
-                mine.sync += ctx.in_ops - comm;
-                if (t == 0) tb_run_record(run, it, elapsed);
-            }
+            const double comm = t == 0 ? rb.comm : 0.0;
+            tb_team_account(run, &mine, t, it, elapsed - ctx.in_ops, comm, ctx.in_ops - comm,
+                            elapsed);
             if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
         }
         times[t] = mine;

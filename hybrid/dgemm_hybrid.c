@@ -10,6 +10,7 @@
 #include "summa.h"
 #include "team_timing.h"
 #include "tb_comm.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -20,16 +21,15 @@ tb_status dgemm_run(tb_run *run)
     const int nthreads = run->nthreads;
     summa s;
     tb_status st = summa_create(&s, n, run->params->value[DGEMM_P_PANEL]);
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    tb_arena mem = {0};
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 3, sizeof(double));
     dgemm_team team = {0};
-    if (st == TB_OK)
-        st = times && acc ? dgemm_team_create(&team, nthreads, s.panel)
-                          : tb_error_set(TB_ERUNTIME, "out of memory for %d thread accounts",
-                                         nthreads);
+    if (st == TB_OK) st = tb_arena_check(&mem, "%d thread accounts", nthreads);
+    if (st == TB_OK) st = dgemm_team_create(&team, nthreads, s.panel);
     if (st != TB_EINPUT) st = tb_comm_worst(st); /* TB_EINPUT is the same on every rank */
     if (st != TB_OK) {
-        tb_free(times); tb_free(acc); dgemm_team_free(&team); summa_free(&s);
+        tb_arena_free(&mem); dgemm_team_free(&team); summa_free(&s);
         return st;
     }
     double *a = s.a, *b = s.b, *c = s.c;
@@ -82,12 +82,7 @@ tb_status dgemm_run(tb_run *run)
                 now.sync += (t3 - t2) + (t5 - t4);
                 now.compute += t4 - t3;
             }
-            if (it >= run->warmup) {
-                mine.compute += now.compute;
-                mine.comm += now.comm;
-                mine.sync += now.sync;
-                if (t == 0) tb_run_record(run, it, tb_now() - t0);
-            }
+            tb_team_account(run, &mine, t, it, now.compute, now.comm, now.sync, tb_now() - t0);
         }
         times[t] = mine;
         double *my_acc = acc + 3 * t;
@@ -100,6 +95,6 @@ tb_status dgemm_run(tb_run *run)
     double total[3] = {0.0, 0.0, 0.0};
     for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
     dgemm_verify(run, total, run->warmup + run->iters);
-    tb_free(times); tb_free(acc); dgemm_team_free(&team); summa_free(&s);
+    tb_arena_free(&mem); dgemm_team_free(&team); summa_free(&s);
     return TB_OK;
 }

@@ -21,7 +21,7 @@ typedef struct pp_ctx {
     int funneled, bandwidth, nthreads;
 } pp_ctx;
 
-static void trips(const tb_p2p *p, int bandwidth, int64_t count)
+static void trips(tb_p2p *p, int bandwidth, int64_t count)
 {
     if (bandwidth) tb_p2p_windows(p, count);
     else tb_p2p_round_trips(p, count);
@@ -112,13 +112,15 @@ tb_status pingpong_run(tb_run *run)
                           &run->breakdown.comm};
         micro_measure(run, pp_batch, &c, &m);
         /* Latency: both ranks receive; bandwidth: rank 1 only. */
-        double wrong = 0.0, checked = 0.0;
+        double wrong = 0.0, checked = 0.0, stale = 0.0;
+        const int streams = c.funneled ? 1 : c.nthreads;
         if (c.pair.player && (!c.bandwidth || !c.pair.first))
             for (int t = 0; t < c.nthreads; t++) {
-                wrong += pingpong_wrong(c.recv[t], n, t);
+                wrong += pingpong_wrong(c.recv[t], n, t, c.p[c.funneled ? 0 : t].round - 1);
                 checked += (double)n;
             }
-        pingpong_verify(run, wrong, checked, (c.bandwidth ? 1.0 : 2.0) * n * c.nthreads);
+        for (int s = 0; c.pair.player && s < streams; s++) stale += c.p[s].stale;
+        pingpong_verify(run, wrong, checked, (c.bandwidth ? 1.0 : 2.0) * n * c.nthreads, stale);
     }
     if (c.pair.player) teardown(&c);
     tb_p2p_pair_free(&c.pair);

@@ -9,6 +9,7 @@
 #include "kernels/stencil.h"
 #include "team_timing.h"
 #include "tb_comm.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -22,16 +23,16 @@ tb_status stencil_run(tb_run *run)
     tb_grid2d g;
     tb_status st = tb_grid2d_create(&g, n, radius);
     if (st == TB_EINPUT) return st; /* the same on every rank */
-    double *in = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
-    double *out = tb_alloc((size_t)tb_grid2d_points(&g), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
-    if (st == TB_OK && (!in || !out || !times || !acc))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld blocks",
-                          (long long)g.rows, (long long)g.cols);
+    tb_arena mem = {0};
+    double *in = tb_arena_alloc(&mem, (size_t)tb_grid2d_points(&g), sizeof(double));
+    double *out = tb_arena_alloc(&mem, (size_t)tb_grid2d_points(&g), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * STENCIL_PART, sizeof(double));
+    if (st == TB_OK)
+        st = tb_arena_check(&mem, "two %lld x %lld blocks", (long long)g.rows, (long long)g.cols);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(in); tb_free(out); tb_free(times); tb_free(acc); tb_grid2d_free(&g);
+        tb_arena_free(&mem); tb_grid2d_free(&g);
         return st;
     }
     double *in_blk = tb_grid2d_origin(&g, in), *out_blk = tb_grid2d_origin(&g, out);
@@ -75,23 +76,19 @@ tb_status stencil_run(tb_run *run)
             double t5 = tb_now();
 #pragma omp barrier
             double t6 = tb_now();
-            if (it >= run->warmup) {
-                mine.comm += t1 - t0; /* non-zero on the master only */
-                mine.compute += (t3 - t2) + (t5 - t4);
-                mine.sync += (t2 - t1) + (t4 - t3) + (t6 - t5);
-                if (t == 0) tb_run_record(run, it, t6 - t0);
-            }
+            /* comm: non-zero on the master only */
+            tb_team_account(run, &mine, t, it, (t3 - t2) + (t5 - t4), t1 - t0,
+                            (t2 - t1) + (t4 - t3) + (t6 - t5), t6 - t0);
         }
         times[t] = mine;
-        stencil_acc_init(acc + 3 * t);
-        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + 3 * t);
+        stencil_acc_init(acc + STENCIL_PART * t);
+        stencil_acc_init(acc + STENCIL_PART * t + 3);
+        stencil_accumulate_in(in_blk, g.ld, r0, r1, 0, g.cols, g.row0, g.col0, acc + STENCIL_PART * t + 3);
+        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
-    double total[3];
-    stencil_acc_init(total);
-    for (int t = 0; t < nthreads; t++) stencil_acc_merge(total, acc + 3 * t);
-    stencil_verify(run, total, run->warmup + run->iters);
-    tb_free(in); tb_free(out); tb_free(times); tb_free(acc); tb_grid2d_free(&g);
+    stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
+    tb_arena_free(&mem); tb_grid2d_free(&g);
     return TB_OK;
 }

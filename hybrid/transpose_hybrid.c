@@ -10,6 +10,7 @@
 #include "kernels/transpose.h"
 #include "team_timing.h"
 #include "tb_comm.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -22,16 +23,16 @@ tb_status transpose_run(tb_run *run)
     const int nthreads = run->nthreads;
     transpose_dist d;
     tb_status st = transpose_dist_create(&d, n, run->params->value[TRANSPOSE_P_TILE]);
-    double *a = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
-    double *b = tb_alloc_huge((size_t)(d.rows * n), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 2, sizeof(double));
-    if (st == TB_OK && (!a || !b || !times || !acc))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld row blocks",
-                          (long long)d.rows, (long long)n);
+    tb_arena mem = {0};
+    double *a = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
+    double *b = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 2, sizeof(double));
+    if (st == TB_OK)
+        st = tb_arena_check(&mem, "two %lld x %lld row blocks", (long long)d.rows, (long long)n);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(a); tb_free(b); tb_free(times); tb_free(acc); transpose_dist_free(&d);
+        tb_arena_free(&mem); transpose_dist_free(&d);
         return st;
     }
     /* One rank has no messages: pack, exchange and unpack are empty, and
@@ -70,12 +71,9 @@ tb_status transpose_run(tb_run *run)
             double t7 = tb_now();
 #pragma omp barrier
             double t8 = tb_now();
-            if (it >= run->warmup) {
-                mine.compute += (t1 - t0) + (t4 - t3) + (t7 - t6);
-                mine.comm += (t3 - t2) + (t5 - t4); /* non-zero on the master only */
-                mine.sync += (t2 - t1) + (t6 - t5) + (t8 - t7);
-                if (t == 0) tb_run_record(run, it, t8 - t0);
-            }
+            /* comm: non-zero on the master only */
+            tb_team_account(run, &mine, t, it, (t1 - t0) + (t4 - t3) + (t7 - t6),
+                            (t3 - t2) + (t5 - t4), (t2 - t1) + (t6 - t5) + (t8 - t7), t8 - t0);
         }
         times[t] = mine;
         acc[2 * t] = acc[2 * t + 1] = 0.0;
@@ -87,6 +85,6 @@ tb_status transpose_run(tb_run *run)
     double total[2] = {0.0, 0.0};
     for (int t = 0; t < nthreads; t++) transpose_acc_merge(total, acc + 2 * t);
     transpose_verify(run, total, run->warmup + run->iters);
-    tb_free(a); tb_free(b); tb_free(times); tb_free(acc); transpose_dist_free(&d);
+    tb_arena_free(&mem); transpose_dist_free(&d);
     return TB_OK;
 }

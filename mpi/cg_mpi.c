@@ -10,6 +10,7 @@
 #include "kernels/cg.h"
 #include "rowblock.h"
 #include "tb_comm.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -23,17 +24,18 @@ tb_status cg_run(tb_run *run)
     const int64_t n = c->n;
     tb_rowblock rb;
     cg_block A = {0};
+    tb_arena arena = {0};
     double *mem = NULL;
     tb_status st = tb_rowblock_create(&rb, n, 1);
     if (st == TB_OK) st = cg_block_build(&A, c, rb.row0, rb.row1);
     const int64_t rows = rb.row1 - rb.row0;
     if (st == TB_OK) {
-        mem = tb_alloc((size_t)(2 * n + 3 * rows + 3), sizeof(double));
-        if (!mem) st = tb_error_set(TB_ERUNTIME, "out of memory for the CG vectors");
+        mem = tb_arena_alloc(&arena, (size_t)(2 * n + 3 * rows + 3), sizeof(double));
+        st = tb_arena_check(&arena, "the CG vectors");
     }
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(mem); cg_block_free(&A); tb_rowblock_free(&rb);
+        tb_arena_free(&arena); cg_block_free(&A); tb_rowblock_free(&rb);
         return st;
     }
     cg_vectors v = {mem + 2 * n, mem + 2 * n + rows + 1, mem + 2 * n + 2 * (rows + 1), mem, mem + n};
@@ -54,6 +56,6 @@ tb_status cg_run(tb_run *run)
         worst = cg_worst_zeta(run->params, worst, zeta);
     }
     cg_verify(run, worst);
-    tb_free(mem); cg_block_free(&A); tb_rowblock_free(&rb);
+    tb_arena_free(&arena); cg_block_free(&A); tb_rowblock_free(&rb);
     return TB_OK;
 }

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "kernels/pingpong.h"
 #include "tb_error.h"
 
 /* Tags within MPI's guaranteed 32767: messages even, acknowledgements odd. */
@@ -28,7 +29,7 @@ void tb_p2p_pair_free(tb_p2p_pair *pair)
 tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag,
                       int window, unsigned char **send, unsigned char **recv, size_t bytes)
 {
-    *p = (tb_p2p){comm, peer, first, nmsg, tag, window, send, recv, bytes, NULL};
+    *p = (tb_p2p){comm, peer, first, nmsg, tag, window, send, recv, bytes, NULL, 0, 0.0};
     p->req = malloc(sizeof(MPI_Request) * (size_t)nmsg * (size_t)(window + 1));
     return p->req ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for MPI requests");
 }
@@ -50,46 +51,69 @@ static void post(const tb_p2p *p, unsigned char **bufs, int sending, MPI_Request
     }
 }
 
-void tb_p2p_round_trips(const tb_p2p *p, int64_t count)
+/* Stamp the nmsg send buffers with round r; count the receive buffers
+ * without it. */
+static void stamp_all(const tb_p2p *p, uint64_t r)
+{
+    for (int m = 0; m < p->nmsg; m++) pingpong_stamp(p->send[m], p->bytes, r);
+}
+
+static int stale_all(const tb_p2p *p, uint64_t r)
+{
+    int stale = 0;
+    for (int m = 0; m < p->nmsg; m++) stale += pingpong_stale(p->recv[m], p->bytes, r);
+    return stale;
+}
+
+void tb_p2p_round_trips(tb_p2p *p, int64_t count)
 {
     const int n = (int)p->bytes, tag = data_tag(p, 0);
-    if (p->nmsg == 1) {
-        for (int64_t k = 0; k < count; k++) {
-            if (p->first) {
-                MPI_Send(p->send[0], n, MPI_BYTE, p->peer, tag, p->comm);
-                MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
-            } else {
-                MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
-                MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);
-            }
-        }
-        return;
-    }
+    int stale = 0;
     for (int64_t k = 0; k < count; k++) {
-        if (p->first) {
+        const uint64_t r = p->round + (uint64_t)k;
+        if (p->first) stamp_all(p, r);
+        if (p->nmsg == 1 && p->first) {
+            MPI_Send(p->send[0], n, MPI_BYTE, p->peer, tag, p->comm);
+            MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
+        } else if (p->nmsg == 1) {
+            MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, MPI_STATUS_IGNORE);
+            stale += pingpong_stale(p->recv[0], p->bytes, r);
+            MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);
+        } else if (p->first) {
             post(p, p->recv, 0, p->req);
             post(p, p->send, 1, p->req + p->nmsg);
             MPI_Waitall(2 * p->nmsg, p->req, MPI_STATUSES_IGNORE);
         } else {
             post(p, p->recv, 0, p->req);
             MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
+            stale += stale_all(p, r);
             post(p, p->recv, 1, p->req);
             MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
         }
+        if (p->first) stale += stale_all(p, r);
     }
+    p->round += (uint64_t)count;
+    p->stale += stale;
 }
 
-void tb_p2p_windows(const tb_p2p *p, int64_t count)
+void tb_p2p_windows(tb_p2p *p, int64_t count)
 {
     const int all = p->nmsg * p->window;
     char ack[4] = {0};
+    int stale = 0;
     for (int64_t k = 0; k < count; k++) {
+        const uint64_t r = p->round + (uint64_t)k;
+        if (p->first) stamp_all(p, r);
         for (int w = 0; w < p->window; w++)
             post(p, p->first ? p->send : p->recv, p->first, p->req + w * p->nmsg);
         MPI_Waitall(all, p->req, MPI_STATUSES_IGNORE);
-        if (p->first)
+        if (p->first) {
             MPI_Recv(ack, 4, MPI_BYTE, p->peer, ack_tag(p), p->comm, MPI_STATUS_IGNORE);
-        else
+        } else {
+            stale += stale_all(p, r);
             MPI_Send(ack, 4, MPI_BYTE, p->peer, ack_tag(p), p->comm);
+        }
     }
+    p->round += (uint64_t)count;
+    p->stale += stale;
 }

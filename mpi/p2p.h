@@ -8,7 +8,11 @@
  * master carries one per thread); they then go non-blocking. Streams on
  * one communicator differ by `tag` (the thread index under
  * MPI_THREAD_MULTIPLE): message m of a stream is tagged 2 * (tag + m), its
- * acknowledgement 2 * tag + 1. */
+ * acknowledgement 2 * tag + 1.
+ * Every message carries its round's stamp (kernels/pingpong.h): the first
+ * rank stamps its send buffers before a round trip or a window, and every
+ * receiver compares the stamp of what it received, counting in `stale`
+ * the messages without it. The second rank echoes what it received. */
 #ifndef TB_P2P_H
 #define TB_P2P_H
 
@@ -36,6 +40,8 @@ typedef struct tb_p2p {
     unsigned char **send, **recv; /* [nmsg] */
     size_t bytes;
     MPI_Request *req;       /* nmsg * (window + 1) */
+    uint64_t round;         /* rounds (round trips or windows) so far */
+    double stale;           /* messages received without their round's stamp */
 } tb_p2p;
 
 /* TB_ERUNTIME when this rank cannot allocate the requests. */
@@ -43,7 +49,7 @@ tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, i
                       int window, unsigned char **send, unsigned char **recv, size_t bytes);
 void tb_p2p_free(tb_p2p *p);
 
-void tb_p2p_round_trips(const tb_p2p *p, int64_t count);
-void tb_p2p_windows(const tb_p2p *p, int64_t count);
+void tb_p2p_round_trips(tb_p2p *p, int64_t count);
+void tb_p2p_windows(tb_p2p *p, int64_t count);
 
 #endif

@@ -15,7 +15,7 @@ typedef struct pp_ctx {
 
 static double trips_batch(void *arg, int64_t count)
 {
-    const pp_ctx *c = arg;
+    pp_ctx *c = arg;
     tb_comm_barrier();
     double t0 = tb_now();
     if (c->player && c->bandwidth) tb_p2p_windows(&c->p, count);
@@ -53,8 +53,9 @@ tb_status pingpong_run(tb_run *run)
         micro_measure(run, trips_batch, &c, &m);
         /* Latency: both receive; bandwidth: rank 1 only. */
         int receives = pair.player && (!bw || !pair.first);
-        pingpong_verify(run, receives ? pingpong_wrong(recv, n, 0) : 0.0, receives ? (double)n : 0.0,
-                        (bw ? 1.0 : 2.0) * n);
+        pingpong_verify(run, receives ? pingpong_wrong(recv, n, 0, c.p.round - 1) : 0.0,
+                        receives ? (double)n : 0.0, (bw ? 1.0 : 2.0) * n,
+                        pair.player ? c.p.stale : 0.0);
     }
     if (pair.player) tb_p2p_free(&c.p);
     tb_free(send); tb_free(recv);

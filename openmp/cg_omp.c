@@ -10,6 +10,7 @@
 #include "kernels/cg.h"
 #include "team_reduce.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -42,13 +43,15 @@ tb_status cg_run(tb_run *run)
     const cg_class *c = cg_class_of(run->params);
     const int64_t n = c->n;
     const int nthreads = run->nthreads;
-    double *mem = tb_alloc((size_t)(5 * n), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
+    tb_arena arena = {0};
+    double *mem = tb_arena_alloc(&arena, (size_t)(5 * n), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&arena, (size_t)nthreads, sizeof *times);
     tb_team_reduce reduce;
-    int have_reduce = tb_team_reduce_init(&reduce, nthreads);
-    if (!mem || !times || !have_reduce) {
-        tb_free(mem); tb_free(times); tb_team_reduce_free(&reduce);
-        return tb_error_set(TB_ERUNTIME, "out of memory for 5 vectors of %lld", (long long)n);
+    if (!tb_team_reduce_init(&reduce, nthreads)) arena.failed = 1;
+    tb_status st = tb_arena_check(&arena, "5 vectors of %lld", (long long)n);
+    if (st != TB_OK) {
+        tb_team_reduce_free(&reduce);
+        return st;
     }
     double *X = mem, *R = mem + n, *Q = mem + 2 * n, *Z = mem + 3 * n, *P = mem + 4 * n;
     int failed = 0;
@@ -82,11 +85,7 @@ tb_status cg_run(tb_run *run)
                 double t0 = tb_now();
                 double zeta = cg_solve(&A, c, &v, &ops, &rnorm);
                 double elapsed = tb_now() - t0;
-                if (it >= run->warmup) {
-                    mine.compute += elapsed - ctx.sync;
-                    mine.sync += ctx.sync;
-                    if (t == 0) tb_run_record(run, it, elapsed);
-                }
+                tb_team_account(run, &mine, t, it, elapsed - ctx.sync, 0.0, ctx.sync, elapsed);
                 if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
             }
             times[t] = mine;
@@ -94,13 +93,12 @@ tb_status cg_run(tb_run *run)
         cg_block_free(&A);
     }
 
-    tb_status st = TB_OK;
     if (failed) {
         st = TB_ERUNTIME; /* a thread's cg_block_build set the message */
     } else {
         tb_team_breakdown(run, times, nthreads);
         cg_verify(run, worst);
     }
-    tb_free(mem); tb_free(times); tb_team_reduce_free(&reduce);
+    tb_arena_free(&arena); tb_team_reduce_free(&reduce);
     return st;
 }

@@ -6,6 +6,7 @@
 
 #include "dgemm_team.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -15,18 +16,17 @@ tb_status dgemm_run(tb_run *run)
 {
     const int64_t n = run->params->value[DGEMM_P_N];
     const int nthreads = run->nthreads;
-    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
-    double *c = tb_alloc_huge((size_t)(n * n), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
+    tb_arena mem = {0};
+    double *a = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
+    double *b = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
+    double *c = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 3, sizeof(double));
     dgemm_team team = {0};
-    tb_status st = a && b && c && times && acc
-                       ? dgemm_team_create(&team, nthreads, run->params->value[DGEMM_P_PANEL])
-                       : tb_error_set(TB_ERUNTIME, "out of memory for three %lld x %lld "
-                                      "matrices", (long long)n, (long long)n);
+    tb_status st = tb_arena_check(&mem, "three %lld x %lld matrices", (long long)n, (long long)n);
+    if (st == TB_OK) st = dgemm_team_create(&team, nthreads, run->params->value[DGEMM_P_PANEL]);
     if (st != TB_OK) {
-        tb_free(a); tb_free(b); tb_free(c); tb_free(times); tb_free(acc);
+        tb_arena_free(&mem);
         return st;
     }
 
@@ -59,6 +59,6 @@ tb_status dgemm_run(tb_run *run)
     double total[3] = {0.0, 0.0, 0.0};
     for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
     dgemm_verify(run, total, run->warmup + run->iters);
-    tb_free(a); tb_free(b); tb_free(c); tb_free(times); tb_free(acc); dgemm_team_free(&team);
+    tb_arena_free(&mem); dgemm_team_free(&team);
     return TB_OK;
 }

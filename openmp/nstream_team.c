@@ -5,6 +5,7 @@
 #include "kernels/nstream.h"
 #include "team_timing.h"
 #include "tb_comm.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -25,13 +26,13 @@ tb_status nstream_team_run(tb_run *run, int64_t count)
     const int nthreads = run->nthreads;
     nstream_arrays x;
     tb_status st = nstream_alloc(&x, count);
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
-    if (st == TB_OK && (!times || !acc))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for %d thread accounts", nthreads);
+    tb_arena mem = {0};
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 3, sizeof(double));
+    if (st == TB_OK) st = tb_arena_check(&mem, "%d thread accounts", nthreads);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        nstream_free(&x); tb_free(times); tb_free(acc);
+        nstream_free(&x); tb_arena_free(&mem);
         return st;
     }
 
@@ -67,6 +68,6 @@ tb_status nstream_team_run(tb_run *run, int64_t count)
     nstream_acc_init(total);
     for (int t = 0; t < nthreads; t++) nstream_acc_merge(total, acc + 3 * t);
     nstream_verify(run, total, run->warmup + run->iters);
-    nstream_free(&x); tb_free(times); tb_free(acc);
+    nstream_free(&x); tb_arena_free(&mem);
     return TB_OK;
 }

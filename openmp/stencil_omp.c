@@ -6,6 +6,7 @@
 
 #include "kernels/stencil.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_split.h"
@@ -16,15 +17,13 @@ tb_status stencil_run(tb_run *run)
     const int64_t n = run->params->value[STENCIL_P_N];
     const int radius = (int)run->params->value[STENCIL_P_RADIUS];
     const int nthreads = run->nthreads;
-    double *in = tb_alloc((size_t)(n * n), sizeof(double));
-    double *out = tb_alloc((size_t)(n * n), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 3, sizeof(double));
-    if (!in || !out || !times || !acc) {
-        tb_free(in); tb_free(out); tb_free(times); tb_free(acc);
-        return tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld grids", (long long)n,
-                            (long long)n);
-    }
+    tb_arena mem = {0};
+    double *in = tb_arena_alloc(&mem, (size_t)(n * n), sizeof(double));
+    double *out = tb_arena_alloc(&mem, (size_t)(n * n), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * STENCIL_PART, sizeof(double));
+    tb_status st = tb_arena_check(&mem, "two %lld x %lld grids", (long long)n, (long long)n);
+    if (st != TB_OK) return st;
     double w[STENCIL_MAX_RADIUS + 1];
     stencil_weights(radius, w);
     int64_t l0, l1;
@@ -49,22 +48,18 @@ tb_status stencil_run(tb_run *run)
             double t3 = tb_now();
 #pragma omp barrier
             double t4 = tb_now();
-            if (it >= run->warmup) {
-                mine.compute += (t1 - t0) + (t3 - t2);
-                mine.sync += (t2 - t1) + (t4 - t3);
-                if (t == 0) tb_run_record(run, it, t4 - t0);
-            }
+            tb_team_account(run, &mine, t, it, (t1 - t0) + (t3 - t2), 0.0, (t2 - t1) + (t4 - t3),
+                            t4 - t0);
         }
         times[t] = mine;
-        stencil_acc_init(acc + 3 * t);
-        if (c1 > c0) stencil_accumulate(out, n, c0, c1, l0, l1, acc + 3 * t);
+        stencil_acc_init(acc + STENCIL_PART * t);
+        stencil_acc_init(acc + STENCIL_PART * t + 3);
+        stencil_accumulate_in(in, n, r0, r1, 0, n, 0, 0, acc + STENCIL_PART * t + 3);
+        if (c1 > c0) stencil_accumulate(out, n, c0, c1, l0, l1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
-    double total[3];
-    stencil_acc_init(total);
-    for (int t = 0; t < nthreads; t++) stencil_acc_merge(total, acc + 3 * t);
-    stencil_verify(run, total, run->warmup + run->iters);
-    tb_free(in); tb_free(out); tb_free(times); tb_free(acc);
+    stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
+    tb_arena_free(&mem);
     return TB_OK;
 }

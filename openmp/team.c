@@ -83,69 +83,85 @@ tb_status tb_team_barrier_run(tb_run *run, void (*across)(void))
 typedef struct team_reduce {
     int64_t length, n;
     double **part;      /* [nthreads], each thread's own contribution */
-    double *result;     /* the rank's shared result */
+    double *result[3];  /* the rank's shared results, used in turn */
     void (*across)(double *result, int64_t n);
-    int nthreads;
+    int nthreads, pe0, npes; /* pe0: the PE number of thread 0; npes: all PEs */
+    allreduce_tally tally;
 } team_reduce;
 
+/* Operation k reduces into result[k % 3] while each thread zeroes its slice
+ * of result[(k + 1) % 3]: the last operation to use that one (k - 2) ended
+ * before the barrier of operation k - 1, and the next (k + 1) starts after
+ * the barrier of this one. The reduction's barrier is the only one. */
 static void reduce_body(void *arg, int t, int nthreads, int64_t count)
 {
     const team_reduce *x = arg;
+    const int64_t n = x->n;
     int64_t i0, i1;
-    tb_split(x->n, nthreads, t, &i0, &i1);
+    tb_split(n, nthreads, t, &i0, &i1);
     for (int64_t k = 0; k < count; k++) {
+        double *r = x->result[k % 3], *next = x->result[(k + 1) % 3];
         micro_delay(x->length);
-#pragma omp barrier
-        allreduce_sum(x->result, (const double *const *)x->part, nthreads, i0, i1);
-#pragma omp barrier
+        for (int64_t i = i0; i < i1; i++) next[i] = 0.0;
+#pragma omp for schedule(static) reduction(+ : r[:n])
+        for (int p = 0; p < nthreads; p++)
+            for (int64_t i = 0; i < n; i++) r[i] += x->part[p][i];
         if (x->across) {
 #pragma omp master
-            x->across(x->result, x->n);
+            x->across(r, n);
 #pragma omp barrier
         }
     }
 }
 
+/* Fresh contributions, the first result zeroed and the others spoiled
+ * before the timed part; the last result checked after it. */
+static void refill(void *arg, int t, int nthreads, int64_t batch)
+{
+    (void)nthreads;
+    team_reduce *x = arg;
+    allreduce_fill(x->part[t], x->n, x->pe0 + t, batch);
+}
+
 static double reduce_batch(void *arg, int64_t count)
 {
-    const team_reduce *x = arg;
-    return tb_team_batch(x->nthreads, reduce_body, arg, count);
+    team_reduce *x = arg;
+    tb_team_batch(x->nthreads, refill, x, x->tally.batch);
+    for (int i = 0; i < 3; i++) allreduce_spoil(x->result[i], x->n);
+    for (int64_t i = 0; i < x->n; i++) x->result[0][i] = 0.0;
+    double t = tb_team_batch(x->nthreads, reduce_body, arg, count);
+    allreduce_check(&x->tally, x->result[(count - 1) % 3], x->n, x->npes);
+    return t;
 }
 
 tb_status tb_team_allreduce_run(tb_run *run, void (*across)(double *result, int64_t n))
 {
     const int nthreads = run->nthreads;
-    team_reduce x = {0, allreduce_count(run), tb_alloc((size_t)nthreads, sizeof(double *)), NULL,
-                     across, nthreads};
+    const int64_t n = allreduce_count(run);
+    team_reduce x = {0, n, tb_alloc((size_t)nthreads, sizeof(double *)), {NULL, NULL, NULL},
+                     across, nthreads, run->rank * nthreads, run->nranks * nthreads, {0, 0.0, 0.0}};
     int ok = x.part != NULL;
     for (int t = 0; ok && t < nthreads; t++) x.part[t] = NULL;
-    if (ok) {
-        x.result = tb_alloc((size_t)x.n, sizeof(double));
-        ok = x.result != NULL;
-    }
-    /* Each thread first-touches its contribution and its slice of the result. */
+    for (int i = 0; ok && i < 3; i++) ok = (x.result[i] = tb_alloc((size_t)n, sizeof(double))) != NULL;
+    /* Each thread first-touches its contribution. */
     if (ok) {
 #pragma omp parallel num_threads(nthreads) reduction(&& : ok)
         {
             const int t = omp_get_thread_num();
-            int64_t i0, i1;
-            tb_split(x.n, nthreads, t, &i0, &i1);
-            allreduce_spoil(x.result + i0, i1 - i0);
-            x.part[t] = tb_alloc((size_t)x.n, sizeof(double));
+            x.part[t] = tb_alloc((size_t)n, sizeof(double));
             ok = x.part[t] != NULL;
-            if (ok) allreduce_fill(x.part[t], x.n, run->rank * nthreads + t);
         }
     }
     tb_status st = tb_comm_worst(ok ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for "
                                                            "%d arrays of %lld doubles",
-                                                           nthreads + 1, (long long)x.n));
+                                                           nthreads + 3, (long long)n));
     if (st == TB_OK) {
         micro_measure_delayed(run, reduce_batch, &x, run->params->value[ALLREDUCE_P_DELAY],
                               &x.length, micro_target(run, ALLREDUCE_P_TARGET), &run->breakdown.comm);
-        allreduce_verify(run, x.result, x.n, run->nranks * nthreads);
+        allreduce_verify(run, &x.tally, n);
     }
     for (int t = 0; x.part && t < nthreads; t++) tb_free(x.part[t]);
     tb_free(x.part);
-    tb_free(x.result);
+    for (int i = 0; i < 3; i++) tb_free(x.result[i]);
     return st;
 }

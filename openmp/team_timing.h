@@ -10,16 +10,25 @@ typedef struct tb_thread_times {
     char pad[64 - 3 * sizeof(double)];
 } __attribute__((aligned(64))) tb_thread_times;
 
+/* Iteration `it` of thread t spent `compute`, `comm` and `sync` seconds
+ * and lasted `elapsed` on thread 0: kept if it is a timed iteration, and
+ * thread 0 records its time. */
+static inline void tb_team_account(tb_run *run, tb_thread_times *mine, int t, int it,
+                                   double compute, double comm, double sync, double elapsed)
+{
+    if (it < run->warmup) return;
+    mine->compute += compute;
+    mine->comm += comm;
+    mine->sync += sync;
+    if (t == 0) tb_run_record(run, it, elapsed);
+}
+
 /* One iteration of thread t that computed from t0 to t1 and then waited at
- * the barrier(s) closing the iteration until t2: kept if it is a timed
- * iteration, and thread 0 records its time. */
+ * the barrier(s) closing the iteration until t2. */
 static inline void tb_team_iteration(tb_run *run, tb_thread_times *mine, int t, int it, double t0,
                                      double t1, double t2)
 {
-    if (it < run->warmup) return;
-    mine->compute += t1 - t0;
-    mine->sync += t2 - t1;
-    if (t == 0) tb_run_record(run, it, t2 - t0);
+    tb_team_account(run, mine, t, it, t1 - t0, 0.0, t2 - t1, t2 - t0);
 }
 
 /* Add the team's accounts to run->breakdown: compute and sync as means over

@@ -7,6 +7,7 @@
 
 #include "kernels/transpose.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -16,15 +17,13 @@ tb_status transpose_run(tb_run *run)
     const int64_t n = run->params->value[TRANSPOSE_P_N];
     const int64_t tile = run->params->value[TRANSPOSE_P_TILE];
     const int nthreads = run->nthreads;
-    double *a = tb_alloc_huge((size_t)(n * n), sizeof(double));
-    double *b = tb_alloc_huge((size_t)(n * n), sizeof(double));
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    double *acc = tb_alloc((size_t)nthreads * 2, sizeof(double));
-    if (!a || !b || !times || !acc) {
-        tb_free(a); tb_free(b); tb_free(times); tb_free(acc);
-        return tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld matrices",
-                            (long long)n, (long long)n);
-    }
+    tb_arena mem = {0};
+    double *a = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
+    double *b = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 2, sizeof(double));
+    tb_status st = tb_arena_check(&mem, "two %lld x %lld matrices", (long long)n, (long long)n);
+    if (st != TB_OK) return st;
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -51,6 +50,6 @@ tb_status transpose_run(tb_run *run)
     double total[2] = {0.0, 0.0};
     for (int t = 0; t < nthreads; t++) transpose_acc_merge(total, acc + 2 * t);
     transpose_verify(run, total, run->warmup + run->iters);
-    tb_free(a); tb_free(b); tb_free(times); tb_free(acc);
+    tb_arena_free(&mem);
     return TB_OK;
 }

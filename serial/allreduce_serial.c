@@ -4,7 +4,7 @@
 
 static void copy(const double *part, double *result, int64_t n)
 {
-    allreduce_sum(result, &part, 1, 0, n);
+    for (int64_t i = 0; i < n; i++) result[i] = part[i];
     __asm__ volatile("" ::: "memory"); /* every copy happens */
 }
 

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "kernels/cg.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -20,10 +21,12 @@ tb_status cg_run(tb_run *run)
     cg_block A;
     tb_status st = cg_block_build(&A, c, 0, c->n);
     if (st != TB_OK) return st;
-    double *mem = tb_alloc((size_t)(5 * c->n), sizeof(double));
-    if (!mem) {
+    tb_arena arena = {0};
+    double *mem = tb_arena_alloc(&arena, (size_t)(5 * c->n), sizeof(double));
+    st = tb_arena_check(&arena, "5 vectors of %lld", (long long)c->n);
+    if (st != TB_OK) {
         cg_block_free(&A);
-        return tb_error_set(TB_ERUNTIME, "out of memory for 5 vectors of %lld", (long long)c->n);
+        return st;
     }
     cg_vectors v = {mem, mem + c->n, mem + 2 * c->n, mem + 3 * c->n, mem + 4 * c->n};
     const cg_ops ops = {nothing_to_sum, nothing_to_share, NULL};
@@ -37,7 +40,7 @@ tb_status cg_run(tb_run *run)
         worst = cg_worst_zeta(run->params, worst, zeta);
     }
     cg_verify(run, worst);
-    tb_free(mem);
+    tb_arena_free(&arena);
     cg_block_free(&A);
     return TB_OK;
 }

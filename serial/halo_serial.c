@@ -38,10 +38,11 @@ tb_status halo_run(tb_run *run)
     halo_fill(c.origin, ld, rows, cols, h, row0, col0);
     micro_method m = {micro_target(run, HALO_P_TARGET), 1.0, 0.0, &run->breakdown.compute};
     micro_measure(run, pull_batch, &c, &m);
-    double v[2] = {0.0, 0.0};
+    double v[4] = {0.0, 0.0, 0.0, 0.0};
     const int none[4] = {0, 0, 0, 0};
     halo_check(c.origin, ld, rows, cols, h, row0, col0, none, v);
-    halo_verify(run, v, halo_bytes(c.layout.n, h, c.layout.dims));
+    halo_verify(run, v, halo_bytes(c.layout.n, h, c.layout.dims), 0.0);
+    halo_set_exchange(run, 0.0, 0.0, 0.0, HALO_HOW_NONE);
     tb_free(array);
     return TB_OK;
 }

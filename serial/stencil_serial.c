@@ -1,5 +1,6 @@
 /* The stencil, serial: the reference and the speedup baseline. */
 #include "kernels/stencil.h"
+#include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
@@ -8,14 +9,11 @@ tb_status stencil_run(tb_run *run)
 {
     const int64_t n = run->params->value[STENCIL_P_N];
     const int radius = (int)run->params->value[STENCIL_P_RADIUS];
-    double *in = tb_alloc((size_t)(n * n), sizeof(double));
-    double *out = tb_alloc((size_t)(n * n), sizeof(double));
-    if (!in || !out) {
-        tb_free(in);
-        tb_free(out);
-        return tb_error_set(TB_ERUNTIME, "out of memory for two %lld x %lld grids", (long long)n,
-                            (long long)n);
-    }
+    tb_arena mem = {0};
+    double *in = tb_arena_alloc(&mem, (size_t)(n * n), sizeof(double));
+    double *out = tb_arena_alloc(&mem, (size_t)(n * n), sizeof(double));
+    tb_status st = tb_arena_check(&mem, "two %lld x %lld grids", (long long)n, (long long)n);
+    if (st != TB_OK) return st;
     double w[STENCIL_MAX_RADIUS + 1];
     stencil_weights(radius, w);
     stencil_init(in, out, n, n, n, 0, 0);
@@ -30,11 +28,12 @@ tb_status stencil_run(tb_run *run)
         if (tb_run_record(run, it, t)) run->breakdown.compute += t;
     }
 
-    double acc[3];
+    double acc[3], inc[3];
     stencil_acc_init(acc);
+    stencil_acc_init(inc);
     stencil_accumulate(out, n, l0, l1, l0, l1, acc);
-    stencil_verify(run, acc, run->warmup + run->iters);
-    tb_free(in);
-    tb_free(out);
+    stencil_accumulate_in(in, n, 0, n, 0, n, 0, 0, inc);
+    stencil_verify(run, acc, inc, run->warmup + run->iters);
+    tb_arena_free(&mem);
     return TB_OK;
 }

@@ -4,13 +4,18 @@
  * per size). Each operation follows an EPCC delay loop whose time is
  * subtracted again (--delay 0: OSU-style, back to back).
  *   serial  one contribution: the sum is a copy (as MPI_Allreduce on one rank)
- *   omp     each thread sums its slice of every thread's array into a
- *           shared result, between two barriers
+ *   omp     the reduction clause: #pragma omp for reduction(+ : r[:n])
+ *           over the threads' arrays into a shared result (one barrier, the
+ *           construct's own; three results in turn, so that each thread
+ *           can zero its slice of the one after next without a barrier)
  *   mpi     MPI_Allreduce(MPI_SUM, MPI_DOUBLE)
  *   hybrid  the omp reduction into the rank's shared array, then the
  *           master's MPI_Allreduce in place, then a barrier
- * Contributions are small integers, so every sum is exact: the result is
- * compared element by element after the run. */
+ * Contributions are small integers, so every sum is exact. Each PE's
+ * contribution is distinct ((pe + 1) * small) and changes with every batch
+ * (+ the batch number), and each batch's result is compared element by
+ * element after the batch (untimed): a PE that kept its own value, or a
+ * result left over from an earlier batch, fails the check. */
 #ifndef TB_ALLREDUCE_H
 #define TB_ALLREDUCE_H
 
@@ -28,15 +33,21 @@ static inline int64_t allreduce_count(const tb_run *run)
     return run->params->value[ALLREDUCE_P_BYTES] / (int64_t)sizeof(double);
 }
 
-/* The contribution of PE `pe` (rank * threads + thread). */
-void allreduce_fill(double *x, int64_t n, int pe);
+/* The contribution of PE `pe` (rank * threads + thread) in batch `batch`. */
+void allreduce_fill(double *x, int64_t n, int pe, int64_t batch);
 
-/* result[i0,i1) = sum over p of parts[p][i0,i1): the block compute. */
-void allreduce_sum(double *result, const double *const *parts, int nparts, int64_t i0,
-                   int64_t i1);
-
-/* Set result to values no reduction produces (before the run). */
+/* Set result to values no reduction produces (before a batch). */
 void allreduce_spoil(double *result, int64_t n);
+
+/* The checks of a run: batches checked, elements wrong and checked. */
+typedef struct allreduce_tally {
+    int64_t batch;
+    double wrong, checked;
+} allreduce_tally;
+
+/* After a batch: compare `result` (n doubles) with the sum of the batch's
+ * contributions over `npes` PEs, then count the batch. */
+void allreduce_check(allreduce_tally *a, const double *result, int64_t n, int npes);
 
 /* The whole benchmark for one thread per process (serial, mpi): each
  * operation is delay then reduce(part, result, n), this rank's array to
@@ -44,8 +55,7 @@ void allreduce_spoil(double *result, int64_t n);
 tb_status allreduce_run_single(tb_run *run, void (*reduce)(const double *part, double *result,
                                                            int64_t n), double *account);
 
-/* Record the check of `result` (this rank's copy of n doubles) against the
- * sum over `npes` PEs (collective). */
-void allreduce_verify(tb_run *run, const double *result, int64_t n, int npes);
+/* Record the checks of every batch (collective). */
+void allreduce_verify(tb_run *run, const allreduce_tally *a, int64_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include "stencil.h"
 #include "tb_comm.h"
 #include "tb_error.h"
+#include "tb_json.h"
 #include "tb_split.h"
 
 static const tb_param_def halo_params[] = {
@@ -51,6 +52,17 @@ const tb_kernel halo_kernel = {
     .sweep_params = (const char *const[]){"radius", NULL},
 };
 
+static tb_status thin(int64_t n, int halo, int blocks, const int dims[2], const char *pes)
+{
+    int64_t thinnest = n / dims[0];
+    if (thinnest >= halo) return TB_OK;
+    return tb_error_set(TB_EINPUT,
+                        "--size %lld over %d %s (a %dx%d grid of blocks) gives blocks %lld "
+                        "points wide, fewer than the radius %d: use a larger --size or fewer "
+                        "%s", (long long)n, blocks, pes, dims[0], dims[1], (long long)thinnest,
+                        halo, pes);
+}
+
 tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, const char *pes)
 {
     L->n = n;
@@ -59,14 +71,13 @@ tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, cons
     while (d > 1 && blocks % d) d--;
     L->dims[0] = blocks / d;
     L->dims[1] = d;
-    int64_t thinnest = n / L->dims[0];
-    if (thinnest < halo)
-        return tb_error_set(TB_EINPUT,
-                            "--size %lld over %d %s (a %dx%d grid of blocks) gives blocks %lld "
-                            "points wide, fewer than the radius %d: use a larger --size or fewer "
-                            "%s", (long long)n, blocks, pes, L->dims[0], L->dims[1],
-                            (long long)thinnest, halo, pes);
-    return TB_OK;
+    return thin(n, halo, blocks, L->dims, pes);
+}
+
+tb_status halo_bands_check(int64_t n, int halo, int bands, const char *pes)
+{
+    const int dims[2] = {bands, 1};
+    return thin(n, halo, bands, dims, pes);
 }
 
 void halo_block(const halo_layout *L, int b, int64_t *row0, int64_t *rows, int64_t *col0,
@@ -164,10 +175,76 @@ void halo_check(const double *origin, int64_t ld, int64_t rows, int64_t cols, in
     if (has[3]) check_region(origin, ld, 0, rows, cols, cols + halo, row0, col0, v);
 }
 
-void halo_verify(tb_run *run, double v[2], double bytes)
+/* The stamped value of global point (i, j) in round r: above every
+ * unstamped value, different in consecutive rounds, exact in a double. */
+static double stamp_value(int64_t i, int64_t j, uint64_t r)
 {
-    tb_comm_sum_doubles(v, 2);
+    return point_value(i, j) + 4294967296.0 * (double)(r % 1048576 + 1);
+}
+
+void halo_stamp(const halo_view *b, uint64_t r)
+{
+    const int64_t last = (b->rows - 1) * b->ld + b->cols - 1;
+    b->origin[0] = stamp_value(b->row0, b->col0, r);
+    b->origin[last] = stamp_value(b->row0 + b->rows - 1, b->col0 + b->cols - 1, r);
+}
+
+void halo_unstamp(const halo_view *b)
+{
+    const int64_t last = (b->rows - 1) * b->ld + b->cols - 1;
+    b->origin[0] = point_value(b->row0, b->col0);
+    b->origin[last] = point_value(b->row0 + b->rows - 1, b->col0 + b->cols - 1);
+}
+
+/* The north neighbour's last point lands in ghost (-1, cols-1), the south
+ * one's first in (rows, 0), the west one's last in (rows-1, -1), the east
+ * one's first in (0, cols). */
+int halo_stale(const halo_view *b, uint64_t r)
+{
+    const double *o = b->origin;
+    const int64_t ld = b->ld, rows = b->rows, cols = b->cols, i0 = b->row0, j0 = b->col0;
+    return (b->has[0] && o[-ld + cols - 1] != stamp_value(i0 - 1, j0 + cols - 1, r)) +
+           (b->has[1] && o[rows * ld] != stamp_value(i0 + rows, j0, r)) +
+           (b->has[2] && o[(rows - 1) * ld - 1] != stamp_value(i0 + rows - 1, j0 - 1, r)) +
+           (b->has[3] && o[cols] != stamp_value(i0, j0 + cols, r));
+}
+
+void halo_verify(tb_run *run, double v[4], double bytes, double stamps)
+{
+    tb_comm_sum_doubles(v, 4);
     run->work_bytes = bytes;
+    tb_run_verify(run, "stale stamps (an exchange that did not deliver its round)", v[2], 0.0,
+                  0.0);
+    tb_run_verify(run, "stamps checked", v[3], stamps, 0.0);
     tb_run_verify(run, "ghost points wrong", v[0], 0.0, 0.0);
     tb_run_verify(run, "ghost points filled", v[1], bytes / sizeof(double), 0.0);
+}
+
+static const char *const hows[] = {
+    "none: one block, no neighbour",
+    "in place: after a barrier each thread reads its neighbours' rows of the shared grid",
+    "MPI messages between ranks",
+    "MPI messages between ranks (the master thread), then a barrier; inside a rank the threads "
+    "read their neighbours' rows in place",
+};
+
+static void write_exchange(tb_json *j, const tb_run *run)
+{
+    tb_json_key(j, "exchange");
+    tb_json_begin_object(j);
+    tb_json_kv_string(j, "how", hows[(int)run->extra[3]]);
+    tb_json_kv_number(j, "mpi_messages", run->extra[0]);
+    tb_json_kv_number(j, "mpi_bytes", run->extra[1]);
+    tb_json_kv_number(j, "thread_neighbours_in_place", run->extra[2]);
+    tb_json_kv_string(j, "per", "one exchange, all PEs");
+    tb_json_end_object(j);
+}
+
+void halo_set_exchange(tb_run *run, double messages, double bytes, double in_place, int how)
+{
+    run->extra[0] = messages;
+    run->extra[1] = bytes;
+    run->extra[2] = in_place;
+    run->extra[3] = how;
+    run->record_extra = write_exchange;
 }

@@ -1,22 +1,26 @@
 /* Halo: the stencil's halo exchange alone, no compute, so that the
- * stencil's communication can be costed by itself. An n x n grid in 2-D
- * blocks, each with `radius` ghost points on every side (the stencil's
- * layout); one iteration fills every block's star halo (north, south, west,
- * east strips; no corners) from its neighbours.
+ * stencil's communication can be costed by itself. An n x n grid in blocks,
+ * each with `radius` ghost points on every side (the stencil's layout);
+ * each model does what its own stencil does between sweeps:
  *   mpi     mpi/grid2d.c's decomposition and exchange, exactly the stencil's
- *   hybrid  the same, by the master thread (MPI_THREAD_FUNNELED) while the
- *           team waits at a barrier, as in the hybrid stencil
- *   omp     the shared-memory equivalent: one block per thread in the
- *           decomposition MPI would use for as many PEs (the same strips),
- *           each thread owning (first-touching) its block; an exchange is a
- *           barrier (neighbours' edges are final), each thread copying the
- *           four strips from its neighbours' blocks into its own ghosts, and
- *           a barrier (no edge changes while a neighbour still reads it)
+ *           (north, south, west, east strips; no corners)
+ *   hybrid  the same, by the master thread (MPI_THREAD_FUNNELED), then a
+ *           team barrier, as in the hybrid stencil; inside a rank the
+ *           threads' bands of rows read each other in place (nothing moves)
+ *   omp     the omp stencil has no exchange: threads own bands of rows of
+ *           one shared grid and, after a barrier, read their neighbours'
+ *           rows in place; its halo is that barrier
  *   serial  one block, no neighbour: nothing moves (the floor)
- * The omp stencil itself has no halo (threads read their neighbours' rows
- * in place): what the omp halo costs is the copy a distributed layout adds.
+ * The record says what was exchanged ("exchange": MPI messages and bytes
+ * per exchange, the thread neighbours read in place).
  * Owned points hold a function of their global position, ghosts start at
- * -1; after the run every ghost point that has a neighbour is checked. */
+ * -1. Every exchange is checked for freshness: before it, each block writes
+ * the round's stamp into its first and last owned points (which every
+ * neighbour's strip contains) and each thread the round's stamp into its
+ * band's edge record; after it, each receiver compares the four stamped
+ * ghost points (or its neighbour threads' edge records) with the round's
+ * stamp. After the run the stamps are removed, one more exchange is made
+ * and every ghost point that has a neighbour is checked. */
 #ifndef TB_HALO_H
 #define TB_HALO_H
 
@@ -63,8 +67,57 @@ void halo_fill(double *origin, int64_t ld, int64_t rows, int64_t cols, int halo,
 void halo_check(const double *origin, int64_t ld, int64_t rows, int64_t cols, int halo,
                 int64_t row0, int64_t col0, const int has[4], double v[2]);
 
-/* Record the check (v summed over ranks, against `bytes` / 8 points) and
- * the bytes per exchange as the run's work (collective). */
-void halo_verify(tb_run *run, double v[2], double bytes);
+/* TB_EINPUT when a band of rows of an n-row grid over `bands` threads
+ * would be thinner than the halo (the omp stencil's decomposition). */
+tb_status halo_bands_check(int64_t n, int halo, int bands, const char *pes);
+
+/* A block as the stamps see it: its first owned point, row length, owned
+ * size, global position of its first point, and which neighbours it has
+ * (north, south, west, east). */
+typedef struct halo_view {
+    double *origin;
+    int64_t ld, rows, cols, row0, col0;
+    int has[4];
+} halo_view;
+
+/* Write round r's stamp into the block's first and last owned points. */
+void halo_stamp(const halo_view *b, uint64_t r);
+/* Put the two points back to their unstamped values. */
+void halo_unstamp(const halo_view *b);
+/* The neighbours whose round-r stamp is not in the block's ghosts. */
+int halo_stale(const halo_view *b, uint64_t r);
+
+/* A thread's band edge record, on a cache line of its own: the stamp of
+ * round r goes in slot r % 2, so that a thread rewrites a slot only after
+ * the barrier that follows its neighbours' reading of it. */
+typedef struct halo_edge {
+    double stamp[2];
+    char pad[64 - 2 * sizeof(double)];
+} __attribute__((aligned(64))) halo_edge;
+
+static inline void halo_edge_stamp(halo_edge *e, int t, uint64_t r)
+{
+    e[t].stamp[r & 1] = (double)(r + 1);
+}
+
+/* Thread t's neighbour threads (t - 1, t + 1 of nthreads) whose round-r
+ * stamp it does not see. */
+static inline int halo_edge_stale(const halo_edge *e, int t, int nthreads, uint64_t r)
+{
+    const double want = (double)(r + 1);
+    return (t > 0 && e[t - 1].stamp[r & 1] != want) +
+           (t < nthreads - 1 && e[t + 1].stamp[r & 1] != want);
+}
+
+/* Record the checks, summed over ranks: v = {ghost points wrong, ghost
+ * points checked (against `bytes` / 8), stale stamps, stamps checked
+ * (against `stamps`)}; the bytes per exchange become the run's work
+ * (collective). */
+void halo_verify(tb_run *run, double v[4], double bytes, double stamps);
+
+/* Say in the record what one exchange moved, over all PEs: MPI messages
+ * and bytes, thread neighbours read in place, and how (HALO_HOW_*). */
+enum { HALO_HOW_NONE, HALO_HOW_IN_PLACE, HALO_HOW_MPI, HALO_HOW_MPI_IN_PLACE };
+void halo_set_exchange(tb_run *run, double messages, double bytes, double in_place, int how);
 
 #endif

@@ -1,6 +1,7 @@
 #include "micro.h"
 
 #include "tb_comm.h"
+#include "tb_json.h"
 #include "tb_timer.h"
 
 #define MICRO_MAX_COUNT ((int64_t)1 << 40)
@@ -77,20 +78,38 @@ static double delay_batch(void *ctx, int64_t count)
     return tb_now() - t0;
 }
 
-double micro_reference(tb_run *run, int64_t length, double target)
+double micro_reference(tb_run *run, int64_t length, double target, double ref[3])
 {
+    ref[0] = ref[1] = ref[2] = 0.0;
     if (length == 0) return 0.0;
     delay_ctx ctx = {length};
     int64_t count = grow(delay_batch, &ctx, target);
     for (int it = 0; it < run->warmup + run->iters; it++)
         tb_run_record(run, it, agreed_batch(delay_batch, &ctx, count) / (double)count);
-    return tb_stats_of(run->iter_time, run->iters).min;
+    tb_stats s = tb_stats_of(run->iter_time, run->iters);
+    ref[0] = s.min;
+    ref[1] = s.median;
+    ref[2] = s.max;
+    return s.median;
+}
+
+static void write_reference(tb_json *j, const tb_run *run)
+{
+    tb_json_key(j, "reference");
+    tb_json_begin_object(j);
+    tb_json_kv_string(j, "what", "the delay loop alone, per operation (subtracted: its median)");
+    tb_json_kv_string(j, "unit", "s");
+    tb_json_kv_number(j, "min", run->extra[0]);
+    tb_json_kv_number(j, "median", run->extra[1]);
+    tb_json_kv_number(j, "max", run->extra[2]);
+    tb_json_end_object(j);
 }
 
 int64_t micro_measure_delayed(tb_run *run, micro_batch_fn batch, void *ctx, int64_t delay_ns,
                               int64_t *length, double target, double *account)
 {
     *length = micro_delay_length(delay_ns);
-    micro_method m = {target, 1.0, micro_reference(run, *length, target), account};
+    micro_method m = {target, 1.0, micro_reference(run, *length, target, run->extra), account};
+    run->record_extra = write_reference;
     return micro_measure(run, batch, ctx, &m);
 }

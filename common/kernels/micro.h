@@ -15,7 +15,11 @@
  * The reference is the EPCC syncbench subtraction: for a synchronisation
  * construct timed with a delay loop inside (delay; construct), the time of
  * the delay loop alone per operation, so that what is recorded is the
- * construct's overhead. */
+ * construct's overhead. The same statistic on both sides, as EPCC's
+ * median_ovrhd (openmpbench_C_v40/common.c: testmed - referencemed): the
+ * reference is the median of its repetitions, so the record's median is
+ * median(timed) - median(reference) and its min and max the timed spread
+ * about it; the record's "reference" says the reference's own. */
 #ifndef TB_MICRO_H
 #define TB_MICRO_H
 
@@ -59,11 +63,10 @@ void micro_delay(int64_t length);
 int64_t micro_delay_length(int64_t nanoseconds);
 
 /* Seconds per delay(length) alone, measured as micro_measure measures:
- * the fastest of run->iters batches (the loop is the same work every time,
- * so anything above its fastest is disturbance; the batches are kept in
- * run->iter_time until micro_measure overwrites it); 0 when length is 0.
- * Collective. */
-double micro_reference(tb_run *run, int64_t length, double target);
+ * the median of run->iters batches (kept in run->iter_time until
+ * micro_measure overwrites it; their minimum, median and maximum are left
+ * in ref[3]); 0 when length is 0. Collective. */
+double micro_reference(tb_run *run, int64_t length, double target, double ref[3]);
 
 /* The target time of a run (the "target-time" parameter at `index`), in s. */
 static inline double micro_target(const tb_run *run, int index)

@@ -6,16 +6,17 @@
 #include "tb_backend.h"
 #include "tb_comm.h"
 #include "tb_error.h"
+#include "tb_json.h"
 
 static const char *const modes[] = {"latency", "bandwidth", NULL};
-static const char *const variants[] = {"auto", "copy", "zerocopy", "funneled", "multiple", NULL};
+static const char *const variants[] = {"auto", "copy", "handoff", "funneled", "multiple", NULL};
 
 static const tb_param_def pingpong_params[] = {
     {"bytes", TB_PARAM_INT, 8, 1, 4194304, NULL, "message size in bytes"},
     {"mode", TB_PARAM_CHOICE, PINGPONG_LATENCY, 0, 0, modes,
      "latency: one message in flight (round trip / 2); bandwidth: a window of messages"},
     {"variant", TB_PARAM_CHOICE, PINGPONG_AUTO, 0, 0, variants,
-     "auto: the model's own; omp: copy|zerocopy; hybrid: funneled|multiple"},
+     "auto: the model's own; omp: copy|handoff; hybrid: funneled|multiple"},
     {"window", TB_PARAM_INT, 64, 1, 4096, NULL, "messages in flight in bandwidth mode"},
     MICRO_PARAM_TARGET,
 };
@@ -69,6 +70,17 @@ tb_status pingpong_variant(const tb_run *run, unsigned accepted, const char *tak
                         variants[v], tb_this_backend.program, takes);
 }
 
+static void write_variant(tb_json *j, const tb_run *run)
+{
+    tb_json_kv_string(j, "variant", variants[(int)run->extra[0]]);
+}
+
+void pingpong_set_variant(tb_run *run, int variant)
+{
+    run->extra[0] = variant;
+    run->record_extra = write_variant;
+}
+
 static unsigned char message_byte(size_t i, int s)
 {
     return (unsigned char)((i * 131u + (size_t)s * 29u + (i >> 8) + 1u) & 0xffu);
@@ -84,17 +96,22 @@ void pingpong_spoil(unsigned char *buf, size_t n, int s)
     for (size_t i = 0; i < n; i++) buf[i] = (unsigned char)~message_byte(i, s);
 }
 
-double pingpong_wrong(const unsigned char *buf, size_t n, int s)
+double pingpong_wrong(const unsigned char *buf, size_t n, int s, uint64_t round)
 {
+    const size_t body = n - pingpong_stamp_len(n);
+    const uint64_t w = pingpong_stamp_word(round);
+    const unsigned char *stamp = (const unsigned char *)&w; /* as pingpong_stamp writes it */
     size_t wrong = 0;
-    for (size_t i = 0; i < n; i++) wrong += buf[i] != message_byte(i, s);
+    for (size_t i = 0; i < body; i++) wrong += buf[i] != message_byte(i, s);
+    for (size_t i = body; i < n; i++) wrong += buf[i] != stamp[i - body];
     return (double)wrong;
 }
 
-void pingpong_verify(tb_run *run, double wrong, double checked, double expected)
+void pingpong_verify(tb_run *run, double wrong, double checked, double expected, double stale)
 {
-    double v[2] = {wrong, checked};
-    tb_comm_sum_doubles(v, 2);
+    double v[3] = {wrong, checked, stale};
+    tb_comm_sum_doubles(v, 3);
+    tb_run_verify(run, "messages received without their round's stamp", v[2], 0.0, 0.0);
     tb_run_verify(run, "message bytes received wrong", v[0], 0.0, 0.0);
     tb_run_verify(run, "message bytes checked", v[1], expected, 0.0);
 }

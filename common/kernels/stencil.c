@@ -138,6 +138,18 @@ void stencil_accumulate(const double *out, int64_t ld, int64_t i0, int64_t i1, i
         }
 }
 
+void stencil_accumulate_in(const double *in, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
+                           int64_t j1, int64_t gi, int64_t gj, double acc[3])
+{
+    for (int64_t i = i0; i < i1; i++)
+        for (int64_t j = j0; j < j1; j++) {
+            double v = in[i * ld + j] - (double)(gi + i + gj + j);
+            acc[0] += v;
+            if (v < acc[1]) acc[1] = v;
+            if (v > acc[2]) acc[2] = v;
+        }
+}
+
 void stencil_acc_merge(double into[3], const double from[3])
 {
     into[0] += from[0];
@@ -145,20 +157,39 @@ void stencil_acc_merge(double into[3], const double from[3])
     if (from[2] > into[2]) into[2] = from[2];
 }
 
-void stencil_verify(tb_run *run, double acc[3], int64_t sweeps)
+void stencil_verify(tb_run *run, double out_acc[3], double in_acc[3], int64_t sweeps)
 {
     int64_t n = run->params->value[STENCIL_P_N], r = run->params->value[STENCIL_P_RADIUS];
-    double sum = acc[0], extremes[2] = {-acc[1], acc[2]};
-    tb_comm_sum_doubles(&sum, 1);
-    tb_comm_max_doubles(extremes, 2);
+    double sums[2] = {out_acc[0], in_acc[0]};
+    double extremes[4] = {-out_acc[1], out_acc[2], -in_acc[1], in_acc[2]};
+    tb_comm_sum_doubles(sums, 2);
+    tb_comm_max_doubles(extremes, 4);
     double active = (double)(n - 2 * r) * (double)(n - 2 * r);
     double expected = 2.0 * (double)sweeps;
     const double tol = 1e-8;
-    tb_run_verify(run, "mean |out| over interior", sum / active, expected, tol);
+    tb_run_verify(run, "mean |out| over interior", sums[0] / active, expected, tol);
     tb_run_verify(run, "min out", -extremes[0], expected, tol);
     tb_run_verify(run, "max out", extremes[1], expected, tol);
+    /* in holds small integers: every increment is exact. */
+    tb_run_verify(run, "mean increments of in", sums[1] / ((double)n * (double)n), (double)sweeps,
+                  0.0);
+    tb_run_verify(run, "min increments of in", -extremes[2], (double)sweeps, 0.0);
+    tb_run_verify(run, "max increments of in", extremes[3], (double)sweeps, 0.0);
     double worst = fmax(fabs(-extremes[0] - expected), fabs(extremes[1] - expected));
+    worst = fmax(worst, fmax(fabs(-extremes[2] - sweeps), fabs(extremes[3] - sweeps)));
     run->max_abs_error = worst;
+}
+
+void stencil_verify_parts(tb_run *run, const double *parts, int nparts, int64_t sweeps)
+{
+    double out_acc[3], in_acc[3];
+    stencil_acc_init(out_acc);
+    stencil_acc_init(in_acc);
+    for (int p = 0; p < nparts; p++) {
+        stencil_acc_merge(out_acc, parts + STENCIL_PART * p);
+        stencil_acc_merge(in_acc, parts + STENCIL_PART * p + 3);
+    }
+    stencil_verify(run, out_acc, in_acc, sweeps);
 }
 
 void stencil_interior(int64_t n, int radius, int64_t g0, int64_t g1, int64_t *l0, int64_t *l1)

@@ -5,7 +5,10 @@
  * every point. With in(i,j) = i + j initially, each sweep adds exactly 2 to
  * every interior point of out, whatever the decomposition: after S sweeps
  * every interior value is 2S (the Parallel Research Kernels' check, made
- * pointwise here by also checking the minimum and maximum).
+ * pointwise here by also checking the minimum and maximum). That check is
+ * blind to the increment (a sweep adds 2 whatever constant in carries), so
+ * in is checked too: every point, boundary included, must have gained
+ * exactly S (the sum, minimum and maximum of in(i,j) - (i + j)).
  *
  * Blocks are row-major with leading dimension ld; a block pointer addresses
  * its first owned point, so halo points are at negative offsets. */
@@ -44,12 +47,24 @@ void stencil_acc_init(double acc[3]);
 void stencil_accumulate(const double *out, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
                         int64_t j1, double acc[3]);
 
+/* The same of in(i,j) - (gi + i + gj + j), the increments each point of
+ * in received, over a region of a block whose first point is the global
+ * point (gi, gj). */
+void stencil_accumulate_in(const double *in, int64_t ld, int64_t i0, int64_t i1, int64_t j0,
+                           int64_t j1, int64_t gi, int64_t gj, double acc[3]);
+
 /* into = the combination of into and from (sum, min, max). */
 void stencil_acc_merge(double into[3], const double from[3]);
 
-/* Combine acc over all processes and record the verification of a run of
- * `sweeps` sweeps (collective). */
-void stencil_verify(tb_run *run, double acc[3], int64_t sweeps);
+/* Combine the accumulations of out (interior points) and of in's
+ * increments (every point) over all processes and record the verification
+ * of a run of `sweeps` sweeps (collective). */
+void stencil_verify(tb_run *run, double out_acc[3], double in_acc[3], int64_t sweeps);
+
+/* The same from `nparts` parts (a team's threads), each STENCIL_PART
+ * doubles: the out accumulation, then the in one. */
+#define STENCIL_PART 6
+void stencil_verify_parts(tb_run *run, const double *parts, int nparts, int64_t sweeps);
 
 /* The interior of the global grid intersected with the global index range
  * [g0, g1), as local indexes [*l0, *l1) relative to g0 (possibly empty). */

@@ -7,10 +7,10 @@ triobench_micro(pingpong NAME latency ARGS --max-bytes 4096 ${quick}
   PES serial omp:2 omp:3 omp:4 mpi:2 mpi:3 mpi:4 hybrid:2x1 hybrid:2x2 hybrid:3x1)
 triobench_micro(pingpong NAME bandwidth ARGS --mode bandwidth --window 8 --max-bytes 4096 ${quick}
   PES serial omp:2 omp:3 mpi:2 mpi:3 hybrid:2x1 hybrid:2x2)
-triobench_micro(pingpong NAME zerocopy ARGS --variant zerocopy --max-bytes 4096 ${quick}
+triobench_micro(pingpong NAME handoff ARGS --variant handoff --max-bytes 4096 ${quick}
   PES omp:2 omp:4)
-triobench_micro(pingpong NAME zerocopy_bandwidth
-  ARGS --variant zerocopy --mode bandwidth --window 8 --max-bytes 4096 ${quick} PES omp:2)
+triobench_micro(pingpong NAME handoff_bandwidth
+  ARGS --variant handoff --mode bandwidth --window 8 --max-bytes 4096 ${quick} PES omp:2)
 triobench_micro(pingpong NAME multiple ARGS --variant multiple --max-bytes 4096 ${quick}
   PES hybrid:2x1 hybrid:2x2 hybrid:3x2)
 triobench_micro(pingpong NAME multiple_bandwidth
@@ -29,8 +29,8 @@ endforeach()
 triobench_expect_error(NAME pingpong.bad.omp.one_thread BACKEND omp RANKS 1 THREADS 1
   MATCH "pingpong needs at least 2 threads" ARGS pingpong)
 triobench_expect_error(NAME pingpong.bad.mpi.variant BACKEND mpi RANKS 2
-  MATCH "--variant zerocopy does not apply to triobench-mpi, which takes auto"
-  ARGS pingpong --variant zerocopy)
+  MATCH "--variant handoff does not apply to triobench-mpi, which takes auto"
+  ARGS pingpong --variant handoff)
 triobench_expect_error(NAME pingpong.bad.serial.variant BACKEND serial RANKS 1
   MATCH "--variant multiple does not apply to triobench-serial" ARGS pingpong --variant multiple)
 triobench_expect_error(NAME pingpong.bad.hybrid.variant BACKEND hybrid RANKS 2 THREADS 2
