@@ -44,8 +44,7 @@ typedef double peak_vec __attribute__((vector_size(16)));
 #define PEAK_LOAD(p) (*(const peak_vec *)(p))
 #define PEAK_STORE(p, x) (*(peak_vec *)(p) = (x))
 #define PEAK_FMA(x, a, b) ((x) * (a) + (b))
-#define PEAK_FORM "a*x + b on 16-byte vectors (no FMA/AVX target in this build): 12 chains of 2 " \
-                  "doubles"
+#define PEAK_FORM "a*x + b on 16-byte vectors (no FMA target): 12 chains of 2 doubles"
 #endif
 
 /* One thread's lanes: whole cache lines (128, 48 or 24 doubles). */
