@@ -45,3 +45,14 @@ tb_peak_bad(not_a_number serial 1 1e3x "--size: '1e3x' is not a whole number")
 tb_peak_bad(fewer_fmas_than_ranks mpi 4 3
   "--size 3 is smaller than the 4 ranks: every rank needs at least one FMA")
 tb_peak_bad(fewer_fmas_than_ranks hybrid 3 2 "--size 2 is smaller than the 3 ranks")
+
+# A native build on a CPU with FMA must run vector FMAs (the machine's
+# ceiling, not a multiply and an add), and the record must say which.
+if(TRIOBENCH_NATIVE AND EXISTS /proc/cpuinfo)
+  file(STRINGS /proc/cpuinfo tb_peak_cpu_flags REGEX "^flags" LIMIT_COUNT 1)
+  if(tb_peak_cpu_flags MATCHES " fma( |$)")
+    add_test(NAME peak.native_uses_fma COMMAND triobench-serial peak --size 1000 --iters 1 --json -)
+    set_tests_properties(peak.native_uses_fma PROPERTIES
+      PASS_REGULAR_EXPRESSION "vfmadd on (zmm|ymm) registers[^\"]*\"[^}]*}, ?\"validated\": ?true")
+  endif()
+endif()
