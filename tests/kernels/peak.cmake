@@ -11,7 +11,7 @@ set(tb_peak_env OMP_WAIT_POLICY=passive OMPI_MCA_mpi_yield_when_idle=1)
 triobench_validate(peak SIZES 4608 1000003 ARGS --iters 3 --warmup 1 ENV ${tb_peak_env})
 triobench_validate(peak SIZES 4 ARGS --iters 2 RANKS 4 THREADS 5 ENV ${tb_peak_env})
 
-# The record: every field present and consistent with no bytes counted.
+# The record: every field present and consistent, for a kernel that counts no bytes.
 if(Python3_FOUND AND MPI_C_FOUND)
   triobench_command(cmd hybrid 2)
   add_test(NAME peak.record.hybrid
