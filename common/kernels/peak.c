@@ -89,16 +89,6 @@ static double peak_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status peak_run(tb_run *run);
 
-/* Catalogue facts for the lead to fill in when the descriptor gains the
- * fields (issue 14; helper "contract"):
- *   kind: "probe" (calibration: the roofline's compute ceiling)
- *   min_pes: 1, min_ranks: 1
- *   weak: {"rule": "power", "exponent": 1}: n grows with the PEs, so each
- *         PE keeps its FMA count and ideal weak scaling is a flat time
- *         (what falls off is the clock when more cores are busy)
- *   memory_bound: false (no bytes streamed; --size auto does not apply)
- *   size: default 2^28 (the parameter's), auto: null
- *   sweep_params: [] */
 const tb_kernel peak_kernel = {
     .name = "peak",
     .summary = "FMA-throughput probe: n updates x = a*x + b per iteration in independent "
@@ -113,6 +103,11 @@ const tb_kernel peak_kernel = {
     .work = peak_work,
     .bytes_per_rank = peak_bytes_per_rank,
     .run = peak_run,
+    .kind = TB_KIND_PROBE, /* calibration: the roofline's compute ceiling */
+    /* n grows with the PEs, so each PE keeps its FMA count: ideal weak
+     * scaling is a flat time (what falls off is the clock of busier cores). */
+    .weak = {TB_WEAK_POWER, 1.0},
+    .sweep_params = (const char *const[]){NULL},
 };
 
 /* `fmas` updates of lanes[0 .. PEAK_LANES): whole rounds (one FMA on every
