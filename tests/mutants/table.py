@@ -106,25 +106,29 @@ MUTANTS = [
         [Run("mpi", 2, 1, EP_FARM), Run("mpi", 3, 1, EP_FARM)]),
     mutant(
         "pingpong-stale-mpi",
-        "after the first message, rank 1's receive buffer is never written again",
+        "rank 1 echoes the first message it received in every later round",
         [Edit("mpi/p2p.c",
-              "                MPI_Recv(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm, "
-              "MPI_STATUS_IGNORE);\n"
-              "                MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);",
-              "                static int delivered; /* mutant: stale after the first */\n"
-              "                MPI_Recv(delivered++ ? p->send[0] : p->recv[0], n, MPI_BYTE, "
-              "p->peer, tag, p->comm, MPI_STATUS_IGNORE);\n"
-              "                MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);")],
+              "MPI_Send(p->recv[0], n, MPI_BYTE, p->peer, tag, p->comm);",
+              "static unsigned char *first_msg; /* mutant: the first message, forever */\n"
+              "            if (!first_msg) {\n"
+              "                first_msg = malloc((size_t)n);\n"
+              "                for (int i = 0; i < n; i++) first_msg[i] = p->recv[0][i];\n"
+              "            }\n"
+              "            MPI_Send(first_msg, n, MPI_BYTE, p->peer, tag, p->comm);")],
         [Run("mpi", 2, 1, PINGPONG)],
         note="survives until every message carries its round (issue 11: the same bytes "
              "every round, only the final buffer checked)"),
     mutant(
         "pingpong-stale-omp",
-        "thread 1 copies the first message only and echoes its stale copy after that",
+        "thread 1 hands back the first message it received in every later round",
         [Edit("openmp/pingpong_omp.c",
-              "if (c->copy) msg = memcpy(c->recv[1], msg, c->bytes);",
-              "if (c->copy) msg = seq == 1 ? memcpy(c->recv[1], msg, c->bytes) : c->recv[1]; "
-              "/* mutant */")],
+              "post(&c->box[0], msg, seq);",
+              "static unsigned char *first_msg; /* mutant: the first message, forever */\n"
+              "            if (!first_msg) {\n"
+              "                first_msg = tb_alloc(c->bytes, 1);\n"
+              "                memcpy(first_msg, msg, c->bytes);\n"
+              "            }\n"
+              "            post(&c->box[0], first_msg, seq);")],
         [Run("omp", 1, 2, PINGPONG)],
         note="survives until every message carries its round (as pingpong-stale-mpi)"),
     mutant(
