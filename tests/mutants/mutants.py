@@ -173,9 +173,25 @@ def classify(returncode, records, timed_out, stderr_tail=""):
         return True, "exit 3, \"validated\": false"
     if returncode == 0:
         return False, "SURVIVED: exit 0" + (", validated" if flags and all(flags) else "")
-    how = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+    how = f"ended by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
     tail = f": {stderr_tail}" if stderr_tail else ""
     return False, f"{how} (expected 3){tail}"
+
+
+def run_group(cmd, log, timeout, stderr, env=None):
+    """Run cmd in a process group of its own, stdout to log; (exit status, stderr
+    bytes or None, timed out). On timeout the whole group ends: a launcher
+    and its ranks, or cmake and its compilers."""
+    log.write("$ " + shlex.join(cmd) + "\n")
+    log.flush()
+    p = subprocess.Popen(cmd, stdout=log, stderr=stderr, env=env, start_new_session=True)
+    try:
+        _, err = p.communicate(timeout=max(1.0, timeout))
+        return p.returncode, err, False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        _, err = p.communicate()
+        return p.returncode, err, True
 
 
 def run_once(run, bindir, mpi, json_path, log_path, timeout):
@@ -185,21 +201,11 @@ def run_once(run, bindir, mpi, json_path, log_path, timeout):
     env = dict(os.environ, OMP_NUM_THREADS=str(run.threads))
     cmd = command(run, bindir, mpi) + ["--json", json_path]
     with open(log_path, "a") as log:
-        log.write("$ " + shlex.join(cmd) + "\n")
-        log.flush()
-        p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.PIPE, env=env,
-                             start_new_session=True)
-        try:
-            _, err = p.communicate(timeout=timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)  # the launcher and its ranks
-            _, err = p.communicate()
-            timed_out = True
+        rc, err, timed_out = run_group(cmd, log, timeout, subprocess.PIPE, env)
         err = err.decode(errors="replace")
-        log.write(err + f"[exit {p.returncode}]\n")
+        log.write(err + f"[exit {rc}]\n")
     lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
-    return p.returncode, read_records(json_path), timed_out, lines[-1][:200] if lines else ""
+    return rc, read_records(json_path), timed_out, lines[-1][:200] if lines else ""
 
 
 # ---------------------------------------------------------------- a mutant
@@ -212,13 +218,8 @@ class Outcome:
 
 def logged(cmd, log, timeout):
     """Run cmd with its output appended to log; its exit status, or None on timeout."""
-    log.write("$ " + shlex.join(cmd) + "\n")
-    log.flush()
-    try:
-        return subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                              timeout=max(1.0, timeout)).returncode
-    except subprocess.TimeoutExpired:
-        return None
+    rc, _, timed_out = run_group(cmd, log, timeout, subprocess.STDOUT)
+    return None if timed_out else rc
 
 
 class Slot:

@@ -74,7 +74,7 @@ class Classify(unittest.TestCase):
 
     def test_crashes_errors_and_timeouts_fail(self):
         self.assertEqual(mutants.classify(-11, [], False, "Segmentation fault"),
-                         (False, "killed by signal 11 (expected 3): Segmentation fault"))
+                         (False, "ended by signal 11 (expected 3): Segmentation fault"))
         self.assertFalse(mutants.classify(1, [], False)[0])
         self.assertFalse(mutants.classify(2, [], False)[0])
         self.assertEqual(mutants.classify(3, [{"validated": False}], True), (False, "timed out"))
