@@ -117,8 +117,8 @@ def summarize(records, configs, scaling):
 
 def _regime_text(ws):
     if not ws:
-        return "working set unknown"
-    return f"working set {ws.get('regime')} ({_get(ws, 'ratio') or 0:.2g}x the last-level cache)"
+        return "unknown"
+    return f"{ws.get('regime')}, {_get(ws, 'ratio') or 0:.2g}x LLC"
 
 
 def _superlinear(rows):
@@ -131,15 +131,15 @@ def _superlinear(rows):
             continue
         ws = row["working_set"] or {}
         base = serial.get(_baseline_key(row, False))
-        base_text = _regime_text(base["working_set"]) if base else "no 1-PE record"
+        base_text = _regime_text(base["working_set"]) if base else "no record"
         regime = ws.get("regime")
         if regime in ("cache-resident", "mixed"):
-            cause = (f"{_regime_text(ws)}: with more PEs more of it stays in cache (the 1-PE run: {base_text})")
+            cause = f"likely cache: working set {_regime_text(ws)} (1 PE: {base_text})"
         elif regime == "dram":
-            cause = (f"{_regime_text(ws)}, as the 1-PE run ({base_text}): not a cache effect; "
-                     "check the confidence intervals and the 1-PE baseline")
+            cause = (f"not cache (working set {_regime_text(ws)}, 1 PE: {base_text}): "
+                     "check the CIs and the 1-PE baseline")
         else:
-            cause = f"{_regime_text(ws)}; the 1-PE run: {base_text}"
+            cause = "cause unknown: the records give no working set"
         row["superlinear_cause"] = cause
 
 
