@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from tbcommon import catalogue as tbcat
 from tbcommon.errors import UserError
 
+from . import faults
+
 # The highest count of any kind the sweep accepts (repetitions, PEs, values of a parameter):
 # far beyond any real sweep, low enough that a typo is refused before a plan fills the memory.
 MAX_COUNT = 100000
@@ -195,6 +197,12 @@ def resolve_kernels(settings, catalogue, backends, warn):
                 warn(f"kernel '{k}' is not in this build's catalogue: skipped")
             else:
                 raise UserError(f"unknown kernel '{k}' (this build has: {', '.join(known) or 'none'})")
+    for k in settings.kernel_opts:
+        if k not in known and k not in settings.size_kernels:
+            if not settings.skip_missing_kernels:
+                raise UserError(f"preset table [kernel.{k}]: this build's catalogue has no kernel '{k}' "
+                                f"(it has: {', '.join(known) or 'none'})")
+            warn(f"preset table [kernel.{k}]: kernel '{k}' is not in this build's catalogue: ignored")
     for k in settings.size_kernels:
         if k not in known:
             raise UserError(f"--size names unknown kernel '{k}' (this build has: {', '.join(known) or 'none'})")
@@ -375,8 +383,6 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print, se
 
 def _fault_plan(settings, catalogue, capacity, warn):
     """The plan of a fault preset: one configuration per [[fault]] scenario (bench/triobench_sweep/faults.py)."""
-    from . import faults
-
     def size_of(kernel, info):
         size_param, base = _kernel_size(settings, kernel, info, warn, weak=True)
         return size_param, base

@@ -37,6 +37,7 @@ import tomllib
 
 from tbcommon.errors import UserError
 
+from .faults import check_preset
 from .plan import MAX_COUNT
 
 PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "presets")
@@ -127,6 +128,9 @@ def load(name):
         raise UserError(f"cannot read preset {path}: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise UserError(f"{path}: malformed preset: {e}") from None
+    if not data:
+        raise UserError(f"{path}: empty preset (a preset sets at least one key; without one, run bench/sweep "
+                        "with no preset)")
     check(data, path)
     return data
 
@@ -141,7 +145,6 @@ def check(data, where):
         if not ok(value):
             raise UserError(f"{where}: malformed preset: '{key}' must be {what}")
     if "fault" in data:
-        from .faults import check_preset
         problem = check_preset(data["fault"], where)
         if problem:
             raise UserError(problem)

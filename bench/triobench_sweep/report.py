@@ -77,7 +77,8 @@ def table(rows):
             ps = varying_by_config[row["config_id"]]
             varying = sorted(k for k in ps[0] if len({str(p.get(k)) for p in ps}) > 1) if len(ps) > 1 else []
             ci = row["ci95_s"]
-            line = [row["kernel"], row["backend"] + (f" {row['transport']}" if row.get("transport") else ""),
+            line = [str(row["kernel"] or "?"),
+                    str(row["backend"] or "?") + (f" {row['transport']}" if row.get("transport") else ""),
                     f"{row['ranks']}x{row['threads']}", size_text(row, varying), fmt_time(row["median_s"]),
                     f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
                     fmt_rate(row["rate_median"], row["rate_unit"])]

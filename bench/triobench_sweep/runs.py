@@ -61,7 +61,7 @@ def read_records(path):
             for line in f:
                 try:
                     rec = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue
                 if isinstance(rec, dict):
                     records.append(rec)

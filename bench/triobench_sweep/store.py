@@ -100,7 +100,9 @@ def _split(data):
     """(good records, damaged raw lines) of a results.jsonl's bytes.
 
     Damaged: a line that is not a JSON object (a truncated last line after a
-    crash), and every line of a run whose records are not all there.
+    crash, a line nested too deep), a record without a sweep object whose
+    config_id is a string and rep an integer, and every line of a run whose
+    records are not all there.
     """
     records, raw, damaged = [], [], []
     lines = data.split(b"\n")
@@ -110,9 +112,9 @@ def _split(data):
             continue
         try:
             rec = json.loads(line)
-            if not isinstance(rec, dict):
-                raise ValueError
-        except ValueError:
+            if not isinstance(rec, dict) or None in run_key(rec) or not isinstance(rec.get("kernel"), str):
+                raise ValueError       # not a record of a sweep's run (no kernel, no sweep object, wrong types)
+        except (ValueError, RecursionError):     # not JSON, or nested too deep
             damaged.append(line)
             continue
         records.append(rec)
