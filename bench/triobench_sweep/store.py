@@ -13,7 +13,7 @@ import json
 import math
 import os
 
-from tbcommon.errors import UserError
+from tbcommon.errors import SweepError, UserError
 
 RESULTS = "results.jsonl"
 DAMAGED = "results.jsonl.damaged"
@@ -41,12 +41,21 @@ def dumps(obj):
 
 
 def atomic_write(path, text):
+    """Write path through a temporary file and a rename; on failure (a full disk) the temporary
+    file is removed and the error is one line (SweepError), the old file intact."""
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise SweepError(f"cannot write {path}: {e.strerror}; the records in {RESULTS} are intact") from None
     _fsync_dir(os.path.dirname(os.path.abspath(path)))
 
 
