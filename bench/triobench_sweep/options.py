@@ -21,9 +21,10 @@ weak scaling (--scaling weak): the size given (by --size, the preset or the
 executable's default) is the size at 1 PE; at P PEs the kernel's size
 parameter grows so that the work per PE stays constant, by the rule each
 kernel declares in its catalogue (triobench-omp --list --json, "weak"):
-  power e     size x P^e          (stencil, halo, transpose: e = 1/2; nstream: 1; dgemm: 1/3)
-  log2 step   size + step x log2(P)   (ep: m = log2 of the number of pairs)
-  fixed       the size stays fixed (cg's classes, the micro-benchmarks)
+  power e     size x P^e              (an n x n grid: e = 1/2)
+  log2 step   size + step x log2(P)   (a size that is a log2 of the work)
+  fixed       the size stays fixed    (a class, a micro-benchmark)
+(`triobench-omp --list` names each kernel's rule.)
 Sizes are rounded to the nearest integer. --size auto (the presets' default for
 memory-bound kernels) lets each executable pick a working set of at least 4x
 the last-level cache; under weak scaling its value is the size at 1 PE.
