@@ -3,8 +3,10 @@
 
 `--version` prints what the real one prints first; otherwise it starts -n N
 copies of the command with the rank variables set, waits, and exits with the
-first non-zero status (128+signal for a rank killed by a signal). Every call's
-argv is appended as a JSON line to FAKE_MPIRUN_LOG.
+first non-zero status (128+signal for a rank killed by a signal), after the
+banner Open MPI's mpirun prints to stderr then (its last line "Exit code: N" is
+not the reason a run failed: the rank's own error line is). Every call's argv
+is appended as a JSON line to FAKE_MPIRUN_LOG.
 """
 
 import json
@@ -48,6 +50,13 @@ def main(argv):
         rc = p.wait()
         rc = 128 - rc if rc < 0 else rc
         status = status or rc
+    if status and flavor == "openmpi":
+        rule = "-" * 74
+        sys.stderr.write(f"{rule}\nPrimary job  terminated normally, but 1 process returned\na non-zero exit code. "
+                         f"Per user-direction, the job has been aborted.\n{rule}\n{rule}\nmpirun detected that "
+                         "one or more processes exited with non-zero status, thus causing\nthe job to be terminated. "
+                         f"The first process to do so was:\n\n  Process name: [[4242,1],0]\n  Exit code:    "
+                         f"{status}\n{rule}\n")
     return status
 
 

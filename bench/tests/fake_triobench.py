@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Test double of a triobench-<backend> executable (docs/results-schema.md).
 
-Backend from FAKE_TRIOBENCH_BACKEND or the name it is run under. Kernels:
-stencil (n, radius), nstream (n), pingpong (bytes; one record per size, needs
-2 PEs). Under an MPI launcher only rank 0 writes (OMPI_COMM_WORLD_RANK,
-PMI_RANK or SLURM_PROCID).
+Backend from FAKE_TRIOBENCH_BACKEND or the name it is run under. Its
+`--list --json` is a catalogue of schema triobench.catalogue/1 whose kernel
+facts equal the real executables' (bench/tests/test_real_binaries.py checks
+both with tbcommon.catalogue.validate and compares the facts); every kernel
+runs (series kernels give one record per size). Under an MPI launcher only
+rank 0 writes (OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID).
 
 Behaviour, from the environment:
   FAKE_TRIOBENCH_SLEEP    seconds each run takes (default 0.01)
@@ -20,6 +22,7 @@ Behaviour, from the environment:
   FAKE_TRIOBENCH_COUNTER  file counting the calls (rank 0's)
   FAKE_TRIOBENCH_PIDS     file to which every process appends its pid
   FAKE_TRIOBENCH_KERNELS  comma list restricting the kernels listed
+  FAKE_TRIOBENCH_SCHEMA   the catalogue's schema name (default triobench.catalogue/1)
 """
 
 import json
@@ -28,19 +31,84 @@ import signal
 import sys
 import time
 
-KERNELS = {
-    "stencil": {"summary": "2-D star stencil", "unit": "MFLOP/s", "size_param": "n",
-                "params": [{"name": "n", "type": "int", "default": 1000, "min": 5, "max": 100000,
-                            "help": "grid side"},
-                           {"name": "radius", "type": "int", "default": 2, "min": 1, "max": 8,
-                            "help": "stencil radius"}]},
-    "nstream": {"summary": "STREAM triad", "unit": "GB/s", "size_param": "n",
-                "params": [{"name": "n", "type": "int", "default": 1000000, "min": 1, "max": 10 ** 10,
-                            "help": "array length"}]},
-    "pingpong": {"summary": "ping-pong", "unit": "MB/s", "size_param": None, "min_pes": 2,
-                 "params": [{"name": "max-bytes", "type": "int", "default": 4, "min": 1, "max": 1 << 22,
-                             "help": "largest message"}]},
-}
+SCHEMA = "triobench.catalogue/1"
+LLC_BYTES = 32 << 20                     # the machine the double pretends to be
+AUTO_RULE = "working set >= 4 x LLC (STREAM rule), capped by free memory"
+
+
+def _int(name, default, lo, hi, help_text="", names=None):
+    p = {"name": name, "help": help_text or name, "type": "int", "default": default, "min": lo, "max": hi}
+    if names:
+        p["names"] = names
+    return p
+
+
+def _choice(name, default, choices):
+    return {"name": name, "help": name, "type": "choice", "default": default, "choices": choices}
+
+
+def _kernel(name, unit, kind, params, size_param=None, series=None, weak=None, memory_bound=False,
+            sweep_params=(), min_pes=1, min_ranks=1, iters=10, warmup=1, ws=None, auto=True):
+    """A catalogue entry; ws: bytes of the working set as a function of the size (micro kernels: None)."""
+    default = None if series else next((p["default"] for p in params if p["name"] == size_param), None)
+    size_auto = None
+    if ws is not None and auto:
+        value = 1
+        while ws(value) < 4 * LLC_BYTES:
+            value = value * 2 if ws(value * 2) < 4 * LLC_BYTES else value + max(1, value // 64)
+        size_auto = {"value": value, "working_set": ws(value), "rule": AUTO_RULE}
+    return {"name": name, "summary": f"{name} (test double)", "unit": unit, "kind": kind,
+            "size_param": size_param, "series": series, "min_pes": min_pes, "min_ranks": min_ranks,
+            "weak": weak or {"rule": "fixed"}, "memory_bound": memory_bound,
+            "size": {"default": default, "auto": size_auto}, "sweep_params": list(sweep_params), "options": [],
+            "params": params, "default_iters": iters, "default_warmup": warmup}, ws
+
+
+CLASSES = {"S": 24, "W": 25, "A": 28, "B": 30}
+TARGET_TIME = _int("target-time", 1000, 1, 60000000, "microseconds a timed batch lasts at least")
+_ENTRIES = [
+    _kernel("stencil", "MFLOP/s", "scaling", [_int("n", 1000, 5, 100000, "grid side"),
+                                              _int("radius", 2, 1, 8, "stencil radius")],
+            "n", weak={"rule": "power", "exponent": 0.5}, memory_bound=True, sweep_params=["radius"],
+            ws=lambda n: 16 * n * n),
+    _kernel("nstream", "GB/s", "scaling", [_int("n", 1000000, 1, 10 ** 10, "array length")], "n",
+            weak={"rule": "power", "exponent": 1}, memory_bound=True, ws=lambda n: 24 * n),
+    _kernel("transpose", "GB/s", "scaling", [_int("n", 4000, 1, 1000000), _int("tile", 64, 1, 1000000)], "n",
+            weak={"rule": "power", "exponent": 0.5}, memory_bound=True, sweep_params=["tile"],
+            ws=lambda n: 16 * n * n),
+    _kernel("dgemm", "GFLOP/s", "scaling", [_int("n", 2000, 1, 1000000), _int("panel", 256, 1, 2048)], "n",
+            weak={"rule": "power", "exponent": 1 / 3}, sweep_params=["panel"], ws=lambda n: 24 * n * n),
+    _kernel("ep", "Mop/s", "scaling", [_int("m", 24, 16, 40, "log2 of the pairs", CLASSES),
+                                       _choice("class", "S", list(CLASSES) + ["none"]),
+                                       _choice("schedule", "static", ["static", "dynamic"]),
+                                       _int("chunk", 4, 1, 1 << 24)],
+            "m", weak={"rule": "log2", "step": 1}, sweep_params=["schedule", "chunk"], iters=1, warmup=0,
+            ws=lambda m: 1 << 16, auto=False),
+    _kernel("cg", "Mop/s", "scaling", [_choice("class", "S", ["S", "W", "A", "B", "C"])], "class", iters=1,
+            ws=lambda c: 1 << 20, auto=False),
+    _kernel("pingpong", "MB/s", "micro", [_int("bytes", None, 1, 1 << 22, "message size"),
+                                          _choice("mode", "latency", ["latency", "bandwidth"]),
+                                          _choice("variant", "auto", ["auto", "copy", "zerocopy", "funneled",
+                                                                      "multiple"]),
+                                          _int("window", 64, 1, 4096), TARGET_TIME],
+            series="bytes", min_pes=2, min_ranks=2),
+    _kernel("barrier", "Mbarrier/s", "micro", [_int("delay", 100, 0, 10 ** 9), TARGET_TIME], "delay",
+            sweep_params=["delay"]),
+    _kernel("allreduce", "MB/s", "micro", [_int("bytes", None, 8, 1 << 20), _int("delay", 100, 0, 10 ** 9),
+                                           TARGET_TIME], series="bytes"),
+    _kernel("halo", "MB/s", "micro", [_int("n", 1000, 1, 10 ** 9), _int("radius", 2, 1, 8), TARGET_TIME], "n",
+            weak={"rule": "power", "exponent": 0.5}, sweep_params=["radius"], ws=lambda n: 16 * n * n),
+    _kernel("peak", "GFLOP/s", "probe", [_int("n", 1 << 28, 1, 1 << 40, "FMAs per iteration")], "n",
+            weak={"rule": "power", "exponent": 1}, ws=lambda n: 4096, auto=False),
+]
+KERNELS = {entry["name"]: entry for entry, _ in _ENTRIES}
+WORKING_SET = {entry["name"]: ws for entry, ws in _ENTRIES}
+
+
+def catalogue(listed):
+    return {"schema": os.environ.get("FAKE_TRIOBENCH_SCHEMA", SCHEMA), "program": f"triobench-{backend()}", "backend": backend(),
+            "suite_version": "0.0-fake", "machine": {"llc_bytes": LLC_BYTES, "mem_available": 8 << 30},
+            "kernels": [KERNELS[k] for k in listed]}
 
 
 def backend():
@@ -138,18 +206,35 @@ def note_pid(pid):
             f.write(f"{pid}\n")
 
 
-def record(kernel, params, ranks, threads, iters, warmup, validated, per_iter):
+def working_set(kernel, params, size_rule):
+    """The record's working_set (null for micro kernels), from the kernel's size as in the real records."""
+    info = KERNELS[kernel]
+    ws = WORKING_SET[kernel]
+    if info["kind"] == "micro" or ws is None:
+        return None
+    size = params.get(info["size_param"])
+    size = CLASSES.get(size, size) if isinstance(size, str) else size
+    nbytes = ws(size)
+    ratio = nbytes / LLC_BYTES
+    regime = "dram" if ratio >= 4 else "cache-resident" if ratio < 1 else "mixed"
+    return {"bytes": nbytes, "llc_bytes": LLC_BYTES, "ratio": ratio, "regime": regime, "size_rule": size_rule}
+
+
+def record(kernel, params, ranks, threads, iters, warmup, validated, per_iter, size_rule):
     t = [per_iter * (1 + 0.01 * i) for i in range(iters)]
     s = sorted(t)
     flops = 1e6
+    info = KERNELS[kernel]
     return {
         "schema": "triobench.result/1", "suite_version": "0.0-fake", "kernel": kernel, "backend": backend(),
-        "ranks": ranks, "threads": threads, "pes": ranks * threads, "params": params,
+        "kind": info["kind"], "ranks": ranks, "threads": threads, "pes": ranks * threads, "params": params,
         "iterations": iters, "warmup": warmup,
         "time": {"unit": "s", "min": s[0], "median": s[len(s) // 2], "max": s[-1], "mean": sum(t) / len(t),
                  "total": sum(t)},
-        "rate": {"value": flops / s[len(s) // 2] / 1e6, "unit": KERNELS[kernel]["unit"], "basis": "median"},
+        "rate": {"value": flops / s[len(s) // 2] / 1e6, "unit": info["unit"], "basis": "median"},
         "work": {"flops": flops, "bytes": 8 * flops, "flops_formula": "fake", "bytes_formula": "fake"},
+        "working_set": working_set(kernel, params, size_rule),
+        "pages": {"policy": "normal", "anon_huge_bytes": 0},
         "validated": validated,
         "error": {"abs": 0.0 if validated else 1.0, "rel": 0.0 if validated else 1.0, "tolerance": 1e-8},
         "verification": [{"quantity": "norm", "computed": 1.0, "reference": 1.0 if validated else 2.0,
@@ -170,44 +255,84 @@ def record(kernel, params, ranks, threads, iters, warmup, validated, per_iter):
     }
 
 
+def check_value(spec, value):
+    """A parameter value as the real option parser takes it (names of values and choices included)."""
+    if spec["type"] == "choice":
+        if value not in spec["choices"]:
+            die(f"--{spec['name']}: '{value}' is not one of {'|'.join(spec['choices'])}")
+        return value
+    value = (spec.get("names") or {}).get(value, value)
+    try:
+        number = int(value)
+    except ValueError:
+        die(f"--{spec['name']}: '{value}' is not an integer")
+    if not spec["min"] <= number <= spec["max"]:
+        die(f"--{spec['name']}: {number} out of range")
+    return number
+
+
+def kernel_params(kernel, opts):
+    """(params, size_rule, series values) from the options, as the real executables read them."""
+    info = KERNELS[kernel]
+    spec = {p["name"]: p for p in info["params"]}
+    params = {name: p["default"] for name, p in spec.items() if name != info["series"]}
+    size_rule = "default"
+    if opts["size"] is not None:
+        if not info["size_param"]:
+            die(f"{kernel} has no size")
+        if opts["size"] == "auto":
+            if not info["size"]["auto"]:
+                die(f"--size auto: {kernel} has no automatic size")
+            params[info["size_param"]] = info["size"]["auto"]["value"]
+            size_rule = "auto"
+        else:
+            params[info["size_param"]] = check_value(spec[info["size_param"]], opts["size"])
+            size_rule = "given"
+    series = None
+    lo = hi = None
+    for k, v in opts["params"].items():
+        if info["series"] and k in ("min-" + info["series"], "max-" + info["series"]):
+            number = check_value(spec[info["series"]], v)
+            lo, hi = (number, hi) if k.startswith("min-") else (lo, number)
+            continue
+        if k not in spec:
+            die(f"unknown option --{k}")
+        if k == info["series"]:
+            series = [check_value(spec[k], v)]
+            continue
+        params[k] = check_value(spec[k], v)
+        if k == info["size_param"]:
+            size_rule = "given"
+    if info["series"] and series is None:
+        s = spec[info["series"]]
+        lo, hi = lo or s["min"], hi or s["max"]
+        series = [1 << i for i in range(hi.bit_length()) if lo <= (1 << i) <= hi]
+    return params, size_rule, series
+
+
 def main():
     note_pid(os.getpid())
     opts = parse(sys.argv[1:])
-    listed = KERNELS
+    listed = list(KERNELS)
     if os.environ.get("FAKE_TRIOBENCH_KERNELS"):
-        listed = {k: v for k, v in KERNELS.items() if k in os.environ["FAKE_TRIOBENCH_KERNELS"].split(",")}
+        listed = [k for k in KERNELS if k in os.environ["FAKE_TRIOBENCH_KERNELS"].split(",")]
     if opts["list"]:
         if opts["json"] is None:
             print("\n".join(listed))
         else:
-            print(json.dumps({"kernels": [dict(v, name=k) for k, v in listed.items()]}))
+            print(json.dumps(catalogue(listed)))
         return 0
     kernel = opts["kernel"]
     if kernel not in listed:
         die(f"unknown kernel '{kernel}'")
-    spec = {p["name"]: p for p in KERNELS[kernel]["params"]}
-    params = {name: p["default"] for name, p in spec.items()}
-    if opts["size"] is not None:
-        if not KERNELS[kernel]["size_param"]:
-            die(f"{kernel} has no size")
-        params[KERNELS[kernel]["size_param"]] = opts["size"]
-    for k, v in opts["params"].items():
-        if k not in spec:
-            die(f"unknown option --{k}")
-        params[k] = v
-    for k, v in params.items():
-        try:
-            params[k] = int(v)
-        except ValueError:
-            die(f"--{k}: '{v}' is not an integer")
-        if not spec[k]["min"] <= params[k] <= spec[k]["max"]:
-            die(f"--{k}: {params[k]} out of range")
+    info = KERNELS[kernel]
+    params, size_rule, series = kernel_params(kernel, opts)
     rank, size = rank_and_size()
     b = backend()
     ranks = size if b in ("mpi", "hybrid") else 1
     threads = int(opts["threads"] or os.environ.get("OMP_NUM_THREADS", "1")) if b in ("omp", "hybrid") else 1
-    if kernel == "pingpong" and ranks * threads < 2:
-        die("pingpong needs 2 PEs")
+    if ranks * threads < info["min_pes"] or (b in ("mpi", "hybrid") and ranks < info["min_ranks"]):
+        die(f"{kernel} needs at least {info['min_pes']} PEs ({info['min_ranks']} ranks with MPI)")
     iters, warmup = int(opts["iters"]), int(opts["warmup"])
     facts = {"backend": b, "kernel": kernel, "ranks": ranks, "threads": threads, "pes": ranks * threads,
              "n": params.get("n"), "call": count_call() if rank == 0 else 0}
@@ -222,14 +347,14 @@ def main():
     if rank != 0 or mode == "norecord":
         return 0
     validated = mode not in ("invalid", "lie")
-    work = (params["n"] / 1000.0) ** 2 if kernel == "stencil" else params.get("n", 1e6) / 1e6
+    n = params.get("n") if isinstance(params.get("n"), int) else 1000
+    work = (n / 1000.0) ** 2 if kernel == "stencil" else n / 1e6
     per_iter = 1e-3 * work / (ranks * threads)
-    if kernel == "pingpong":
-        sizes = [1 << i for i in range(0, params["max-bytes"].bit_length()) if (1 << i) <= params["max-bytes"]]
-        recs = [record(kernel, dict(params, bytes=s), ranks, threads, iters, warmup, validated, 1e-6 * s)
-                for s in sizes]
+    if series:
+        recs = [record(kernel, dict(params, **{info["series"]: s}), ranks, threads, iters, warmup, validated,
+                       1e-6 * s, size_rule) for s in series]
     else:
-        recs = [record(kernel, params, ranks, threads, iters, warmup, validated, per_iter)]
+        recs = [record(kernel, params, ranks, threads, iters, warmup, validated, per_iter, size_rule)]
     text = "".join(json.dumps(r) + "\n" for r in recs)
     if opts["json"] == "-":
         sys.stdout.write(text)

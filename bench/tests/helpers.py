@@ -46,17 +46,21 @@ class SweepCase(unittest.TestCase):
         self.env["PATH"] = self.fakebin + os.pathsep + self.env.get("PATH", "")
         self.env["FAKE_MPIRUN_LOG"] = os.path.join(self.tmp, "mpirun.log")
 
-    def sweep_cmd(self, *args, out=True):
+    def sweep_cmd(self, *args, out=True, probes=False):
+        """bench/sweep with the test's build and folder; the roofline probes only when asked for
+        (they add runs to every sweep; bench/tests/test_probes.py tests them)."""
         cmd = [SWEEP, "--build-dir", self.build, "--no-plot"]
         if out:
             cmd += ["--out", self.out]
+        if not probes and not any(a.startswith("--resume") for a in args):
+            cmd.append("--no-probes")
         return cmd + list(args)
 
-    def sweep(self, *args, env=None, out=True, timeout=60):
+    def sweep(self, *args, env=None, out=True, timeout=60, probes=False):
         e = dict(self.env)
         e.update(env or {})
-        return subprocess.run(self.sweep_cmd(*args, out=out), env=e, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        return subprocess.run(self.sweep_cmd(*args, out=out, probes=probes), env=e, capture_output=True,
+                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     def records(self, folder=None):
         path = os.path.join(folder or self.out, "results.jsonl")

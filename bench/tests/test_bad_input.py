@@ -87,7 +87,7 @@ class BadInput(SweepCase):
         self.check(["--preset", bad], "malformed preset")
         with open(bad, "w") as f:
             f.write('reps = "three"\n')
-        self.check_options(["--preset", bad], "'reps' must be a positive integer")
+        self.check_options(["--preset", bad], "'reps' must be an integer from 1 to 100000")
         self.check_options(["--preset", "nosuch"], "unknown preset 'nosuch'", "quick")
 
     def test_resume_misuse(self):

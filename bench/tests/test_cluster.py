@@ -7,7 +7,6 @@ srun and sbatch, so they need no MPI, no Slurm and no build.
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -18,7 +17,7 @@ from helpers import FAKE_MPIRUN, SweepCase, _script  # noqa: E402
 
 from tbcommon.models import BACKENDS  # noqa: E402
 from triobench_sweep import batch, launchers, options, plan  # noqa: E402
-from triobench_sweep.errors import UserError  # noqa: E402
+from tbcommon.errors import UserError  # noqa: E402
 
 FAKE_SBATCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_sbatch.py")
 LDD = {"openmpi": "\tlibmpi.so.40 => /lib/libmpi.so.40 (0x1)\n\tlibopen-pal.so.40 => /lib/libopen-pal.so.40 (0x2)\n",

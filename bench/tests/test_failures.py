@@ -57,9 +57,10 @@ class Failures(SweepCase):
     def test_crash_invalid_norecord_error_recorded(self):
         fail = ";".join(["invalid@kernel=stencil,backend=serial", "crash@kernel=stencil,threads=1,backend=omp",
                          "norecord@kernel=stencil,threads=2", "exit1@kernel=nstream,backend=serial",
-                         "lie@kernel=nstream,threads=1,backend=omp", "crash@backend=mpi"])
+                         "lie@kernel=nstream,threads=1,backend=omp", "crash@kernel=stencil,backend=mpi",
+                         "exit1@kernel=nstream,backend=mpi,ranks=2"])
         r = self.sweep("--kernels", "stencil,nstream", "--backends", "serial,omp,mpi", "--pes", "1,2",
-                       "--reps", "1", env={"FAKE_TRIOBENCH_FAIL": fail})
+                       "--reps", "1", "--size", "stencil=1000,nstream=1000000", env={"FAKE_TRIOBENCH_FAIL": fail})
         self.assertEqual(r.returncode, 1, r.stderr)
         recs = by_config(self.records())
         reasons = {k: v["sweep"]["failure"] for k, v in recs.items()}
@@ -73,12 +74,23 @@ class Failures(SweepCase):
         self.assertEqual(reasons["nstream.omp.1x1"], "validation failed")    # exit 0 but validated false
         self.assertIsNone(reasons["nstream.omp.1x2"])
         self.assertEqual(reasons["stencil.mpi.1x1"], "exit status 139")       # a rank died under mpirun
-        self.assertIn("9 of 10 runs failed", r.stderr)
+        # Issue 14: the kernel's own error line, not the "Exit code: 1" of mpirun's banner after it.
+        self.assertEqual(reasons["nstream.mpi.2x1"], "exit status 1: triobench-mpi: error: simulated run-time error")
+        self.assertIn("8 of 10 runs failed", r.stderr)
         with open(os.path.join(self.out, "summary.json")) as f:
             summary = json.load(f)
-        self.assertEqual(summary["runs_failed"], 9)
+        self.assertEqual(summary["runs_failed"], 8)
         ok = next(c for c in summary["configurations"] if c["config_id"].startswith("nstream.omp.1x2"))
         self.assertEqual((ok["ok"], ok["failed"]), (1, 0))
+
+
+    def test_two_sided_kernel_never_planned_on_one_pe_or_rank(self):
+        """Issue 14: `--kernels pingpong --pes 1,2` (no preset): the catalogue's min_pes and min_ranks
+        keep ping-pong off 1 PE and off 1 hybrid rank; nothing the kernel refuses is run."""
+        r = self.sweep("--kernels", "pingpong", "--pes", "1,2", "--reps", "1", "--no-probes")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        shapes = {(x["backend"], x["ranks"], x["threads"]) for x in self.records()}
+        self.assertEqual(shapes, {("omp", 1, 2), ("mpi", 2, 1), ("hybrid", 2, 1)})
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helpers import BENCH, SweepCase  # noqa: E402
+from helpers import SweepCase  # noqa: E402
 
 from triobench_sweep import faults, options, presets  # noqa: E402
-from triobench_sweep.errors import UserError  # noqa: E402
+from tbcommon.errors import UserError  # noqa: E402
 from triobench_sweep.plan import Config, build_plan  # noqa: E402
 
 BIN = os.environ.get("TRIOBENCH_BIN_DIR")

@@ -6,25 +6,17 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import helpers  # noqa: E402,F401  (puts bench/ on sys.path)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # bench/
 
+import fake_triobench  # noqa: E402
+from tbcommon import catalogue  # noqa: E402
 from tbcommon.models import BACKENDS  # noqa: E402
 from triobench_sweep import launchers, options, plan, presets, topology  # noqa: E402
-from triobench_sweep.errors import UserError  # noqa: E402
+from tbcommon.errors import UserError  # noqa: E402
 
-STENCIL = {"name": "stencil", "size_param": "n", "unit": "MFLOP/s",
-           "params": [{"name": "n", "type": "int", "default": 1000, "min": 5, "max": 100000},
-                      {"name": "radius", "type": "int", "default": 2, "min": 1, "max": 8}]}
-NSTREAM = {"name": "nstream", "size_param": "n", "unit": "GB/s",
-           "params": [{"name": "n", "type": "int", "default": 1000000, "min": 1}]}
-CG = {"name": "cg", "size_param": "class", "unit": "Mop/s",
-      "params": [{"name": "class", "type": "choice", "default": "S", "choices": ["S", "W", "A", "B", "C"]}]}
-EP = {"name": "ep", "size_param": "m", "unit": "Mop/s",
-      "params": [{"name": "m", "type": "int", "default": 24, "min": 16, "max": 40,
-                  "names": {"S": 24, "W": 25, "A": 28, "B": 30}},
-                 {"name": "class", "type": "choice", "default": "S", "choices": ["S", "W", "A", "B", "none"]}]}
-PINGPONG = {"name": "pingpong", "size_param": None, "min_pes": 2, "params": []}
-CATALOGUE = {b: {"stencil": STENCIL, "nstream": NSTREAM, "cg": CG, "ep": EP, "pingpong": PINGPONG}
+# The test double's catalogue: the real contract (test_real_binaries.py checks its facts against the C side).
+KERNELS = fake_triobench.KERNELS
+CATALOGUE = {b: {k: KERNELS[k] for k in ("stencil", "nstream", "cg", "ep", "pingpong", "barrier", "halo", "peak")}
              for b in BACKENDS}
 CAP4 = {b: 4 for b in BACKENDS}
 
@@ -92,31 +84,87 @@ class Shapes(unittest.TestCase):
         self.assertTrue(all(c.size is None for c in p.configs))
 
     def test_min_ranks_for_distributed_backends_only(self):
-        s = settings("--kernels", "pingpong", "--pes", "1,2")
-        s.kernel_opts["pingpong"] = {"params": {}, "min_ranks": 2}
-        p = plan.build_plan(s, CATALOGUE, CAP4, warn=lambda m: None)
-        shapes = {(c.backend, c.shape) for c in p.configs}
-        self.assertIn(("hybrid", "2x1"), shapes)
-        self.assertNotIn(("hybrid", "1x2"), shapes)
-        self.assertIn(("omp", "1x2"), shapes)   # threads are the omp pair
-        self.assertIn(("mpi", "2x1"), shapes)
+        """Issue 14: `--kernels pingpong,barrier --pes 1,2` without a preset plans no ping-pong on
+        1 PE or on 1 hybrid rank: min_pes and min_ranks come from the catalogue alone."""
+        p = make("--kernels", "pingpong,barrier", "--pes", "1,2")
+        shapes = {(c.backend, c.shape) for c in p.configs if c.kernel == "pingpong"}
+        self.assertEqual(shapes, {("omp", "1x2"), ("mpi", "2x1"), ("hybrid", "2x1")})  # threads: the omp pair
+        barrier = {(c.backend, c.shape) for c in p.configs if c.kernel == "barrier"}
+        self.assertIn(("serial", "1x1"), barrier)
+        self.assertIn(("hybrid", "1x2"), barrier)
 
     def test_interleaved_order(self):
         p = make("--kernels", "stencil", "--backends", "omp", "--pes", "1,2", "--reps", "3")
         order = [(rep, c.shape) for rep, c in p.runs()]
         self.assertEqual(order, [(1, "1x1"), (1, "1x2"), (2, "1x1"), (2, "1x2"), (3, "1x1"), (3, "1x2")])
 
+    def test_shuffled_rounds_follow_the_seed(self):
+        def order(seed):
+            s = settings("--kernels", "stencil,nstream", "--pes", "1,2", "--reps", "6")
+            p = plan.build_plan(s, CATALOGUE, CAP4, warn=lambda m: None, seed=seed)
+            return [(rep, c.config_id) for rep, c in p.runs()]
+        a, b = order(7), order(7)
+        self.assertEqual(a, b)                                    # same seed, same order
+        self.assertNotEqual(a, order(8))
+        rounds = [[cid for rep, cid in a if rep == r] for r in range(1, 7)]
+        self.assertTrue(all(sorted(x) == sorted(rounds[0]) for x in rounds))   # every config once a round
+        self.assertGreater(len({tuple(x) for x in rounds}), 1)                   # in different orders
+        again = plan.Plan.from_dict(plan.build_plan(settings("--kernels", "stencil", "--pes", "1,2"), CATALOGUE,
+                                                    CAP4, warn=lambda m: None, seed=3).to_dict())
+        self.assertEqual(again.seed, 3)
+
+    def test_all_is_scaling_and_micro_not_probes(self):
+        p = make("--pes", "1,2")
+        kinds = {c.kernel: c.kind for c in p.configs}
+        self.assertNotIn("peak", kinds)
+        self.assertEqual(set(kinds.values()), {"scaling", "micro"})
+        self.assertEqual(set(kinds), {"stencil", "nstream", "cg", "ep", "pingpong", "barrier", "halo"})
+
 
 class Sizes(unittest.TestCase):
     def test_weak_rules(self):
-        self.assertEqual(plan.weak_size("stencil", 1000, 4), 2000)
-        self.assertEqual(plan.weak_size("stencil", 1000, 2), 1414)
-        self.assertEqual(plan.weak_size("nstream", 1000000, 4), 4000000)
-        self.assertEqual(plan.weak_size("dgemm", 1000, 8), 2000)
-        self.assertEqual(plan.weak_size("ep", 24, 4), 26)                   # m = log2 pairs: 2^26 = 4 * 2^24
-        self.assertEqual(plan.weak_size("ep", 24, 3), 26)                   # 24 + 1.58, rounded
-        self.assertEqual(plan.weak_size("cg", "A", 8), "A")
-        self.assertEqual(plan.weak_size("barrier", 10, 8), 10)
+        def weak(name, base, pes):
+            return catalogue.weak_size(fake_triobench.KERNELS[name]["weak"], base, pes)
+        self.assertEqual(weak("stencil", 1000, 4), 2000)
+        self.assertEqual(weak("stencil", 1000, 2), 1414)
+        self.assertEqual(weak("nstream", 1000000, 4), 4000000)
+        self.assertEqual(weak("dgemm", 1000, 8), 2000)
+        self.assertEqual(weak("ep", 24, 4), 26)                   # m = log2 pairs: 2^26 = 4 * 2^24
+        self.assertEqual(weak("ep", 24, 3), 26)                   # 24 + 1.58, rounded
+        self.assertEqual(weak("cg", "A", 8), "A")
+        self.assertEqual(weak("barrier", 10, 8), 10)
+
+    def test_auto_size(self):
+        p = make("--kernels", "stencil,cg", "--backends", "omp", "--pes", "1,2", "--size", "auto")
+        self.assertEqual({(c.kernel, c.size) for c in p.configs}, {("stencil", "auto"), ("cg", "S")})
+        from triobench_sweep.commands import kernel_args
+        stencil = next(c for c in p.configs if c.kernel == "stencil")
+        self.assertEqual(kernel_args(stencil)[:3], ["stencil", "--size", "auto"])
+        with self.assertRaises(UserError) as e:
+            make("--kernels", "cg", "--size", "cg=auto")
+        self.assertIn("no automatic size", str(e.exception))
+        p = make("--kernels", "stencil", "--backends", "mpi", "--pes", "1,4", "--size", "auto", "--scaling", "weak")
+        auto = KERNELS["stencil"]["size"]["auto"]["value"]
+        self.assertEqual({c.pes: c.size for c in p.configs}, {1: auto, 4: 2 * auto})
+
+    def test_parameter_lists_and_unknown_parameters(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write('kernels = ["pingpong", "stencil"]\n[kernel.pingpong]\nbytes = [8, 1024]\n'
+                    '[kernel.stencil]\nradius = [1, 2]\n')
+        self.addCleanup(os.unlink, f.name)
+        p = make("--preset", f.name, "--backends", "mpi", "--pes", "2")
+        self.assertEqual(sorted(c.config_id for c in p.configs),
+                         ["pingpong.mpi.2x1.bytes=1024", "pingpong.mpi.2x1.bytes=8",
+                          "stencil.mpi.2x1.n=1000.radius=1", "stencil.mpi.2x1.n=1000.radius=2"])
+        for text, fragment in (('[kernel.stencil]\ncolour = 2\n', "has no parameter 'colour'"),
+                               ('[kernel.stencil]\nmin_ranks = 2\n', "has no parameter 'min_ranks'"),
+                               ('[kernel.nstream]\nn = [1, 2]\n', "has no parameter 'n'")):
+            with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+                f.write('kernels = ["stencil", "nstream"]\n' + text)
+            self.addCleanup(os.unlink, f.name)
+            with self.assertRaises(UserError) as e:
+                make("--preset", f.name)
+            self.assertIn(fragment, str(e.exception))
 
     def test_weak_plan(self):
         p = make("--kernels", "stencil,nstream,cg", "--backends", "serial,mpi", "--pes", "1,4",
@@ -171,7 +219,7 @@ class Sizes(unittest.TestCase):
 
 class Arguments(unittest.TestCase):
     def test_size_and_params_reach_the_executable(self):
-        from triobench_sweep.sweep import kernel_args
+        from triobench_sweep.commands import kernel_args
         c = plan.Config("x", "stencil", "omp", 1, 2, "n", 2000, 2000, {"radius": 3}, 10, 2)
         self.assertEqual(kernel_args(c), ["stencil", "--size", "2000", "--radius", "3", "--iters", "10",
                                           "--warmup", "2"])
@@ -198,9 +246,17 @@ class Refusals(unittest.TestCase):
 
     def test_preset_kernels_missing_are_skipped(self):
         w = []
-        p = make("--preset", "quick", "--backends", "serial", warnings=w)
-        self.assertEqual({c.kernel for c in p.configs}, {"stencil", "nstream", "cg", "ep"})
-        self.assertTrue(any("'dgemm' is not in this build" in m for m in w))
+        with self.assertRaises(UserError):                                # named on the command line: refused
+            make("--preset", "quick", "--backends", "serial", "--kernels", "stencil,dgemm", warnings=w)
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write('kernels = ["stencil", "dgemm"]\nskip_missing_kernels = true\n')
+        self.addCleanup(os.unlink, f.name)
+        p = make("--preset", f.name, "--backends", "serial", warnings=w)  # named by a preset: skipped
+        self.assertEqual({c.kernel for c in p.configs}, {"stencil"})
+        self.assertTrue(any("'dgemm' is not in this build's catalogue: skipped" in m for m in w))
+        p = make("--preset", "quick", "--backends", "serial", warnings=w)  # "all": the catalogue's kernels
+        self.assertEqual({c.kernel for c in p.configs}, {"stencil", "nstream", "cg", "ep", "barrier", "halo"})
+        self.assertFalse(any(c.kernel == "pingpong" for c in p.configs))   # needs 2 PEs: no serial run
 
     def test_bad_pes_and_shapes(self):
         for bad in ("0", "1,x", "", "-2"):
@@ -223,17 +279,36 @@ class Presets(unittest.TestCase):
 
     def test_quick_preset_is_the_main_job(self):
         s = settings("--preset", "quick")
-        self.assertEqual(s.kernels, list(plan.PLANNED_KERNELS))
+        self.assertEqual(s.kernels, "all")
         self.assertEqual(s.backends, ["serial", "omp", "mpi", "hybrid"])
         self.assertEqual(s.pes, [1, 2])
         self.assertTrue(s.skip_missing_kernels)
-        self.assertEqual(s.kernel_opts["stencil"]["size"], 1000)
+        self.assertEqual(s.kernel_opts["stencil"]["size"], "auto")
+
+    def test_presets_hold_no_kernel_facts_and_enough_repetitions(self):
+        """Issue 14: no min_pes/min_ranks in presets; issue 11: >= 6 repetitions of scaling kernels,
+        --size auto for the memory-bound ones, a handful of message sizes in quick."""
+        memory_bound = [k for k, v in KERNELS.items() if v["memory_bound"]]
+        for name in ("quick", "laptop", "full", "cluster", "limits"):
+            s = settings("--preset", name)
+            for kernel, opts in s.kernel_opts.items():
+                self.assertNotIn("min_pes", opts["params"], name)
+                self.assertNotIn("min_ranks", opts["params"], name)
+                if KERNELS.get(kernel, {}).get("kind") == "scaling":
+                    self.assertGreaterEqual(opts.get("reps", s.reps), 6, (name, kernel))
+            self.assertGreaterEqual(s.reps, 6, name)
+            if name not in ("limits", "cluster"):    # limits: the sizes of docs/performance.md; cluster: weak
+                for k in memory_bound:
+                    self.assertEqual(s.kernel_opts[k]["size"], "auto", (name, k))
+        quick = settings("--preset", "quick").kernel_opts
+        self.assertEqual(quick["pingpong"]["params"]["bytes"], [8, 1024, 65536, 1048576])
+        self.assertEqual(quick["allreduce"]["params"]["bytes"], [8, 1024, 65536, 1048576])
 
     def test_options_override_preset(self):
         s = settings("--preset", "quick", "--reps", "7", "--size", "stencil=500", "--pes", "1")
         self.assertEqual((s.reps, s.pes), (7, [1]))
         self.assertEqual(s.kernel_opts["stencil"]["size"], "500")
-        self.assertEqual(s.kernel_opts["nstream"]["size"], 2000000)
+        self.assertEqual(s.kernel_opts["nstream"]["size"], "auto")
         self.assertFalse(settings("--preset", "quick", "--kernels", "stencil").skip_missing_kernels)
 
     def test_malformed_presets(self):

@@ -1,4 +1,5 @@
-"""The sweep against the real executables in TRIOBENCH_BIN_DIR (skipped when it is not set)."""
+"""The sweep against the real executables in TRIOBENCH_BIN_DIR (set by ctest; skipped when it is not set),
+and the test double's catalogue against the same contract."""
 
 import json
 import os
@@ -8,9 +9,51 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helpers import SweepCase  # noqa: E402
+from helpers import DOUBLE, SweepCase  # noqa: E402
+from tbcommon import catalogue  # noqa: E402
 
 BIN = os.environ.get("TRIOBENCH_BIN_DIR")
+
+
+def fake_catalogue(backend):
+    r = subprocess.run([sys.executable, "-S", DOUBLE, "--list", "--json"], capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, FAKE_TRIOBENCH_BACKEND=backend))
+    return json.loads(r.stdout)
+
+
+class Validator(unittest.TestCase):
+    """tbcommon.catalogue.validate: the checks the sweep applies to every executable's catalogue."""
+
+    def test_the_double_follows_the_contract(self):
+        for b in ("serial", "omp", "mpi", "hybrid"):
+            cat = fake_catalogue(b)
+            self.assertEqual(catalogue.validate(cat), [], b)
+            self.assertEqual(cat["backend"], b)
+
+    def test_problems_are_found(self):
+        good = fake_catalogue("omp")
+        self.assertIn("unknown catalogue schema", catalogue.validate(dict(good, schema="triobench.catalogue/9"))[0])
+        self.assertEqual(catalogue.validate([]), ["the catalogue is not a JSON object"])
+        self.assertIn("lacks 'kernels'", catalogue.validate({k: v for k, v in good.items() if k != "kernels"})[0])
+        cases = {"kind": ("bogus", "kind is 'bogus'"), "min_ranks": (0, "min_ranks must be at least 1"),
+                 "weak": ({"rule": "power"}, "needs a number 'exponent'"), "size_param": ("nope", "'nope' is not"),
+                 "sweep_params": (["nope"], "names 'nope'"), "memory_bound": ("yes", "memory_bound must be")}
+        for key, (value, fragment) in cases.items():
+            bad = json.loads(json.dumps(good))
+            bad["kernels"][0][key] = value
+            problems = catalogue.validate(bad)
+            self.assertEqual(len(problems), 1, (key, problems))
+            self.assertIn(fragment, problems[0])
+        bad = json.loads(json.dumps(good))
+        bad["kernels"].append(bad["kernels"][0])
+        self.assertIn("listed twice", catalogue.validate(bad)[0])
+
+
+class BadCatalogue(SweepCase):
+    def test_unknown_schema_is_one_line_exit_2(self):
+        r = self.sweep("--kernels", "stencil", "--backends", "serial", "--reps", "1",
+                       env={"FAKE_TRIOBENCH_SCHEMA": "triobench.catalogue/2"})
+        self.assertOneLineError(r, "bad catalogue", "unknown catalogue schema 'triobench.catalogue/2'")
 
 
 @unittest.skipUnless(BIN and os.path.isdir(BIN), "TRIOBENCH_BIN_DIR not set: no real executables to sweep")
@@ -24,17 +67,23 @@ class RealBinaries(SweepCase):
             self.backends += ["mpi", "hybrid"]
 
     def test_kernel_lists_follow_the_contract(self):
+        """Issue 14: the real catalogue and the double's pass the same validator, and the double's kernel
+        facts are the real ones (every real kernel is in the double)."""
         for b in self.backends:
             r = subprocess.run([os.path.join(BIN, f"triobench-{b}"), "--list", "--json"], capture_output=True,
                                text=True, timeout=60, env=dict(self.env, OMPI_ALLOW_RUN_AS_ROOT="1",
                                                                OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1"))
             self.assertEqual(r.returncode, 0, r.stderr)
-            kernels = json.loads(r.stdout)["kernels"]
-            names = [k["name"] for k in kernels]
-            self.assertIn("stencil", names)
-            for k in kernels:
-                self.assertIsInstance(k["params"], list)
-                self.assertIn("size_param", k)
+            real = json.loads(r.stdout)
+            self.assertEqual(catalogue.validate(real), [], b)
+            fake = fake_catalogue(b)
+            self.assertEqual(catalogue.validate(fake), [], b)
+            fake_kernels = catalogue.by_name(fake)
+            for name, kernel in catalogue.by_name(real).items():
+                self.assertIn(name, fake_kernels, f"the test double lacks kernel {name}")
+                self.assertEqual(catalogue.facts(fake_kernels[name]), catalogue.facts(kernel), f"{b} {name}")
+                self.assertEqual({p["name"] for p in fake_kernels[name]["params"]},
+                                 {p["name"] for p in kernel["params"]}, f"{b} {name} params")
 
     def test_tiny_sweep_validates_everywhere(self):
         r = self.sweep("--no-build", "--kernels", "stencil", "--backends", ",".join(self.backends),

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import helpers  # noqa: E402,F401
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # bench/
 
 from triobench_sweep import store  # noqa: E402
 
@@ -65,6 +65,22 @@ class Repair(unittest.TestCase):
         self.s.append_run([rec("a", 1, value=float("nan"))])
         self.s.close()
         self.assertIsNone(self.s.load()[0][0]["value"])
+
+
+class FailedWrite(unittest.TestCase):
+    def test_failed_atomic_write_leaves_no_temporary_file(self):
+        """Issue 16: a write that fails (a full disk; here a rename onto a folder) is one line and
+        leaves no FILE.tmpPID behind."""
+        from tbcommon.errors import SweepError
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        target = os.path.join(tmp, "summary.json")
+        os.makedirs(os.path.join(target, "x"))
+        with self.assertRaises(SweepError) as e:
+            store.atomic_write(target, "{}")
+        self.assertIn("cannot write", str(e.exception))
+        self.assertNotIn("\n", str(e.exception))
+        self.assertEqual(sorted(os.listdir(tmp)), ["summary.json"])
 
 
 class Csv(unittest.TestCase):

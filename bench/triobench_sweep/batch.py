@@ -29,7 +29,7 @@ import subprocess
 import sys
 
 from . import report
-from .errors import SweepError, UserError
+from tbcommon.errors import SweepError, UserError
 
 # Options that are the submitting side's, or that the job sets itself.
 _DROP_WITH_VALUE = ("--out", "--launcher", "--build-dir", "--sbatch-args", "--jobs")

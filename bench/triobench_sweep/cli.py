@@ -2,7 +2,7 @@
 
 import sys
 
-from .errors import SweepError, UserError
+from tbcommon.errors import SweepError, UserError
 
 
 def main(argv=None):

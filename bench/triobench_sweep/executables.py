@@ -1,12 +1,13 @@
-"""The four executables: where they are, whether they are stale, building them, their kernels."""
+"""The four executables: where they are, whether they are stale, building them."""
 
-import json
 import os
 import shutil
 import subprocess
 import time
 
-from .errors import SweepError, UserError
+from tbcommon.errors import SweepError, UserError
+
+from .messages import say, warn
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE_DIRS = ("common", "mpi", "openmp", "hybrid", "serial", "cmake")
@@ -51,7 +52,7 @@ def stale_reason(repo, build_dir, backends):
     return None
 
 
-def build(repo, build_dir, jobs, log_path, say):
+def build(repo, build_dir, jobs, log_path):
     """Configure (if needed) and build with CMake; the output goes to log_path."""
     cmake = shutil.which("cmake")
     if not cmake:
@@ -76,21 +77,31 @@ def build(repo, build_dir, jobs, log_path, say):
     return time.monotonic() - start
 
 
-def list_kernels(argv, env=None, timeout=60):
-    """Run `<exe> --list --json` (argv is the whole command); returns {name: kernel info}."""
-    try:
-        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
-                           stdin=subprocess.DEVNULL, start_new_session=True)
-    except subprocess.TimeoutExpired:
-        raise SweepError(f"{' '.join(argv)} did not answer within {timeout} s") from None
-    except OSError as e:
-        raise SweepError(f"cannot run {argv[0]}: {e.strerror}") from None
-    if r.returncode != 0:
-        last = (r.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise SweepError(f"{' '.join(argv)} failed with exit status {r.returncode}: {last}")
-    try:
-        data = json.loads(r.stdout)
-        kernels = data["kernels"]
-        return {k["name"]: k for k in kernels}
-    except (ValueError, KeyError, TypeError):
-        raise SweepError(f"{' '.join(argv)} did not print the kernel list as JSON") from None
+def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missing=False):
+    """Build when missing or stale; returns seconds spent building (0 when not)."""
+    reason = stale_reason(REPO, build_dir, backends)
+    if reason and only_if_missing and not reason.startswith("missing"):
+        warn(f"{reason}; resuming with the executables as they are")
+        return 0.0
+    if not reason:
+        return 0.0
+    if no_build or dry_run:
+        if reason.startswith("missing"):
+            if dry_run:
+                say(f"bench/sweep: would build first ({reason})")
+                return 0.0
+            raise UserError(f"{reason} in {os.path.join(build_dir, 'bin')} (and --no-build given)")
+        if dry_run:
+            say(f"bench/sweep: would rebuild first ({reason})")
+        return 0.0
+    log = os.path.join(build_dir, "sweep-build.log")
+    say(f"bench/sweep: building ({reason}); its output goes to {log}")
+    seconds = build(REPO, build_dir, jobs, log)
+    still = stale_reason(REPO, build_dir, backends)
+    if still and still.startswith("missing"):
+        hint = ""
+        if any(b in ("mpi", "hybrid") for b in backends):
+            hint = (" (MPI not found by CMake? apt-get install libopenmpi-dev openmpi-bin, "
+                    "or pass --backends serial,omp)")
+        raise SweepError(f"the build did not produce everything: {still}{hint}; log: {log}")
+    return seconds

@@ -25,7 +25,7 @@ import shlex
 import shutil
 import subprocess
 
-from .errors import UserError
+from tbcommon.errors import UserError
 
 BINDING_DEFAULTS = """\
 Binding defaults, overridable with --launcher-args (replaces the MPI mapping

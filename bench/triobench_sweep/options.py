@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass, field
 
 from . import presets
-from .errors import UserError
+from tbcommon.errors import UserError
 from tbcommon.models import BACKENDS
 
-from .plan import WEAK_RULE_TEXT
+from .plan import MAX_COUNT
 
 DESCRIPTION = """\
 Run strong or weak scaling sweeps of the triobench kernels over processes x
@@ -16,12 +16,18 @@ threads in every model (serial, omp, mpi, hybrid), with repetitions,
 statistics, metadata, timeouts and resume. Each sweep writes a folder:
 results.jsonl, results.csv, summary.json, meta.json (see docs/sweep.md)."""
 
-EPILOG = f"""\
+EPILOG = """\
 weak scaling (--scaling weak): the size given (by --size, the preset or the
 executable's default) is the size at 1 PE; at P PEs the kernel's size
-parameter grows so that the work per PE stays constant:
-{WEAK_RULE_TEXT}
-Sizes are rounded to the nearest integer.
+parameter grows so that the work per PE stays constant, by the rule each
+kernel declares in its catalogue (triobench-omp --list --json, "weak"):
+  power e     size x P^e              (an n x n grid: e = 1/2)
+  log2 step   size + step x log2(P)   (a size that is a log2 of the work)
+  fixed       the size stays fixed    (a class, a micro-benchmark)
+(`triobench-omp --list` names each kernel's rule.)
+Sizes are rounded to the nearest integer. --size auto (the presets' default for
+memory-bound kernels) lets each executable pick a working set of at least 4x
+the last-level cache; under weak scaling its value is the size at 1 PE.
 
 shapes: a hybrid run of P PEs has R ranks x T threads, R*T = P. --shapes all
 runs every factorisation of each PE count; --shapes 1x2,2x1 runs exactly those.
@@ -34,6 +40,7 @@ examples:
   bench/sweep --preset quick
   bench/sweep --kernels stencil --backends omp,mpi --pes 1,2 --reps 6
   bench/sweep --scaling weak --size stencil=2000,nstream=1e6 --pes auto
+  bench/sweep --preset quick --seed 42       (the same order of runs again)
   bench/sweep --resume bench/results/sweep-20261125T120000Z"""
 
 DEFAULTS = {
@@ -72,11 +79,14 @@ class Settings:
     launcher_args: object
     allow_oversubscribe: bool
     transports: object = None      # None, or a list of "shm"/"tcp": each mpi/hybrid run once per transport
-    kernel_opts: dict = field(default_factory=dict)   # kernel -> {size, iters, warmup, min_pes, params}
+    kernel_opts: dict = field(default_factory=dict)   # kernel -> {size, iters, warmup, reps, params}
     default_size: object = None
     size_kernels: tuple = ()       # kernels named in --size (must exist)
     iters_forced: bool = False     # --iters given: overrides the preset's per-kernel iters
     warmup_forced: bool = False
+    reps_forced: bool = False      # --reps given: overrides the preset's per-kernel reps
+    seed: object = None            # --seed, else the preset's, else None (the sweep draws one)
+    probes: bool = True            # the roofline probes after the planned runs (--no-probes: False)
     preset: object = None
     faults: object = None          # a fault preset's [[fault]] scenarios
 
@@ -123,6 +133,10 @@ def parser():
       "--time=30'; they override the script's own")
     a("--allow-oversubscribe", action="store_true", default=None,
       help="allow more PEs than physical cores (such runs are marked oversubscribed)")
+    a("--seed", metavar="N", type=int, help="shuffle the order of the configurations within each round with "
+      "this seed (default: a random seed; either way it is recorded in meta.json; --resume keeps it)")
+    a("--no-probes", action="store_true", default=None, help="skip the roofline probe runs after the planned "
+      "ones (a DRAM-sized nstream when the sweep has none, and the peak FMA probe)")
     a("--dry-run", action="store_true", help="print the plan and the commands, run nothing")
     a("--no-plot", action="store_true", help="do not call plots/plot at the end")
     a("--build-dir", metavar="DIR", help="CMake build folder holding bin/ (default: build in the repository)")
@@ -132,7 +146,7 @@ def parser():
 
 
 PLAN_OPTIONS = ("preset", "kernels", "backends", "pes", "shapes", "scaling", "size", "reps", "warmup", "iters",
-                "launcher", "hostfile", "launcher_args", "allow_oversubscribe", "transports")
+                "launcher", "hostfile", "launcher_args", "allow_oversubscribe", "transports", "seed", "no_probes")
 
 
 def parse_args(argv):
@@ -150,8 +164,14 @@ def parse_args(argv):
         raise UserError(f"{'--wait' if args.wait else '--sbatch-args'} goes with --submit")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.timeout is not None and not args.timeout > 0:
-        raise UserError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    for name in ("reps", "iters", "warmup", "jobs"):
+        value = getattr(args, name)
+        if value is not None and value > MAX_COUNT:
+            raise UserError(f"--{name} {value} is absurd: at most {MAX_COUNT}")
+    if args.seed is not None and not 0 <= args.seed < 2 ** 63:
+        raise UserError(f"--seed must be an integer from 0 to 2^63-1, not {args.seed}")
+    if args.timeout is not None and not 0 < args.timeout <= 7 * 86400:
+        raise UserError(f"--timeout must be a positive number of seconds up to a week, not {args.timeout:g}")
     return args
 
 
@@ -175,6 +195,8 @@ def parse_pes(text):
         pes = []
     if not pes or any(p < 1 for p in pes):
         raise UserError(f"bad --pes '{text}': expected a comma list of positive integers or 'auto'")
+    if max(pes) > MAX_COUNT:
+        raise UserError(f"--pes {max(pes)} is absurd: at most {MAX_COUNT}")
     return sorted(set(pes))
 
 
@@ -189,6 +211,8 @@ def parse_shapes(items, where="--shapes"):
         m = _SHAPE.match(item)
         if not m or int(m.group(1)) < 1 or int(m.group(2)) < 1:
             raise UserError(f"bad {where} '{item}': expected all or RANKSxTHREADS like 2x4")
+        if int(m.group(1)) * int(m.group(2)) > MAX_COUNT:
+            raise UserError(f"{where} '{item}' is absurd: at most {MAX_COUNT} PEs")
         shapes.append((int(m.group(1)), int(m.group(2))))
     return list(dict.fromkeys(shapes))
 
@@ -269,7 +293,7 @@ def settings_from(args):
     for kernel, table in preset.get("kernel", {}).items():
         opts = {"params": {}}
         for key, value in table.items():
-            if key in ("size", "iters", "warmup", "min_pes", "min_ranks"):
+            if key in presets.KERNEL_SETTINGS:
                 opts[key] = value
             else:
                 opts["params"][key] = value
@@ -295,5 +319,7 @@ def settings_from(args):
         allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
-        iters_forced=args.iters is not None, warmup_forced=args.warmup is not None, preset=args.preset,
+        iters_forced=args.iters is not None, warmup_forced=args.warmup is not None,
+        reps_forced=args.reps is not None, seed=args.seed if args.seed is not None else preset.get("seed"),
+        probes=not (args.no_probes or preset.get("probes") is False), preset=args.preset,
         faults=preset.get("fault"))

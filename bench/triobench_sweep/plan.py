@@ -1,37 +1,24 @@
 """Planning: which configurations (kernel x backend x ranks x threads x size) run.
 
 Pure functions of the settings, the executables' kernel catalogue (their
-``--list --json``) and the PE capacity of each backend: easy to test.
+``--list --json``, tbcommon.catalogue) and the PE capacity of each backend:
+easy to test. Every kernel fact (kind, minimum PEs and ranks, weak-scaling
+rule, default and automatic sizes, the parameters a sweep may vary) comes from
+the catalogue; nothing about a kernel is written here.
 """
 
 import math
+import random
 from dataclasses import asdict, dataclass, field
 
-from .errors import UserError
+from tbcommon import catalogue as tbcat
+from tbcommon.errors import UserError
 
+from . import faults
 
-# Every kernel the suite plans (the quick preset lists them all).
-PLANNED_KERNELS = ("stencil", "nstream", "transpose", "dgemm", "ep", "cg",
-                   "pingpong", "barrier", "allreduce", "halo")
-
-# Weak scaling: how the size parameter grows with P so that the work per PE stays constant.
-#   ("power", e): size(P) = size(1) * P**e        ("log2", c): size(P) = size(1) + c * log2(P)
-WEAK_RULES = {
-    "stencil": ("power", 0.5),        # n x n grid: work ~ n^2
-    "halo": ("power", 0.5),
-    "transpose": ("power", 0.5),      # n x n matrix
-    "nstream": ("power", 1.0),        # arrays of length n
-    "dgemm": ("power", 1.0 / 3.0),    # n^3 flops
-    "ep": ("log2", 1.0),              # m = log2 of the number of pairs: work ~ 2^m
-}
-
-WEAK_RULE_TEXT = """\
-  stencil, halo, transpose   n * sqrt(P)    (an n x n grid: work ~ n^2)
-  nstream                    n * P          (work ~ n)
-  dgemm                      n * cbrt(P)    (work ~ n^3)
-  ep                         m + log2(P)    (2^m pairs: work ~ 2^m)
-  cg, pingpong, barrier, allreduce, sizes that are a class (S, W, A, B)
-  and kernels not named here: the size stays fixed."""
+# The highest count of any kind the sweep accepts (repetitions, PEs, values of a parameter):
+# far beyond any real sweep, low enough that a typo is refused before a plan fills the memory.
+MAX_COUNT = 100000
 
 
 @dataclass
@@ -51,6 +38,9 @@ class Config:
     oversubscribed: bool = False
     transport: object = None       # mpi/hybrid under --transports: "shm" or "tcp"; else None
     fault: object = None           # a fault scenario (faults.scenario) of --preset faults; else None
+    kind: str = "scaling"          # the catalogue's kind: scaling, micro or probe
+    reps: object = None            # repetitions of this configuration (None: the plan's)
+    probe: object = None           # a roofline probe (probes.py): its role; else None
 
     @property
     def pes(self):
@@ -81,20 +71,33 @@ class Plan:
     scaling: str
     timeout: float
     notes: list = field(default_factory=list)
+    seed: object = None            # shuffles the order within each round; None: the planned order
+
+    def reps_of(self, cfg):
+        return cfg.reps if cfg.reps is not None else self.reps
+
+    def round_order(self, rep):
+        """The configurations of round `rep` in the order they run: shuffled by (seed, rep)."""
+        configs = [c for c in self.configs if rep <= self.reps_of(c)]
+        if self.seed is not None:
+            random.Random(f"{self.seed}:{rep}").shuffle(configs)
+        return configs
 
     def runs(self):
-        """(rep, config) in the order they run: interleaved, rep 1 of every config, then rep 2, ..."""
-        return [(rep, c) for rep in range(1, self.reps + 1) for c in self.configs]
+        """(rep, config) in the order they run: round 1 (every config once, shuffled), round 2, ..."""
+        rounds = max([self.reps_of(c) for c in self.configs] or [0])
+        return [(rep, c) for rep in range(1, rounds + 1) for c in self.round_order(rep)]
 
     def to_dict(self):
-        return {"order": "interleaved by repetition", "reps": self.reps, "scaling": self.scaling,
-                "timeout": self.timeout, "notes": self.notes,
+        return {"order": "interleaved by repetition, shuffled within each round" if self.seed is not None
+                else "interleaved by repetition", "seed": self.seed, "reps": self.reps,
+                "scaling": self.scaling, "timeout": self.timeout, "notes": self.notes,
                 "configs": [c.to_dict() for c in self.configs]}
 
     @classmethod
     def from_dict(cls, d):
         return cls(configs=[Config.from_dict(c) for c in d["configs"]], reps=d["reps"],
-                   scaling=d["scaling"], timeout=d["timeout"], notes=d.get("notes", []))
+                   scaling=d["scaling"], timeout=d["timeout"], notes=d.get("notes", []), seed=d.get("seed"))
 
 
 def factorisations(p):
@@ -110,20 +113,6 @@ def auto_pes(capacity):
         p *= 2
     pes.append(max(1, capacity))
     return pes
-
-
-def weak_size(kernel, base, pes, rule=None):
-    """The size at `pes` PEs under weak scaling; `base` is the size at 1 PE.
-
-    rule: ("power", e) or ("log2", c), default WEAK_RULES[kernel]. Returns base unchanged
-    for non-numeric sizes (classes) and kernels without a rule.
-    """
-    rule = rule or WEAK_RULES.get(kernel)
-    if rule is None or isinstance(base, (str, bool)) or base is None:
-        return base
-    kind, k = rule
-    value = base + k * math.log2(pes) if kind == "log2" else base * pes ** k
-    return int(round(value)) if isinstance(base, int) else value
 
 
 def _number(value):
@@ -187,23 +176,33 @@ def _param_spec(info, name):
 
 
 def resolve_kernels(settings, catalogue, backends, warn):
-    """The kernel names to run, in the executables' order; unknown ones rejected or skipped."""
-    known = []
+    """The kernel names to run, in the executables' order; unknown ones rejected or skipped.
+
+    "all": every kernel of kind scaling or micro (probes are the roofline's calibration runs).
+    """
+    known, kinds = [], {}
     for b in backends:
-        for name in catalogue.get(b, {}):
+        for name, info in catalogue.get(b, {}).items():
             if name not in known:
                 known.append(name)
+                kinds[name] = info.get("kind")
     if settings.kernels == "all":
-        names = known
+        names = [k for k in known if kinds[k] in tbcat.PLANNED_KINDS]
     else:
         names = []
         for k in settings.kernels:
             if k in known:
                 names.append(k)
             elif settings.skip_missing_kernels:
-                warn(f"kernel '{k}' is not in this build: skipped")
+                warn(f"kernel '{k}' is not in this build's catalogue: skipped")
             else:
                 raise UserError(f"unknown kernel '{k}' (this build has: {', '.join(known) or 'none'})")
+    for k in settings.kernel_opts:
+        if k not in known and k not in settings.size_kernels:
+            if not settings.skip_missing_kernels:
+                raise UserError(f"preset table [kernel.{k}]: this build's catalogue has no kernel '{k}' "
+                                f"(it has: {', '.join(known) or 'none'})")
+            warn(f"preset table [kernel.{k}]: kernel '{k}' is not in this build's catalogue: ignored")
     for k in settings.size_kernels:
         if k not in known:
             raise UserError(f"--size names unknown kernel '{k}' (this build has: {', '.join(known) or 'none'})")
@@ -224,45 +223,105 @@ def shapes_for(backend, pes_list, shapes):
     return list(shapes)
 
 
-def _kernel_size(settings, kernel, info, warn):
-    """(size_param, base size) for a kernel; size None means the executable's default is unknown."""
+def _kernel_size(settings, kernel, info, warn, weak=False):
+    """(size_param, base size) for a kernel from the preset/options or the catalogue's size.
+
+    "auto" is passed on as --size auto (the executable picks a DRAM-sized problem and
+    records the rule); under weak scaling the catalogue's automatic value is the 1-PE
+    size instead, since the size must grow with the PEs. None: the executable's default.
+    """
     opts = settings.kernel_opts.get(kernel, {})
     size_param = info.get("size_param")
+    explicit = "size" in opts
     given = opts.get("size", settings.default_size)
     if not size_param:
-        if "size" in opts and kernel in settings.size_kernels:
+        if explicit and kernel in settings.size_kernels:
             raise UserError(f"kernel '{kernel}' has no size parameter: drop it from --size")
         return None, None
+    size = info.get("size") or {}
+    if given == "auto":
+        auto = size.get("auto")
+        if not auto:
+            if explicit:
+                raise UserError(f"kernel '{kernel}' has no automatic size (--size auto): give a number")
+            given = None                 # one --size auto for all: kernels without one keep their default
+        elif weak:
+            given = auto["value"]
+        else:
+            return size_param, "auto"
     spec = _param_spec(info, size_param)
     if given is None:
-        given = (spec or {}).get("default")
+        given = size.get("default", (spec or {}).get("default"))
         if given is None:
             return size_param, None
     return size_param, typed(given, spec, f"{kernel} size ({size_param})")
 
 
-def _kernel_params(settings, kernel, info, size_param, warn):
-    params = {}
+def _series_spec(info, name):
+    """The spec of a series kernel's --min-<series>/--max-<series> (pingpong's --min-bytes): its series'."""
+    series = info.get("series")
+    if series and name in (f"min-{series}", f"max-{series}"):
+        return _param_spec(info, series)
+    return None
+
+
+def _kernel_params(settings, kernel, info, size_param):
+    """[{param: value}, ...]: one parameter set per configuration of this kernel.
+
+    A list (a preset's radius = [1, 2]) is allowed for the parameters the catalogue says a
+    sweep may vary (sweep_params) and for a series kernel's series (pingpong's bytes):
+    one configuration per value. An unknown parameter is refused naming it.
+    """
+    varying = set(info.get("sweep_params") or []) | ({info["series"]} if info.get("series") else set())
+    fixed, lists = {}, []
     for name, value in settings.kernel_opts.get(kernel, {}).get("params", {}).items():
-        spec = _param_spec(info, name)
+        spec = _param_spec(info, name) or _series_spec(info, name)
         if spec is None or name == size_param:
-            warn(f"kernel '{kernel}' has no parameter '{name}': ignored")
-            continue
-        params[name] = typed(value, spec, f"{kernel} parameter {name}")
-    return params
+            known = [p["name"] for p in info.get("params", []) if p.get("name") != size_param]
+            raise UserError(f"kernel '{kernel}' has no parameter '{name}' "
+                            f"(its parameters: {', '.join(known) or 'none'}; also size, iters, warmup, reps)")
+        if isinstance(value, list):
+            if name not in varying:
+                raise UserError(f"kernel '{kernel}': '{name}' is not a parameter a sweep may vary "
+                                f"(those are: {', '.join(sorted(varying)) or 'none'}): give one value")
+            if not value or len(value) > MAX_COUNT:
+                raise UserError(f"kernel '{kernel}': '{name}' needs 1 to {MAX_COUNT} values")
+            lists.append((name, list(dict.fromkeys(typed(v, spec, f"{kernel} parameter {name}") for v in value))))
+        else:
+            fixed[name] = typed(value, spec, f"{kernel} parameter {name}")
+    sets = [fixed]
+    for name, values in lists:
+        sets = [dict(base, **{name: v}) for base in sets for v in values]
+    return sets
 
 
-def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
+def _pes_allowed(info, backend, ranks, threads):
+    """The catalogue's minimum PEs, and minimum ranks where there are ranks (mpi, hybrid):
+    a two-sided kernel such as pingpong needs 2 ranks there, 2 threads in omp."""
+    min_ranks = info.get("min_ranks", 1) if backend in ("mpi", "hybrid") else 1
+    return ranks * threads >= info.get("min_pes", 1) and ranks >= min_ranks
+
+
+def config_id(kernel, backend, ranks, threads, size_param, size, params):
+    cid = f"{kernel}.{backend}.{ranks}x{threads}"
+    if size_param and size is not None:
+        cid += f".{size_param}={size}"
+    return cid + "".join(f".{k}={v}" for k, v in sorted(params.items()))
+
+
+def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print, seed=None):
     """The plan of a sweep.
 
-    catalogue: backend -> kernel name -> kernel info (from --list --json).
+    catalogue: backend -> kernel name -> kernel entry (tbcommon.catalogue, from --list --json).
     capacity: backend -> PEs it can run without oversubscribing.
+    seed: shuffles the order of the configurations within each round (None: planned order).
     """
     capacity_text = capacity_text or {}
     if getattr(settings, "faults", None):
         return _fault_plan(settings, catalogue, capacity, warn)
     backends = [b for b in settings.backends if b in catalogue]
     kernels = resolve_kernels(settings, catalogue, backends, warn)
+    weak = settings.scaling == "weak"
     configs, notes, over = [], [], []
     for kernel in kernels:
         opts = settings.kernel_opts.get(kernel, {})
@@ -271,27 +330,21 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
             if info is None:
                 warn(f"triobench-{backend} has no kernel '{kernel}': skipped")
                 continue
-            size_param, base = _kernel_size(settings, kernel, info, warn)
-            params = _kernel_params(settings, kernel, info, size_param, warn)
-            min_pes = opts.get("min_pes", info.get("min_pes", 1)) or 1
-            # Ranks matter only where there are ranks: a two-sided kernel such as
-            # pingpong needs 2 ranks in mpi and hybrid, 2 threads in omp.
-            min_ranks = opts.get("min_ranks", info.get("min_ranks", 1)) or 1
-            if backend not in ("mpi", "hybrid"):
-                min_ranks = 1
+            size_param, base = _kernel_size(settings, kernel, info, warn, weak)
+            param_sets = _kernel_params(settings, kernel, info, size_param)
             pes_list = auto_pes(capacity[backend]) if settings.pes == "auto" else settings.pes
             iters = settings.iters if settings.iters_forced else opts.get("iters", settings.iters)
             warmup = settings.warmup if settings.warmup_forced else opts.get("warmup", settings.warmup)
+            reps = None if settings.reps_forced else opts.get("reps")
             for ranks, threads in shapes_for(backend, pes_list, settings.shapes):
                 pes = ranks * threads
-                if pes < min_pes or ranks < min_ranks:
+                if not _pes_allowed(info, backend, ranks, threads):
                     continue
                 size = base
-                if settings.scaling == "weak":
-                    exponent = info.get("weak_exponent")
-                    size = weak_size(kernel, base, pes, ("power", exponent) if exponent is not None else None)
+                if weak:
+                    size = tbcat.weak_size(info.get("weak"), base, pes)
                     if pes > 1 and size == base and base is not None:
-                        note = f"{kernel}: size kept fixed under weak scaling (no rule for its size)"
+                        note = f"{kernel}: size kept fixed under weak scaling ({tbcat.weak_rule_text(info.get('weak'))})"
                         if note not in notes:
                             notes.append(note)
                             warn(note)
@@ -301,15 +354,17 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
                 oversubscribed = pes > capacity[backend]
                 if oversubscribed:
                     over.append((backend, ranks, threads))
-                cid = f"{kernel}.{backend}.{ranks}x{threads}"
-                if size_param and size is not None:
-                    cid += f".{size_param}={size}"
-                cid += "".join(f".{k}={v}" for k, v in sorted(params.items()))
                 transports = getattr(settings, "transports", None) if backend in ("mpi", "hybrid") else None
-                for transport in transports or [None]:
-                    configs.append(Config(cid + (f".transport={transport}" if transport else ""), kernel,
-                                          backend, ranks, threads, size_param, size, base, params, iters,
-                                          warmup, oversubscribed, transport))
+                for params in param_sets:
+                    cid = config_id(kernel, backend, ranks, threads, size_param, size, params)
+                    for transport in transports or [None]:
+                        configs.append(Config(cid + (f".transport={transport}" if transport else ""), kernel,
+                                              backend, ranks, threads, size_param, size, base, params, iters,
+                                              warmup, oversubscribed, transport, kind=info.get("kind", "scaling"),
+                                              reps=reps))
+                if len(configs) > MAX_COUNT:
+                    raise UserError(f"the plan has more than {MAX_COUNT} configurations: lower --pes or the "
+                                    "parameter lists")
     if over and not settings.allow_oversubscribe:
         b, r, t = over[0]
         limit = capacity_text.get(b, f"the {capacity[b]} physical cores")
@@ -323,15 +378,13 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print):
             raise UserError(f"configuration {c.config_id} planned twice")
         seen.add(c.config_id)
     return Plan(configs=configs, reps=settings.reps, scaling=settings.scaling, timeout=settings.timeout,
-                notes=notes)
+                notes=notes, seed=seed)
 
 
 def _fault_plan(settings, catalogue, capacity, warn):
     """The plan of a fault preset: one configuration per [[fault]] scenario (bench/triobench_sweep/faults.py)."""
-    from . import faults
-
     def size_of(kernel, info):
-        size_param, base = _kernel_size(settings, kernel, info, warn)
+        size_param, base = _kernel_size(settings, kernel, info, warn, weak=True)
         return size_param, base
 
     configs = faults.build_configs(settings, catalogue, capacity, Config, size_of)

@@ -8,28 +8,37 @@ A preset may set any of the keys below; command-line options override it.
     pes      = [1, 2]                      # or "auto"
     shapes   = "all"                       # or ["1x2", "2x1"]
     scaling  = "strong"                    # or "weak"
-    reps = 3
+    reps = 6
     warmup = 2
     iters = 10
     timeout = 60
     launcher = "auto"
     allow_oversubscribe = false
     skip_missing_kernels = true            # kernels this build lacks: warn, skip
+    seed = 42                              # the order of runs within a round (default: random)
+    probes = false                         # skip the roofline probes (as --no-probes)
 
     [[fault]]                              # fault scenarios instead of a scaling plan:
     name = "kill-reassign"                 # see bench/triobench_sweep/faults.py
     backend = "mpi"
 
     [kernel.stencil]                       # per-kernel settings
-    size = 1000                            # the kernel's size parameter
-    iters = 20                             # also: warmup, min_pes, min_ranks
-    radius = 2                             # anything else: a kernel parameter
+    size = "auto"                          # the kernel's size parameter, or "auto" (>= 4x LLC)
+    iters = 20                             # also: warmup, reps
+    radius = [1, 2]                        # anything else: a kernel parameter from its catalogue;
+                                           # a list: one configuration per value (sweep_params only)
+
+Kernel facts (minimum PEs and ranks, weak-scaling rules, ...) are not set
+here: they come from the executables' catalogue (--list --json).
 """
 
 import os
 import tomllib
 
-from .errors import UserError
+from tbcommon.errors import UserError
+
+from .faults import check_preset
+from .plan import MAX_COUNT
 
 PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "presets")
 
@@ -38,14 +47,16 @@ _TOP_KEYS = {
     "description": (lambda v: isinstance(v, str), "a string"),
     "kernels": (lambda v: v == "all" or _str_list(v), '"all" or a list of names'),
     "backends": (lambda v: v == "all" or _str_list(v), '"all" or a list of names'),
-    "pes": (lambda v: v == "auto" or (isinstance(v, list) and v and all(_pos_int(x) for x in v)),
-            '"auto" or a list of positive integers'),
+    "pes": (lambda v: v == "auto" or (isinstance(v, list) and v and all(_count(x) for x in v)),
+            f'"auto" or a list of integers from 1 to {MAX_COUNT}'),
     "shapes": (lambda v: v == "all" or _str_list(v), '"all" or a list like ["1x2", "2x1"]'),
     "scaling": (lambda v: v in ("strong", "weak"), '"strong" or "weak"'),
-    "reps": (lambda v: _pos_int(v), "a positive integer"),
-    "warmup": (lambda v: _int(v) and v >= 0, "an integer >= 0"),
-    "iters": (lambda v: _pos_int(v), "a positive integer"),
-    "timeout": (lambda v: _num(v) and v > 0, "a positive number of seconds"),
+    "reps": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
+    "warmup": (lambda v: _count(v, 0), f"an integer from 0 to {MAX_COUNT}"),
+    "iters": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
+    "timeout": (lambda v: _num(v) and 0 < v <= 7 * 86400, "a positive number of seconds up to a week"),
+    "seed": (lambda v: _int(v) and 0 <= v < 2 ** 63, "an integer from 0 to 2^63-1"),
+    "probes": (lambda v: isinstance(v, bool), "true or false"),
     "launcher": (lambda v: v in ("auto", "mpirun", "srun", "hostfile"), "auto, mpirun, srun or hostfile"),
     "allow_oversubscribe": (lambda v: isinstance(v, bool), "true or false"),
     "skip_missing_kernels": (lambda v: isinstance(v, bool), "true or false"),
@@ -55,12 +66,22 @@ _TOP_KEYS = {
 }
 
 _KERNEL_KEYS = {
-    "size": (lambda v: _num(v) or isinstance(v, str), "a number or a string"),
-    "iters": (lambda v: _pos_int(v), "a positive integer"),
-    "warmup": (lambda v: _int(v) and v >= 0, "an integer >= 0"),
-    "min_pes": (lambda v: _pos_int(v), "a positive integer"),
-    "min_ranks": (lambda v: _pos_int(v), "a positive integer"),
+    "size": (lambda v: _num(v) or isinstance(v, str), 'a number, a string or "auto"'),
+    "iters": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
+    "warmup": (lambda v: _count(v, 0), f"an integer from 0 to {MAX_COUNT}"),
+    "reps": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
 }
+# The keys of a [kernel.NAME] table that are settings of the sweep; any other key must be
+# one of the kernel's parameters in its catalogue (checked when the plan is made).
+KERNEL_SETTINGS = tuple(_KERNEL_KEYS)
+
+
+def _count(v, lo=1):
+    return _int(v) and lo <= v <= MAX_COUNT
+
+
+def _value(v):
+    return _num(v) or isinstance(v, str)
 
 
 def _int(v):
@@ -107,6 +128,9 @@ def load(name):
         raise UserError(f"cannot read preset {path}: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise UserError(f"{path}: malformed preset: {e}") from None
+    if not data:
+        raise UserError(f"{path}: empty preset (a preset sets at least one key; without one, run bench/sweep "
+                        "with no preset)")
     check(data, path)
     return data
 
@@ -121,7 +145,6 @@ def check(data, where):
         if not ok(value):
             raise UserError(f"{where}: malformed preset: '{key}' must be {what}")
     if "fault" in data:
-        from .faults import check_preset
         problem = check_preset(data["fault"], where)
         if problem:
             raise UserError(problem)
@@ -131,6 +154,6 @@ def check(data, where):
                 ok, what = _KERNEL_KEYS[key]
                 if not ok(value):
                     raise UserError(f"{where}: malformed preset: kernel.{kernel}.{key} must be {what}")
-            elif not (_num(value) or isinstance(value, str)):
+            elif not (_value(value) or (isinstance(value, list) and value and all(_value(x) for x in value))):
                 raise UserError(f"{where}: malformed preset: kernel parameter "
-                                f"kernel.{kernel}.{key} must be a number or a string")
+                                f"kernel.{kernel}.{key} must be a number, a string or a list of them")

@@ -25,41 +25,69 @@ def fmt_rate(value, unit):
 
 def size_text(row, varying):
     parts = []
-    if row["size_param"] and row["size"] is not None:
+    if row["size_param"] and row["size"] == "auto":
+        parts.append(f"{row['size_param']}={row['params'].get(row['size_param'], '?')} (auto)")
+    elif row["size_param"] and row["size"] is not None:
         parts.append(f"{row['size_param']}={row['size']}")
     for k in varying:
         parts.append(f"{k}={row['params'].get(k)}")
     return " ".join(parts) or "-"
 
 
+def _short(config_id):
+    """stencil.mpi.2x1.n=1000 -> mpi 2x1 (the peers of a row share kernel and size)."""
+    parts = config_id.split(".")
+    return " ".join(parts[1:3]) if len(parts) >= 3 else config_id
+
+
+def notes_of(row):
+    notes = []
+    if row["failed"]:
+        notes.append(f"{row['failed']} failed: " + "; ".join(row["failures"]))
+    if row.get("superlinear"):
+        notes.append(f"SUPERLINEAR: {row['superlinear_cause']}")
+    if row.get("significance") == "no significant difference":
+        notes.append("no significant difference vs " + ", ".join(_short(c) for c in row["no_significant_difference"]))
+    elif row.get("significance") == "fastest":
+        notes.append("fastest at this PE count (CIs apart)")
+    if row.get("best_of_shapes"):
+        notes.append(f"best of {row['best_of_shapes']} shapes")
+    if row["outlier_reps"]:
+        notes.append("outliers: rep " + ",".join(str(r) for r in row["outlier_reps"]))
+    if row["oversubscribed"]:
+        notes.append("oversubscribed")
+    return notes
+
+
 def table(rows):
-    """Rows of stats.summarize as an aligned text table."""
+    """Rows of stats.summarize as aligned text tables: scaling kernels with speedup and efficiency,
+    micro-benchmarks (kind micro) without them."""
     varying_by_config = {}
     for row in rows:
         varying_by_config.setdefault(row["config_id"], []).append(row["params"])
-    head = ["kernel", "backend", "shape", "size", "median time", "95% CI", "rate", "speedup", "effic.",
-            "validated", "notes"]
-    lines = [head]
-    for row in rows:
-        ps = varying_by_config[row["config_id"]]
-        varying = sorted(k for k in ps[0] if len({str(p.get(k)) for p in ps}) > 1) if len(ps) > 1 else []
-        notes = []
-        if row["failed"]:
-            notes.append(f"{row['failed']} failed: " + "; ".join(row["failures"]))
-        if row["outlier_reps"]:
-            notes.append("outliers: rep " + ",".join(str(r) for r in row["outlier_reps"]))
-        if row["oversubscribed"]:
-            notes.append("oversubscribed")
-        ci = row["ci95_s"]
-        lines.append([
-            row["kernel"], row["backend"] + (f" {row['transport']}" if row.get("transport") else ""),
-            f"{row['ranks']}x{row['threads']}", size_text(row, varying),
-            fmt_time(row["median_s"]),
-            f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
-            fmt_rate(row["rate_median"], row["rate_unit"]),
-            fmt_num(row["speedup"]), fmt_num(row["efficiency"]),
-            f"{row['validated']}/{row['runs']}", "; ".join(notes)])
-    return aligned(lines)
+    parts = []
+    for micro in (False, True):
+        chosen = [r for r in rows if (r.get("kind") == "micro") == micro]
+        if not chosen:
+            continue
+        head = ["kernel", "backend", "shape", "size", "median time", "95% CI", "rate"]
+        head += ["validated", "notes"] if micro else ["speedup", "effic.", "validated", "notes"]
+        lines = [head]
+        for row in chosen:
+            ps = varying_by_config[row["config_id"]]
+            varying = sorted(k for k in ps[0] if len({str(p.get(k)) for p in ps}) > 1) if len(ps) > 1 else []
+            ci = row["ci95_s"]
+            line = [str(row["kernel"] or "?"),
+                    str(row["backend"] or "?") + (f" {row['transport']}" if row.get("transport") else ""),
+                    f"{row['ranks']}x{row['threads']}", size_text(row, varying), fmt_time(row["median_s"]),
+                    f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
+                    fmt_rate(row["rate_median"], row["rate_unit"])]
+            if not micro:
+                line += [fmt_num(row["speedup"]), fmt_num(row["efficiency"])]
+            lines.append(line + [f"{row['validated']}/{row['runs']}", "; ".join(notes_of(row))])
+        parts.append(("micro-benchmarks (no speedup: their serial run is a no-op)\n" if micro else "")
+                     + aligned(lines))
+    return "\n\n".join(parts)
 
 
 def aligned(lines):

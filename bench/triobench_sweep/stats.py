@@ -7,12 +7,33 @@
 - speedup against the best serial median of the same kernel and size, and
   efficiency = speedup / PEs. Under weak scaling the baseline is the serial
   run at the 1-PE size; efficiency = T(1) / T(P) and speedup = efficiency * P
-  (the scaled speedup).
+  (the scaled speedup). Micro-benchmarks (kind "micro", halo included) get
+  none: a speedup against a serial no-op means nothing;
+- an efficiency above 1 is flagged "superlinear" with its likely cause, read
+  from the records' working set (cache-resident or mixed, against the 1-PE
+  run's);
+- configurations of one kernel, size and PE count whose 95% confidence
+  intervals of the median overlap are marked "no significant difference"
+  rather than ranked;
+- hybrid: every ranks x threads shape has its row; the fastest of a PE count
+  is marked "best of N shapes".
 """
 
 import json
 
 from tbcommon.stats import median, median_ci, tukey_outliers
+
+# What the flags of a summary row mean (summary.json carries this under "flags").
+FLAGS = {
+    "superlinear": "efficiency > 1.0; superlinear_cause gives the likely cause from the working sets",
+    "no_significant_difference": "config_ids of the same kernel, size and PE count whose 95% CI of the "
+                                 "median overlaps this one's: not ranked against each other",
+    "significance": "'fastest' (CI below every other's at this PE count), 'no significant difference', "
+                    "'slower' (a CI entirely above another's, none overlapping) or null (no CI: fewer than "
+                    "6 repetitions)",
+    "best_of_shapes": "hybrid: N when this shape is the fastest of N shapes at its PE count, else null",
+    "speedup": "null for micro-benchmarks (kind micro) and without a serial baseline",
+}
 
 
 def _get(d, *path):
@@ -62,6 +83,7 @@ def summarize(records, configs, scaling):
         ci = median_ci(times)
         first = next((r for r in recs if "time" in r), recs[0])
         params = first.get("params") or {}
+        ws = next((r.get("working_set") for r in ok if isinstance(r.get("working_set"), dict)), None)
         rows.append({
             "config_id": cid,
             "kernel": first.get("kernel"), "backend": first.get("backend"),
@@ -83,9 +105,82 @@ def summarize(records, configs, scaling):
             "ci_coverage": ci["coverage"] if ci else None,
             "rate_median": median(rates), "rate_unit": _get(first, "rate", "unit"),
             "outlier_reps": [r["sweep"].get("rep") for r, flag in zip(ok, flags) if flag],
+            "kind": first.get("kind") or (cfg.kind if cfg else None),
+            "working_set": ws,
         })
     _speedups(rows, scaling)
+    _superlinear(rows)
+    _significance(rows)
+    _best_shapes(rows)
     return rows, outliers
+
+
+def _regime_text(ws):
+    if not ws:
+        return "unknown"
+    return f"{ws.get('regime')}, {_get(ws, 'ratio') or 0:.2g}x LLC"
+
+
+def _superlinear(rows):
+    """Flag efficiency > 1 with its likely cause: a working set that fits (partly) in cache."""
+    serial = {(_baseline_key(r, False)): r for r in rows if r["backend"] == "serial"}
+    for row in rows:
+        row["superlinear"] = bool(row["efficiency"] is not None and row["efficiency"] > 1.0)
+        row["superlinear_cause"] = None
+        if not row["superlinear"]:
+            continue
+        ws = row["working_set"] or {}
+        base = serial.get(_baseline_key(row, False))
+        base_text = _regime_text(base["working_set"]) if base else "no record"
+        regime = ws.get("regime")
+        if regime in ("cache-resident", "mixed"):
+            cause = f"likely cache: working set {_regime_text(ws)} (1 PE: {base_text})"
+        elif regime == "dram":
+            cause = (f"not cache (working set {_regime_text(ws)}, 1 PE: {base_text}): "
+                     "check the CIs and the 1-PE baseline")
+        else:
+            cause = "cause unknown: the records give no working set"
+        row["superlinear_cause"] = cause
+
+
+def _peers(rows, key):
+    groups = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups.values()
+
+
+def _compare_key(row):
+    return row["kernel"], json.dumps(row["params"], sort_keys=True), row["pes"]
+
+
+def _significance(rows):
+    """Rows of one kernel, size and PE count: overlapping 95% CIs are 'no significant difference'."""
+    for group in _peers(rows, _compare_key):
+        for row in group:
+            row["no_significant_difference"] = []
+            row["significance"] = None
+            ci = row["ci95_s"]
+            others = [o for o in group if o is not row and o["ci95_s"]]
+            if not ci or not others:
+                continue
+            overlap = [o for o in others if o["ci95_s"][0] <= ci[1] and ci[0] <= o["ci95_s"][1]]
+            row["no_significant_difference"] = [o["config_id"] for o in overlap]
+            if overlap:
+                row["significance"] = "no significant difference"
+            elif all(ci[1] < o["ci95_s"][0] for o in others):
+                row["significance"] = "fastest"
+            else:
+                row["significance"] = "slower"
+
+
+def _best_shapes(rows):
+    for row in rows:
+        row["best_of_shapes"] = None
+    hybrid = [r for r in rows if r["backend"] == "hybrid" and r["median_s"]]
+    for group in _peers(hybrid, lambda r: _compare_key(r) + (r.get("transport"),)):
+        if len(group) > 1:
+            min(group, key=lambda r: r["median_s"])["best_of_shapes"] = len(group)
 
 
 def _baseline_key(row, use_base_size):
@@ -105,6 +200,8 @@ def _speedups(rows, scaling):
                 best[key] = row["median_s"]
     for row in rows:
         base = best.get(_baseline_key(row, weak))
+        if row.get("kind") == "micro":         # a serial no-op is no baseline
+            base = None
         row["baseline_s"] = base
         if base and row["median_s"]:
             pes = row["pes"] or 1

@@ -13,10 +13,11 @@ import json
 import math
 import os
 
-from .errors import UserError
+from tbcommon.errors import SweepError, UserError
 
 RESULTS = "results.jsonl"
 DAMAGED = "results.jsonl.damaged"
+LOCK = ".lock"
 
 CSV_FIRST = ["sweep.id", "sweep.config_id", "sweep.rep", "kernel", "backend", "ranks", "threads", "pes",
              "sweep.scaling", "sweep.oversubscribed", "iterations", "warmup", "time.median", "time.min",
@@ -40,12 +41,21 @@ def dumps(obj):
 
 
 def atomic_write(path, text):
+    """Write path through a temporary file and a rename; on failure (a full disk) the temporary
+    file is removed and the error is one line (SweepError), the old file intact."""
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise SweepError(f"cannot write {path}: {e.strerror}; the records in {RESULTS} are intact") from None
     _fsync_dir(os.path.dirname(os.path.abspath(path)))
 
 
@@ -66,16 +76,42 @@ def write_json(path, obj):
     atomic_write(path, json.dumps(clean(obj), indent=2, allow_nan=False) + "\n")
 
 
+def _sweep(record):
+    return record.get("sweep") if isinstance(record.get("sweep"), dict) else {}
+
+
 def run_key(record):
-    s = record.get("sweep") or {}
-    return (s.get("config_id"), s.get("rep"))
+    """(config_id, rep); None for a field of the wrong type (a damaged or foreign record)."""
+    s = _sweep(record)
+    cid, rep = s.get("config_id"), s.get("rep")
+    return (cid if isinstance(cid, str) else None,
+            rep if isinstance(rep, int) and not isinstance(rep, bool) else None)
+
+
+def record_key(record):
+    """What makes a record unique: its run and its place among the run's records."""
+    return run_key(record) + (str(_sweep(record).get("record_index", 0)),)
+
+
+def dedupe(records):
+    """(records with each one once, the number of copies dropped): a run's record present twice in
+    results.jsonl (a copy, a merge of two files) counts once."""
+    seen, out = set(), []
+    for rec in records:
+        key = record_key(rec)
+        if key not in seen:
+            seen.add(key)
+            out.append(rec)
+    return out, len(records) - len(out)
 
 
 def _split(data):
     """(good records, damaged raw lines) of a results.jsonl's bytes.
 
     Damaged: a line that is not a JSON object (a truncated last line after a
-    crash), and every line of a run whose records are not all there.
+    crash, a line nested too deep), a record without a sweep object whose
+    config_id is a string and rep an integer, and every line of a run whose
+    records are not all there.
     """
     records, raw, damaged = [], [], []
     lines = data.split(b"\n")
@@ -85,9 +121,9 @@ def _split(data):
             continue
         try:
             rec = json.loads(line)
-            if not isinstance(rec, dict):
-                raise ValueError
-        except ValueError:
+            if not isinstance(rec, dict) or None in run_key(rec) or not isinstance(rec.get("kernel"), str):
+                raise ValueError       # not a record of a sweep's run (no kernel, no sweep object, wrong types)
+        except (ValueError, RecursionError):     # not JSON, or nested too deep
             damaged.append(line)
             continue
         records.append(rec)
@@ -99,7 +135,8 @@ def _split(data):
         counts[run_key(rec)] = counts.get(run_key(rec), 0) + 1
     good = []
     for rec, line in zip(records, raw):
-        expected = (rec.get("sweep") or {}).get("records_in_run", 1)
+        expected = _sweep(rec).get("records_in_run", 1)
+        expected = expected if isinstance(expected, int) else 1
         if counts[run_key(rec)] < expected:
             damaged.append(line)
         else:
@@ -118,12 +155,42 @@ class Store:
         return os.path.join(self.folder, name)
 
     def lock(self):
-        """One sweep per folder at a time (the lock dies with the process)."""
-        self._lock = open(self.file(".lock"), "a")
+        """One sweep per folder at a time (the lock dies with the process); the lock file names its pid."""
+        try:
+            self._lock = open(self.file(LOCK), "a+")
+        except OSError as e:
+            raise UserError(f"cannot write to results folder {self.folder}: {e.strerror}") from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise UserError(f"another sweep is writing {self.folder} (it holds {self.file('.lock')})") from None
+            self._lock.seek(0)
+            pid = self._lock.read().strip() or "unknown"
+            self._lock.close()
+            self._lock = None
+            raise UserError(f"another sweep (pid {pid}) is writing {self.folder}: wait for it to end, "
+                            "or pass another --out") from None
+        try:
+            self._lock.seek(0)
+            self._lock.truncate()
+            self._lock.write(f"{os.getpid()}\n")
+            self._lock.flush()
+        except OSError as e:
+            self.unlock()
+            raise UserError(f"cannot write to results folder {self.folder}: {e.strerror}") from None
+
+    def adopt_lock(self, other):
+        """Take over the lock another Store of this folder holds (folders.prepare_out's)."""
+        self._lock, other._lock = other._lock, None
+
+    def unlock(self, remove=False):
+        if self._lock is not None:
+            if remove:
+                try:
+                    os.unlink(self.file(LOCK))
+                except OSError:
+                    pass
+            self._lock.close()
+            self._lock = None
 
     def load(self, repair=True):
         """The records of results.jsonl; with repair, damaged lines are moved to results.jsonl.damaged.
