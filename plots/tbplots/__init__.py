@@ -5,13 +5,12 @@ only) -> tables / report (CSV, Markdown, HTML; stdlib only) and charts
 (matplotlib). See docs/plots.md.
 """
 
+import importlib.util as _util
 import os as _os
 import sys as _sys
 
 # The statistics, the error type and the list of models are shared with the
 # sweep: they live in bench/tbcommon (standard library only), beside this folder.
-try:
-    import tbcommon  # noqa: F401
-except ImportError:
+if _util.find_spec("tbcommon") is None:
     _sys.path.append(_os.path.join(_os.path.dirname(_os.path.dirname(_os.path.dirname(
         _os.path.abspath(__file__)))), "bench"))

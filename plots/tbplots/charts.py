@@ -5,7 +5,10 @@ it wrote; a chart the data cannot support adds a note saying why instead.
 Marking rules, the same in every chart: oversubscribed configurations get
 hollow markers (hatched, unfilled bars) and dotted lines; configurations all
 of whose repetitions failed are an X on the bottom of the axes (a missing
-bar), never a measurement; partly failed ones say how many failed.
+bar), never a measurement; partly failed ones say how many failed; an
+efficiency above 1 is ringed in vermillion with its likely cause beside it;
+a study whose sizes are not DRAM-sized says so in its title; a hybrid point
+chosen among several shapes carries its shape and "best of N shapes".
 """
 
 import math
@@ -22,8 +25,8 @@ from matplotlib import ticker  # noqa: E402
 
 from tbcommon import stats  # noqa: E402
 
-from . import analysis  # noqa: E402
-from .analysis import backend_order  # noqa: E402
+from . import analysis, micro, roofline, significance, superlinear  # noqa: E402
+from .configs import backend_order  # noqa: E402
 from .style import (COMPONENT_STYLE, FAILED_COLOR, IDEAL_COLOR, KERNEL_MARKERS,  # noqa: E402
                     color, marker)
 
@@ -128,6 +131,14 @@ def _series(ax, backend, points, label):
                         alpha=1.0 if ci else 0.6, zorder=3)
         ax.plot([p["x"]], [p["y"]], m, color=c, markersize=6, zorder=4,
                 markerfacecolor="white" if p["over"] else c, markeredgewidth=1.3)
+        if p.get("super"):
+            ax.plot([p["x"]], [p["y"]], "o", markersize=13, markerfacecolor="none", zorder=5,
+                    markeredgecolor=FAILED_COLOR, markeredgewidth=1.4)
+            ax.annotate("E>1: " + p["super"], (p["x"], p["y"]), textcoords="offset points",
+                        xytext=(7, 6), fontsize=6.5, color=FAILED_COLOR, zorder=6)
+        if p.get("shape"):
+            ax.annotate(p["shape"], (p["x"], p["y"]), textcoords="offset points", xytext=(-6, -12),
+                        ha="right", fontsize=6.5, color=c)
         if p.get("nfail"):
             ax.annotate("%d failed" % p["nfail"], (p["x"], p["y"]), textcoords="offset points",
                         xytext=(4, -10), fontsize=6.5, color=FAILED_COLOR)
@@ -148,8 +159,15 @@ def _failed_marks(ax, xs, backend):
 OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "framealpha": 0.9}
 
 
-def _legend(ax, over=False, failed=False, bars=None):
+SUPER_LABEL = "superlinear (E > 1), ringed: likely cause beside it"
+
+
+def _legend(ax, over=False, failed=False, bars=None, superlin=False):
     handles, labels = ax.get_legend_handles_labels()
+    if superlin:
+        handles.append(Line2D([], [], ls="", marker="o", markersize=11, markerfacecolor="none",
+                              markeredgecolor=FAILED_COLOR, markeredgewidth=1.4))
+        labels.append(SUPER_LABEL)
     if over:
         handles.append(Line2D([], [], ls=":", marker="o", color="#444444", markerfacecolor="white"))
         labels.append("oversubscribed (hollow, dotted)")
@@ -175,6 +193,17 @@ def _bars_text(points):
     return None
 
 
+def _flags(study, mode):
+    """{config: (short superlinear cause or None, shape note or None)} of each charted point."""
+    out = {}
+    for data in analysis.model_rows(study, mode).values():
+        for row in data["rows"]:
+            cause = row["superlinear"]
+            shape = "%s, %s" % (row["config"].shape, row["best_of"]) if row["best_of"] else None
+            out[row["config"]] = (superlinear.SHORT[cause[0]] if cause else None, shape)
+    return out
+
+
 def _speedup_points(study, mode, metric):
     """{backend: points} from the analysis, metric: 'speedup' or 'efficiency'."""
     out = {}
@@ -185,17 +214,27 @@ def _speedup_points(study, mode, metric):
             if not sp:
                 continue
             div = row["pes"] if metric == "efficiency" else 1
+            cause = row["superlinear"]
             pts.append({"x": row["pes"], "y": sp["s"] / div, "lo": sp["lo"] / div,
                         "hi": sp["hi"] / div, "bars": sp["bars"], "over": c.oversubscribed,
-                        "nfail": c.n_failed})
+                        "nfail": c.n_failed, "super": superlinear.SHORT[cause[0]] if cause else None,
+                        "shape": "%s, %s" % (c.shape, row["best_of"]) if row["best_of"] else None})
         out[backend] = (pts, data["baseline"])
     return out
 
 
 def _model_label(study, backend):
-    if backend == "hybrid" and len({c.shape for c in study.configs if c.backend == "hybrid"}) > 1:
-        return "hybrid (fastest split per PE count)"
+    many = any(len(study.shapes(backend, p)) > 1 for p in study.pes_list())
+    if many:
+        return "%s (best shape per PE count, labelled; all shapes: chart 4)" % backend
     return backend
+
+
+def _subtitle(study, text):
+    """The subtitle, with the study's working-set warning first when a size is not DRAM-sized."""
+    if study.size_label():
+        return "%s sizes: speedups measure the caches, not the model · %s" % (study.size_label().upper(), text)
+    return text
 
 
 def _title(fig, ax, title, subtitle):
@@ -223,9 +262,10 @@ def speedup_chart(ctx, study):
     ys = [v for p in allpts for v in (p["lo"], p["hi"], p["y"]) if v] + [1, hi_p]
     _log2_values_axis(ax, min(ys) / 1.3, max(ys) * 1.3)
     ax.set_ylabel("speedup S = T_baseline / T (×, log2)")
-    sub = "baseline: " + study.baseline_text(ctx.mode)
+    sub = _subtitle(study, "baseline: " + study.baseline_text(ctx.mode))
     _title(fig, ax, "%s: speedup vs PEs" % study.title, sub)
-    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts),
+            superlin=any(p["super"] for p in allpts))
     ctx.save(fig, study.name + "-speedup", "Speedup: " + study.title,
              "Speedup of each model against %s; dashed grey: ideal linear speedup."
              % study.baseline_text(ctx.mode))
@@ -246,18 +286,21 @@ def efficiency_chart(ctx, study):
     top = max([1.0] + [p["hi"] for p in allpts if p["hi"]])
     ax.set_ylim(0, top * 1.15)
     ax.set_ylabel("parallel efficiency E = S / p")
-    _title(fig, ax, "%s: parallel efficiency" % study.title, "baseline: " + study.baseline_text(ctx.mode))
-    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    _title(fig, ax, "%s: parallel efficiency" % study.title,
+           _subtitle(study, "baseline: " + study.baseline_text(ctx.mode)))
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts),
+            superlin=any(p["super"] for p in allpts))
     ctx.save(fig, study.name + "-efficiency", "Efficiency: " + study.title,
              "Speedup divided by the PE count; 1 is perfect scaling.")
 
 
-def _time_points(study, backend):
+def _time_points(study, backend, flags):
     pts = []
     for pes, c in study.series(backend).items():
-        lo, hi, bars = (c.ci["lo"], c.ci["hi"], "ci") if c.ci else (c.min, c.max, "minmax")
+        lo, hi, bars = c.interval()
+        sup, shape = flags.get(c, (None, None))
         pts.append({"x": pes, "y": c.median, "lo": lo, "hi": hi, "bars": bars,
-                    "over": c.oversubscribed, "nfail": c.n_failed})
+                    "over": c.oversubscribed, "nfail": c.n_failed, "super": sup, "shape": shape})
     return pts
 
 
@@ -274,7 +317,8 @@ def _mark_failed_configs(ax, study):
 
 def scaling_chart(ctx, study):
     pes = study.pes_list()
-    series = {b: _time_points(study, b) for b in study.models()}
+    flags = _flags(study, ctx.mode)
+    series = {b: _time_points(study, b, flags) for b in study.models()}
     allpts = [p for pts in series.values() for p in pts]
     if not allpts:
         ctx.notes.append("%s: no usable run, nothing to plot" % study.title)
@@ -301,13 +345,14 @@ def scaling_chart(ctx, study):
     else:
         ax.set_ylim(0, max(p["hi"] or p["y"] for p in allpts) * 1.15)
     ax.set_ylabel("time per iteration (s, median over reps)")
-    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts))
+    _legend(ax, over=any(p["over"] for p in allpts), failed=failed, bars=_bars_text(allpts),
+            superlin=any(p["super"] for p in allpts))
     basetext = "baseline: " + (base.text if base else "none (no 1-PE run)")
     if study.scaling == "strong":
-        _title(fig, ax, "%s: time vs PEs (strong scaling)" % study.title, basetext)
+        _title(fig, ax, "%s: time vs PEs (strong scaling)" % study.title, _subtitle(study, basetext))
         desc = "Median time per iteration against PEs at a fixed problem size; dashed: baseline/p."
     else:
-        ax.set_title("time per iteration (flat is ideal)", fontsize=8)
+        ax.set_title(textwrap.fill(_subtitle(study, "time per iteration (flat is ideal)"), 80), fontsize=8)
         data = _speedup_points(study, ctx.mode, "speedup")
         ax2.axhline(1.0, ls="--", color=IDEAL_COLOR, lw=1, label="ideal (E_w = 1)")
         effpts = []
@@ -318,7 +363,8 @@ def scaling_chart(ctx, study):
         ax2.set_ylim(0, max([1.0] + [p["hi"] for p in effpts if p["hi"]]) * 1.15)
         ax2.set_ylabel("weak-scaling efficiency E_w = T_baseline / T(p)")
         ax2.set_title(textwrap.fill("baseline: " + study.baseline_text(ctx.mode), 80), fontsize=8)
-        _legend(ax2, over=any(p["over"] for p in effpts), bars=_bars_text(effpts))
+        _legend(ax2, over=any(p["over"] for p in effpts), bars=_bars_text(effpts),
+                superlin=any(p["super"] for p in effpts))
         fig.suptitle("%s: weak scaling" % study.title, fontsize=11)
         desc = ("Weak scaling: the problem grows with the PEs (%s); left: median time per iteration, "
                 "right: weak-scaling efficiency." % (", ".join(study.grown) or "parameters as recorded"))
@@ -422,21 +468,31 @@ def shapes_chart(ctx, study):
     if not hybrid_pes:
         return
     groups = _configs_by_pes(study, lambda c: c.pes in hybrid_pes and c.backend != "serial")
-    best = {p: min((c for c in g if c.usable), key=lambda c: c.median, default=None) for p, g in groups}
+    verdict = {}
+    for _, g in groups:
+        verdict.update(significance.verdicts(g))
 
     def draw(ax, x, c):
-        lo, hi = (c.ci["lo"], c.ci["hi"]) if c.ci else (c.min, c.max)
+        lo, hi, _ = c.interval()
         _bar(ax, x, c, c.median, lo, hi)
-        if best.get(c.pes) is c:
-            ax.annotate("fastest", (x, hi), textcoords="offset points", xytext=(0, 4), ha="center",
-                        fontsize=7, fontweight="bold")
+        v = verdict.get(c, "")
+        text = ("fastest" if v.startswith("fastest") else
+                "no sig.\ndifference" if v.startswith(significance.NO_DIFFERENCE) else
+                "lowest median\n(no CI)" if v.startswith("not ranked") and c.median == min(
+                    o.median for o in study.configs if o.pes == c.pes and o.usable and o.backend != "serial")
+                else None)
+        if text:
+            ax.annotate(text, (x, hi), textcoords="offset points", xytext=(0, 4), ha="center",
+                        fontsize=6.5, fontweight="bold" if text == "fastest" else "normal")
 
     _bar_chart(ctx, study, groups, draw, "time per iteration (s, median; lower is better)",
                ("shapes", "Hybrid shapes", "how to split the PEs (ranks × threads)"),
-               "every ranks × threads split at each PE count; bars: 95% CI of the median, or min–max "
-               "below 6 reps",
-               "Each ranks × threads split side by side per PE count (omp = 1×p, mpi = p×1).",
-               models=[m for m in study.models() if m != "serial"], headroom=1.12)
+               _subtitle(study, "every ranks × threads split at each PE count; bars: 95% CI of the median, or "
+                         "min–max below 6 reps; 'fastest' only when its CI overlaps no other's, else the "
+                         "overlapping ones read 'no sig. difference'"),
+               "Each ranks × threads split side by side per PE count (omp = 1×p, mpi = p×1); splits whose "
+               "95% CIs of the median overlap are marked 'no significant difference', not ranked.",
+               models=[m for m in study.models() if m != "serial"], headroom=1.18)
 
 
 def breakdown_chart(ctx, study):
@@ -480,61 +536,78 @@ def memory_chart(ctx, study):
 
 
 # --- chart 7: roofline --------------------------------------------------------
-def roofline_chart(ctx, configs):
-    roof = analysis.roofline(configs)
-    if roof["skipped"]:
-        ctx.notes.append("roofline skipped: " + roof["skipped"])
-        return
-    # per kernel and model: the point at the largest non-oversubscribed PE count
+REGIME_STYLE = {"cache-resident": {"markerfacecolor": "white"},       # hollow
+                "mixed": {"fillstyle": "left", "markerfacecoloralt": "white"}}
+
+
+def _roof_points(roof):
+    """Per kernel, model and working-set regime: the point at the largest (non-oversubscribed) PE count."""
     chosen = {}
     for pt in roof["points"]:
-        k = (pt["kernel"], pt["backend"])
+        k = (pt["kernel"], pt["backend"], pt["regime"])
         cur = chosen.get(k)
         rank = (not pt["config"].oversubscribed, pt["pes"])
         if cur is None or rank > (not cur["config"].oversubscribed, cur["pes"]):
             chosen[k] = pt
-    pts = list(chosen.values())
+    return list(chosen.values())
+
+
+def roofline_chart(ctx, configs):
+    roof = roofline.roofline(configs)
+    if roof["skipped"]:
+        ctx.notes.append("roofline skipped: " + roof["skipped"])
+        return
+    for line in roof["missing"] + roof["rejected"]:
+        ctx.notes.append("roofline: " + line)
+    pts = _roof_points(roof)
     kernels = sorted({p["kernel"] for p in pts})
     kmark = {k: KERNEL_MARKERS[i % len(KERNEL_MARKERS)] for i, k in enumerate(kernels)}
-    fig = Figure(figsize=(10, 5.2))
+    fig = Figure(figsize=(10, 5.4))
     ax = fig.add_subplot(111)
-    ais = [p["ai"] for p in pts]
+    ais = [p["ai"] for p in pts] or [1.0]
     rates = [p["rate"] / 1e9 for p in pts]
-    xlo, xhi = min(ais) / 4, max(ais) * 4
-    bw, peak = roof["bandwidth"], roof["peak"]
+    bw, peak, core = roof["bandwidth"], roof["peak"], roof["per_core"]
+    xlo, xhi = min(ais + ([peak["value"] / bw["value"]] if bw and peak else [])) / 4, max(ais) * 4
+    if bw and peak:
+        xhi = max(xhi, peak["value"] / bw["value"] * 4)
     xs = [xlo * (xhi / xlo) ** (i / 200.0) for i in range(201)]
     if bw:
-        bwv = bw[0] / 1e9
-        ys = [min(bwv * x, peak[0] / 1e9) if peak else bwv * x for x in xs]
+        bwv = bw["value"] / 1e9
+        ys = [min(bwv * x, peak["value"] / 1e9) if peak else bwv * x for x in xs]
         ax.plot(xs, ys, "-", color="#444444", lw=1.4,
-                label="memory bandwidth %.3g GB/s (nstream, %s)" % (bwv, bw[1].label()))
-        rates.extend(ys)
-    else:
-        ctx.notes.append("roofline: no nstream run, so no measured bandwidth ceiling")
+                label="memory bandwidth %.3g GB/s (DRAM-sized %s)" % (bwv, bw["text"]))
+        rates.extend([ys[0], ys[-1]])
     if peak:
-        pv = peak[0] / 1e9
-        ax.axhline(pv, ls="--", color="#444444", lw=1.2,
-                   label="peak compute %.3g GFLOP/s (dgemm, %s)" % (pv, peak[1].label()))
+        pv = peak["value"] / 1e9
+        ax.axhline(pv, ls="--", color="#444444", lw=1.2, label="compute peak %.3g GFLOP/s (%s)" % (pv, peak["text"]))
         rates.append(pv)
-    else:
-        ctx.notes.append("roofline: no dgemm run, so no measured compute ceiling")
-    over = False
+    if core and (not peak or core["config"] is not peak["config"]):
+        cv = core["value"] / 1e9
+        ax.axhline(cv, ls=":", color="#777777", lw=1.0, label="one core's peak %.3g GFLOP/s (%s)" % (cv, core["text"]))
+        rates.append(cv)
+    missing = [m.split(": ", 1)[0] + " — run: " + m.rsplit("; run ", 1)[1] for m in roof["missing"]]
+    if missing:
+        ax.text(0.02, 0.97, "\n".join(missing), transform=ax.transAxes, ha="left", va="top", fontsize=8,
+                color=FAILED_COLOR, bbox={"facecolor": "white", "edgecolor": FAILED_COLOR, "alpha": 0.9})
     models = sorted({p["backend"] for p in pts}, key=backend_order)
+    over = False
     for p in pts:
         c = p["config"]
         over |= c.oversubscribed
         col = color(p["backend"])
         # models at one intensity are nudged sideways so that none hides another
         x = p["ai"] * 1.15 ** (models.index(p["backend"]) - (len(models) - 1) / 2.0)
-        ax.plot([x], [p["rate"] / 1e9], kmark[p["kernel"]], color=col, markersize=8,
-                markerfacecolor="white" if c.oversubscribed else col, markeredgecolor=col, zorder=4)
-        ax.annotate("%d" % p["pes"], (x, p["rate"] / 1e9), textcoords="offset points",
-                    xytext=(4, 3), fontsize=6.5, color="#333333")
+        style = dict({"markerfacecolor": col}, **REGIME_STYLE.get(p["regime"], {}))
+        ax.plot([x], [p["rate"] / 1e9], kmark[p["kernel"]], color=col, markersize=8, markeredgecolor=col,
+                markeredgewidth=1.4, zorder=4, **style)
+        ax.annotate("%d%s" % (p["pes"], "*" if c.oversubscribed else ""), (x, p["rate"] / 1e9),
+                    textcoords="offset points", xytext=(5, 3), fontsize=6.5, color="#333333")
     ax.set_xscale("log")
-    _log_y(ax)
+    pos = [r for r in rates if r > 0] or [1.0]
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
     ax.set_xlim(xlo, xhi)
-    pos = [r for r in rates if r > 0]
-    ax.set_ylim(min(pos) / 3, max(pos) * 3)
+    ax.set_ylim(min(pos) / 3, max(pos) * (6 if missing else 3))
     ax.set_xlabel("arithmetic intensity (flop / byte, from work.flops / work.bytes)")
     ax.set_ylabel("achieved rate (GFLOP/s = work.flops / median time)")
     handles, labels = ax.get_legend_handles_labels()
@@ -544,16 +617,26 @@ def roofline_chart(ctx, configs):
     for b in models:
         handles.append(Patch(facecolor=color(b), label=b))
         labels.append(b)
+    regimes = {p["regime"] for p in pts}
+    if "cache-resident" in regimes:
+        handles.append(Line2D([], [], ls="", marker="o", color="#444444", markerfacecolor="white",
+                              markeredgewidth=1.4))
+        labels.append("cache-resident (hollow): measures the caches")
+    if "mixed" in regimes:
+        handles.append(Line2D([], [], ls="", marker="o", color="#444444", fillstyle="left",
+                              markerfacecoloralt="white"))
+        labels.append("mixed, 1–4× LLC (half filled)")
     if over:
-        handles.append(Line2D([], [], ls="", marker="o", color="#444444", markerfacecolor="white"))
-        labels.append("oversubscribed (hollow)")
+        handles.append(Line2D([], [], ls="", marker="", color="#444444"))
+        labels.append("4* : oversubscribed PE count")
     ax.legend(handles, labels, fontsize=7, **OUTSIDE)
     _title(fig, ax, "Roofline: achieved rate against the machine's measured ceilings",
-           "each point: a kernel's fastest run in one model at its largest PE count (the number beside "
-           "it); models at one intensity are nudged sideways")
+           "ceilings: bandwidth from a DRAM-sized nstream only, compute from the peak probe; each point: a "
+           "kernel's fastest run in one model at its largest PE count (the number beside it)")
     ctx.save(fig, "roofline", "Roofline",
-             "Each kernel's achieved flop rate against its arithmetic intensity, under the bandwidth "
-             "(nstream) and compute (dgemm) ceilings measured in this sweep.")
+             "Each kernel's achieved flop rate against its arithmetic intensity (dgemm included, as a point), "
+             "under the bandwidth ceiling of a DRAM-sized nstream and the compute ceiling of the peak "
+             "(FMA-throughput) probe. Cache-resident points are hollow: they are not bound by DRAM.")
 
 
 # --- chart 8: micro-benchmarks ------------------------------------------------
@@ -589,10 +672,10 @@ def _micro_lines(ax, series, value, power=1):
             ax.plot([_dodge(x, backend) for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)],
                     color=col, marker=marker(backend), markersize=4, label=label)
             for x, c in good:
-                lo_t, hi_t = (c.ci["lo"], c.ci["hi"]) if c.ci else (c.min, c.max)
+                lo_t, hi_t, kind = c.interval()
                 y, ends = value(c), sorted(value(c) * (t / c.median) ** power for t in (lo_t, hi_t))
                 ax.errorbar([_dodge(x, backend)], [y], yerr=[[y - ends[0]], [ends[1] - y]], fmt="none",
-                            ecolor=col, elinewidth=0.8, capsize=2 if c.ci else 0)
+                            ecolor=col, elinewidth=0.8, capsize=2 if kind == "ci" else 0)
                 if c.oversubscribed:
                     over = True
                     ax.plot([_dodge(x, backend)], [value(c)], marker(backend), color=col, markerfacecolor="white",
@@ -605,47 +688,57 @@ def _micro_lines(ax, series, value, power=1):
     return over, failed
 
 
-def micro_charts(ctx, configs):
-    pp = analysis.micro_series(configs, "pingpong")
-    if pp:
-        fig = Figure(figsize=(14, 4.8))
-        ax1, ax2 = fig.add_subplot(121), fig.add_subplot(122)
-        over, failed = _micro_lines(ax1, pp, lambda c: c.median * 1e6)
-        _micro_lines(ax2, pp, lambda c: (analysis.bandwidth_of(c) or 0) / 1e6 or None, power=-1)
-        for ax in (ax1, ax2):
-            _micro_axes(ax, "message size")
-            _log_y(ax)
-        ax1.set_ylabel("time per iteration (µs, median) — latency")
-        ax2.set_ylabel("bandwidth (MB/s)")
-        ax1.set_title("latency: lower is better (bars: 95% CI of the median, or min–max)", fontsize=8)
-        ax2.set_title("bandwidth: higher is better", fontsize=8)
-        _legend(ax1, over, failed)
+MICRO_BARS = "bars: 95% CI of the median (min–max below 6 reps)"
+
+
+def _micro_chart(ctx, configs, kernel, handoff):
+    series = micro.series(configs, kernel, handoff)
+    if not series:
+        return
+    param = micro.x_param(configs, kernel)
+    moves_bytes = any(micro.bandwidth_of(c) for pts in series.values() for _, c in pts)
+    two = bool(param) and moves_bytes
+    fig = Figure(figsize=(14, 4.8) if two else (9, 4.6))
+    ax1 = fig.add_subplot(121 if two else 111)
+    over, failed = _micro_lines(ax1, series, lambda c: c.median * 1e6)
+    what = "hand-off" if handoff else "operation"
+    ax1.set_ylabel("µs per %s (median; %s)" % (what, "overhead" if not moves_bytes else "latency"))
+    if param:
+        _micro_axes(ax1, param if param != "bytes" else "message size")
+    else:
+        _pe_axis(ax1, [x for pts in series.values() for x, _ in pts])
+    _log_y(ax1)
+    _legend(ax1, over, failed, bars=MICRO_BARS)
+    if two:
+        ax2 = fig.add_subplot(122)
+        _micro_lines(ax2, series, lambda c: (micro.bandwidth_of(c) or 0) / 1e6 or None, power=-1)
+        _micro_axes(ax2, "message size")
+        _log_y(ax2)
+        ax2.set_ylabel("bandwidth (MB/s)" if not handoff else "bytes handed over per second (MB/s; nothing copied)")
+        ax2.set_title("higher is better", fontsize=8)
         _legend(ax2)
-        fig.suptitle("Ping-pong: message passing beside shared memory", fontsize=11)
-        ctx.save(fig, "pingpong", "Ping-pong latency and bandwidth",
-                 "Latency and bandwidth against message size, one line per model and variant.")
-    ar = analysis.micro_series(configs, "allreduce")
-    if ar:
-        fig = Figure(figsize=(9, 4.6))
-        ax = fig.add_subplot(111)
-        over, failed = _micro_lines(ax, ar, lambda c: c.median * 1e6)
-        _micro_axes(ax, "reduced data size")
-        _log_y(ax)
-        ax.set_ylabel("time per allreduce (µs, median)")
-        _legend(ax, over, failed)
-        _title(fig, ax, "Allreduce cost vs data size", "one line per model and ranks × threads")
-        ctx.save(fig, "allreduce", "Allreduce", "Time of one allreduce against the size reduced.")
-    br = analysis.micro_series(configs, "barrier")
-    if br:
-        fig = Figure(figsize=(9, 4.6))
-        ax = fig.add_subplot(111)
-        over, failed = _micro_lines(ax, br, lambda c: c.median * 1e6)
-        _pe_axis(ax, [x for pts in br.values() for x, _ in pts])
-        _log_y(ax)
-        ax.set_ylabel("time per barrier (µs, median)")
-        _legend(ax, over, failed)
-        _title(fig, ax, "Barrier cost vs PEs", "one line per model")
-        ctx.save(fig, "barrier", "Barrier", "Time of one barrier against the number of PEs.")
+        ax1.set_title("lower is better", fontsize=8)
+    stem = kernel + ("-handoff" if handoff else "")
+    if handoff:
+        title = "%s hand-off: a pointer passed, no data copied (not comparable with copies)" % kernel
+        desc = ("The zero-copy hand-off variant of %s: the receiver gets a pointer to the sender's buffer, so no "
+                "byte is moved; drawn apart from the copies on purpose." % kernel)
+    else:
+        against = "message size" if param == "bytes" else (param or "the number of PEs")
+        title = "%s: µs per %s against %s" % (kernel, "operation", against)
+        desc = ("%s: time of one operation in µs against %s, one line per model%s; no speedup or rate per "
+                "second (a micro-benchmark)." % (kernel, against, ", shape and variant" if param else ""))
+    if two:
+        fig.suptitle(title, fontsize=11)
+    else:
+        _title(fig, ax1, title, "one line per model" + (" and shape" if param else "") + "; " + MICRO_BARS)
+    ctx.save(fig, stem, title, desc)
+
+
+def micro_charts(ctx, configs):
+    for kernel in micro.kernels(configs):
+        _micro_chart(ctx, configs, kernel, handoff=False)
+        _micro_chart(ctx, configs, kernel, handoff=True)
 
 
 # --- chart 9: model fits ------------------------------------------------------

@@ -10,8 +10,9 @@ import html
 import os
 
 from .meta import caption, flatten
-from .tables import Table, csv_cell, fmt
+from .table import Table, csv_cell, fmt
 
+STUDY_CHARTS = ("speedup", "efficiency", "scaling", "shapes", "breakdown", "memory", "fits")
 STUDY_COLUMNS = [
     ("model", "model"), ("ranks×threads", None), ("PEs", "pes"), ("reps ok/all", None),
     ("median s", "median_s"), ("95% CI of median (s)", None), ("min–max (s)", None),
@@ -43,6 +44,15 @@ def study_table(summary, study):
         rate = "n/a" if g("rate") is None else "%s %s" % (fmt(g("rate")), g("rate_unit") or "")
         eff = g("efficiency") if study.scaling == "strong" else g("weak_efficiency")
         flags = []
+        if g("superlinear"):
+            flags.append("SUPERLINEAR: " + g("superlinear"))
+        if g("working_set_regime") in ("cache-resident", "mixed"):
+            flags.append("%s size (working set %s× LLC)" % (
+                g("working_set_regime"), fmt(g("working_set_ratio"))))
+        if g("comparison"):
+            flags.append(g("comparison"))
+        if g("shape_choice"):
+            flags.append(g("shape_choice"))
         if g("oversubscribed"):
             flags.append("oversubscribed")
         if g("failures"):
@@ -82,16 +92,19 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
     for s in studies:
         out.append(("h", 2, s.title))
         out.append(("p", "Baseline: %s." % s.baseline_text(mode)))
-        for suffix in ("speedup", "efficiency", "scaling", "shapes", "breakdown", "memory", "fits"):
+        if s.size_note():
+            out.append(("p", s.size_note()))
+        for suffix in STUDY_CHARTS:
             stem = "%s-%s" % (s.name, suffix)
             if stem in figs:
                 out.append(("fig", stem) + figs[stem])
         out.append(("table", study_table(by_name["summary"], s), None))
-    for stem in ("roofline", "pingpong", "allreduce", "barrier"):
-        if stem in figs:
-            out.append(("h", 2, figs[stem][0]))
-            out.append(("fig", stem) + figs[stem])
-    for name in ("fits", "micro", "failures", "faults"):
+    study_stems = {"%s-%s" % (s.name, suffix) for s in studies for suffix in STUDY_CHARTS}
+    for stem, title, desc in (ctx.figures if ctx else []):
+        if stem not in study_stems:   # the roofline, then the micro-benchmarks, as drawn
+            out.append(("h", 2, title))
+            out.append(("fig", stem, title, desc))
+    for name in ("fits", "micro", "probes", "failures", "faults"):
         t = by_name.get(name)
         if t is None:
             continue
