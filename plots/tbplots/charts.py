@@ -114,7 +114,7 @@ def _series(ax, backend, points, label):
     """points: dicts x, y, lo, hi, bars ("ci"/"minmax"/None), over, nfail."""
     if not points:
         return
-    points = [dict(p, x=_dodge(p["x"], backend)) for p in points]
+    points = [dict(p, x=_dodge(p["x"], backend), x0=p["x"]) for p in points]
     c, m = color(backend), marker(backend)
     normal = [p for p in points if not p["over"]]
     if normal:
@@ -134,8 +134,8 @@ def _series(ax, backend, points, label):
         if p.get("super"):
             ax.plot([p["x"]], [p["y"]], "o", markersize=13, markerfacecolor="none", zorder=5,
                     markeredgecolor=FAILED_COLOR, markeredgewidth=1.4)
-            ax.annotate("E>1: " + p["super"], (p["x"], p["y"]), textcoords="offset points",
-                        xytext=(7, 6), fontsize=6.5, color=FAILED_COLOR, zorder=6)
+            notes = ax.__dict__.setdefault("_tb_superlinear", {})
+            notes.setdefault((p["x0"], p["super"]), []).append((backend, p["y"]))
         if p.get("shape"):
             ax.annotate(p["shape"], (p["x"], p["y"]), textcoords="offset points", xytext=(-6, -12),
                         ha="right", fontsize=6.5, color=c)
@@ -159,11 +159,20 @@ def _failed_marks(ax, xs, backend):
 OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "framealpha": 0.9}
 
 
-SUPER_LABEL = "superlinear (E > 1), ringed: likely cause beside it"
+SUPER_LABEL = "superlinear (E > 1), ringed: likely cause above it"
+
+
+def _superlinear_notes(ax):
+    """One note per PE count and cause above the ringed points: 'E>1 (omp, mpi): cache-resident'."""
+    for (x, cause), marks in sorted(ax.__dict__.get("_tb_superlinear", {}).items()):
+        models = ", ".join(b for b, _ in marks)
+        ax.annotate("E>1 (%s):\n%s" % (models, cause), (x, max(y for _, y in marks)), textcoords="offset points",
+                    xytext=(0, 11), ha="center", va="bottom", fontsize=6.5, color=FAILED_COLOR, zorder=6)
 
 
 def _legend(ax, over=False, failed=False, bars=None, superlin=False):
     handles, labels = ax.get_legend_handles_labels()
+    _superlinear_notes(ax)
     if superlin:
         handles.append(Line2D([], [], ls="", marker="o", markersize=11, markerfacecolor="none",
                               markeredgecolor=FAILED_COLOR, markeredgewidth=1.4))
@@ -193,14 +202,24 @@ def _bars_text(points):
     return None
 
 
+def _shape_note(row):
+    """'2x1 · best of 3' (', n.s.' when its CI overlaps another shape's) beside a point chosen among shapes."""
+    best_of = row["best_of"]
+    if not best_of:
+        return None
+    text = "%s · %s" % (row["config"].shape, best_of.split(",")[0].replace(" shapes", ""))
+    if significance.NO_DIFFERENCE in best_of:
+        text += ", n.s."
+    return text
+
+
 def _flags(study, mode):
     """{config: (short superlinear cause or None, shape note or None)} of each charted point."""
     out = {}
     for data in analysis.model_rows(study, mode).values():
         for row in data["rows"]:
             cause = row["superlinear"]
-            shape = "%s, %s" % (row["config"].shape, row["best_of"]) if row["best_of"] else None
-            out[row["config"]] = (superlinear.SHORT[cause[0]] if cause else None, shape)
+            out[row["config"]] = (superlinear.SHORT[cause[0]] if cause else None, _shape_note(row))
     return out
 
 
@@ -218,7 +237,7 @@ def _speedup_points(study, mode, metric):
             pts.append({"x": row["pes"], "y": sp["s"] / div, "lo": sp["lo"] / div,
                         "hi": sp["hi"] / div, "bars": sp["bars"], "over": c.oversubscribed,
                         "nfail": c.n_failed, "super": superlinear.SHORT[cause[0]] if cause else None,
-                        "shape": "%s, %s" % (c.shape, row["best_of"]) if row["best_of"] else None})
+                        "shape": _shape_note(row)})
         out[backend] = (pts, data["baseline"])
     return out
 
@@ -226,7 +245,8 @@ def _speedup_points(study, mode, metric):
 def _model_label(study, backend):
     many = any(len(study.shapes(backend, p)) > 1 for p in study.pes_list())
     if many:
-        return "%s (best shape per PE count, labelled; all shapes: chart 4)" % backend
+        return ("%s: best of its shapes per PE count\n(shape beside the point; n.s.: no significant\n"
+                "difference from another shape)" % backend)
     return backend
 
 
@@ -240,7 +260,7 @@ def _subtitle(study, text):
 def _title(fig, ax, title, subtitle):
     fig.suptitle(title, fontsize=11)
     if subtitle:
-        ax.set_title(textwrap.fill(subtitle, 85), fontsize=8, color="#333333")
+        ax.set_title(textwrap.fill(subtitle, 72), fontsize=8, color="#333333")
 
 
 # --- charts 1-3: speedup, efficiency, scaling --------------------------------
@@ -631,8 +651,8 @@ def roofline_chart(ctx, configs):
         labels.append("4* : oversubscribed PE count")
     ax.legend(handles, labels, fontsize=7, **OUTSIDE)
     _title(fig, ax, "Roofline: achieved rate against the machine's measured ceilings",
-           "ceilings: bandwidth from a DRAM-sized nstream only, compute from the peak probe; each point: a "
-           "kernel's fastest run in one model at its largest PE count (the number beside it)")
+           "ceilings: bandwidth from a DRAM-sized nstream only, compute from the peak probe; a point: a kernel's "
+           "fastest run in one model at its largest PE count (beside it)")
     ctx.save(fig, "roofline", "Roofline",
              "Each kernel's achieved flop rate against its arithmetic intensity (dgemm included, as a point), "
              "under the bandwidth ceiling of a DRAM-sized nstream and the compute ceiling of the peak "

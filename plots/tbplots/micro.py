@@ -40,13 +40,20 @@ def series(configs, kernel, handoff=False):
     # parameters every run shares (a --max-bytes, say) would only clutter the labels
     shared = {k for k in set().union(*(c.params for c in mine))
               if len({params_key(c.params.get(k)) for c in mine}) == 1} if mine else set()
+    # a model with two shapes at one PE count (hybrid 1x4 and 2x2) needs its shape in the label
+    seen, split = set(), set()
+    for c in mine:
+        k = (c.backend, c.pes, params_key(c.params))
+        if k in seen:
+            split.add(c.backend)
+        seen.add(k)
     for c in mine:
         x = c.params.get(c.series) if c.series else c.pes
         if not isinstance(x, (int, float)) or isinstance(x, bool) or not 0 < x < 2 ** 60:
             continue
         rest = {k: v for k, v in c.params.items() if k != c.series and k not in shared}
         label = c.backend
-        if c.series:
+        if c.series or c.backend in split:
             label += " " + c.shape
         if c.variant:
             label += " " + ("hand-off" if is_handoff(c) else c.variant)

@@ -163,7 +163,7 @@ META = {"sweep_id": "fixture", "host": {"name": "fixture-host"}, "cpu": {"model"
 KERNELS = {
     "stencil": dict(params={"n": 4000, "radius": 2}, t1=0.080, par=0.985, comm=0.002, flops=17 * 4000 ** 2,
                     nbytes=16 * 4000 ** 2, ws=16 * 4000 ** 2, unit="MFLOP/s", mem=260),
-    "nstream": dict(params={"n": 20000000}, t1=0.022, par=0.80, comm=0.0, flops=2 * 20000000,
+    "nstream": dict(params={"n": 20000000}, t1=0.080, par=0.50, comm=0.0, flops=2 * 20000000,
                     nbytes=32 * 20000000, ws=24 * 20000000, unit="GB/s", mem=480),
     "transpose": dict(params={"n": 4096, "tile": 32}, t1=0.060, par=0.90, comm=0.010, flops=4096 ** 2,
                       nbytes=32 * 4096 ** 2, ws=16 * 4096 ** 2, unit="GB/s", mem=270),

@@ -135,6 +135,12 @@ class MicroTest(unittest.TestCase):
         variants = {r[2] for r in self.tables["micro"].rows if r[0] == "pingpong"}
         self.assertEqual(variants, {"copy", "hand-off"})
 
+    def test_two_shapes_at_one_pe_count_are_two_lines(self):
+        recs = reps("barrier", "hybrid", 1, 4, [1e-6] * 6, params={}, flops=0, nbytes=0)
+        recs += reps("barrier", "hybrid", 2, 2, [2e-6] * 6, params={}, flops=0, nbytes=0)
+        series = micro.series(tbconfigs.group_configs(load(recs).runs), "barrier")
+        self.assertEqual(sorted(k[1] for k in series), ["hybrid 1x4", "hybrid 2x2"])
+
     def test_barrier_is_drawn_against_pes(self):
         self.assertIsNone(micro.x_param(self.configs, "barrier"))
         self.assertEqual(micro.x_param(self.configs, "pingpong"), "bytes")
