@@ -17,7 +17,7 @@ STUDY_COLUMNS = [
     ("model", "model"), ("ranks×threads", None), ("PEs", "pes"), ("reps ok/all", None),
     ("median s", "median_s"), ("95% CI of median (s)", None), ("min–max (s)", None),
     ("rate", None), ("speedup", "speedup"), ("efficiency", None), ("Karp–Flatt e", "karp_flatt"),
-    ("flags", None),
+    ("working set", None), ("against the others at this PE count", None), ("flags", None),
 ]
 
 
@@ -45,12 +45,12 @@ def study_table(summary, study):
         eff = g("efficiency") if study.scaling == "strong" else g("weak_efficiency")
         flags = []
         if g("superlinear"):
-            flags.append("SUPERLINEAR: " + g("superlinear"))
-        if g("working_set_regime") in ("cache-resident", "mixed"):
-            flags.append("%s size (working set %s× LLC)" % (
-                g("working_set_regime"), fmt(g("working_set_ratio"))))
-        if g("comparison"):
-            flags.append(g("comparison"))
+            flags.append("SUPERLINEAR, " + g("superlinear"))
+        ws = None
+        if g("working_set_regime"):
+            ws = g("working_set_regime")
+            if g("working_set_ratio") is not None:
+                ws += " (%.2g× LLC)" % g("working_set_ratio")
         if g("shape_choice"):
             flags.append(g("shape_choice"))
         if g("oversubscribed"):
@@ -59,7 +59,7 @@ def study_table(summary, study):
             flags.append("failed: " + g("failures"))
         rows.append([g("model"), "%s×%s" % (fmt(g("ranks")), fmt(g("threads"))), g("pes"),
                      "%d/%d" % (g("reps_ok"), g("reps")), g("median_s"), ci, mm, rate,
-                     g("speedup"), eff, g("karp_flatt"), ", ".join(flags)])
+                     g("speedup"), eff, g("karp_flatt"), ws, g("comparison"), "; ".join(flags)])
     cols = [c for c, _ in STUDY_COLUMNS]
     if study.scaling == "weak":
         cols[cols.index("efficiency")] = "weak-scaling efficiency"
@@ -153,11 +153,13 @@ def render_md(blks, formats):
     return "\n".join(lines).rstrip() + "\n"
 
 
+# cells a reader must not miss: a superlinear efficiency, a size that is not DRAM-sized
+WARN_PREFIXES = ("SUPERLINEAR", "cache-resident", "mixed")
 CSS = """body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1150px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
 """
 
@@ -193,7 +195,9 @@ def render_html(blks, formats, title):
                 cells = []
                 for v in row:
                     num = isinstance(v, (int, float)) and not isinstance(v, bool)
-                    cells.append('<td%s>%s</td>' % (' class="num"' if num else "", e(fmt(v))))
+                    warn = isinstance(v, str) and v.startswith(WARN_PREFIXES)
+                    cells.append('<td%s>%s</td>' % (' class="num"' if num else ' class="warn"' if warn else "",
+                                                    e(fmt(v))))
                 out.append("<tr>%s</tr>" % "".join(cells))
             out.append("</tbody></table>")
     out.append("</body></html>")
