@@ -170,7 +170,7 @@ def _superlinear_notes(ax):
                     xytext=(0, 11), ha="center", va="bottom", fontsize=6.5, color=FAILED_COLOR, zorder=6)
 
 
-def _legend(ax, over=False, failed=False, bars=None, superlin=False):
+def _legend(ax, over=False, failed=False, bars=None, superlin=False, over_text="oversubscribed (hollow, dotted)"):
     handles, labels = ax.get_legend_handles_labels()
     _superlinear_notes(ax)
     if superlin:
@@ -179,7 +179,7 @@ def _legend(ax, over=False, failed=False, bars=None, superlin=False):
         labels.append(SUPER_LABEL)
     if over:
         handles.append(Line2D([], [], ls=":", marker="o", color="#444444", markerfacecolor="white"))
-        labels.append("oversubscribed (hollow, dotted)")
+        labels.append(over_text)
     if failed:
         handles.append(Line2D([], [], ls="", marker="X", color="#bbbbbb", markersize=9,
                               markeredgecolor=FAILED_COLOR, markeredgewidth=1.5))
@@ -728,7 +728,7 @@ def _micro_chart(ctx, configs, kernel, handoff):
     else:
         _pe_axis(ax1, [x for pts in series.values() for x, _ in pts])
     _log_y(ax1)
-    _legend(ax1, over, failed, bars=MICRO_BARS)
+    _legend(ax1, over, failed, bars=MICRO_BARS, over_text="oversubscribed (hollow)")
     if two:
         ax2 = fig.add_subplot(122)
         _micro_lines(ax2, series, lambda c: (micro.bandwidth_of(c) or 0) / 1e6 or None, power=-1)
