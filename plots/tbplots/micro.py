@@ -51,7 +51,9 @@ def series(configs, kernel, handoff=False):
         x = c.params.get(c.series) if c.series else c.pes
         if not isinstance(x, (int, float)) or isinstance(x, bool) or not 0 < x < 2 ** 60:
             continue
-        rest = {k: v for k, v in c.params.items() if k != c.series and k not in shared}
+        # the record's own "variant" (the resolved one: "auto" became "copy") replaces the parameter
+        rest = {k: v for k, v in c.params.items() if k != c.series and k not in shared
+                and not (k == "variant" and c.variant)}
         label = c.backend
         if c.series or c.backend in split:
             label += " " + c.shape

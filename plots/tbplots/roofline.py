@@ -26,14 +26,29 @@ FLOP_UNITS = {"FLOP/s": 1, "MFLOP/s": 1e6, "GFLOP/s": 1e9, "TFLOP/s": 1e12}
 
 
 def flop_rate(config):
-    """Flops per second of a configuration: work.flops / median, else its rate in a FLOP/s unit."""
+    """Flops per second of a configuration: its rate when counted in a FLOP/s unit (the figure the
+    record and the sweep's summary give), else work.flops / median."""
     if not config.usable:
         return None
-    if config.flops:
-        return config.flops / config.median
     if config.rate and config.rate_unit in FLOP_UNITS:
         return config.rate * FLOP_UNITS[config.rate_unit]
+    if config.flops:
+        return config.flops / config.median
     return None
+
+
+def _condense(sentences):
+    """One line per distinct reason: 'nstream n=1000000 (8 configurations): cache-resident ...'."""
+    counts = {}
+    for text in sentences:
+        head, _, tail = text.partition(", ")
+        model, _, why = tail.partition(": ")
+        counts.setdefault((head, why), []).append(model)
+    out = []
+    for (head, why), models in counts.items():
+        who = models[0] if len(models) == 1 else "%d configurations: %s" % (len(models), ", ".join(models))
+        out.append("%s (%s): %s" % (head, who, why))
+    return out
 
 
 def _ceiling(value, config, text):
@@ -93,6 +108,22 @@ def points(configs):
     return out
 
 
+def above_the_roof(pts, bw, peak, slack=1.05):
+    """Sentences for points above a ceiling that binds them: above the compute peak (any point), or
+    above the DRAM slope (DRAM-sized points only: a cache-resident point may beat DRAM by right)."""
+    out = []
+    for p in pts:
+        what = "%s %s at %d PE%s" % (p["kernel"], p["config"].label(), p["pes"], "" if p["pes"] == 1 else "s")
+        if peak and p["rate"] > peak["value"] * slack:
+            out.append("%s runs at %.3g GFLOP/s, above the compute peak (%.3g): the peak probe or the record's "
+                       "work.flops is off" % (what, p["rate"] / 1e9, peak["value"] / 1e9))
+        elif bw and p["regime"] == "dram" and p["rate"] > bw["value"] * p["ai"] * slack:
+            out.append("%s runs at %.3g GFLOP/s, above the DRAM bandwidth slope (%.3g at %.3g flop/byte): the "
+                       "bandwidth probe or the record's work.bytes is off" % (
+                           what, p["rate"] / 1e9, bw["value"] * p["ai"] / 1e9, p["ai"]))
+    return out
+
+
 def roofline(configs):
     """Points, ceilings, and sentences for what is missing or set aside.
 
@@ -101,6 +132,7 @@ def roofline(configs):
     """
     pts = points(configs)
     bw, rejected = bandwidth_ceiling(configs)
+    rejected = _condense(rejected)
     peak, per_core = peak_ceilings(configs)
     missing = []
     if bw is None:
@@ -108,6 +140,7 @@ def roofline(configs):
                        % (" (the nstream runs here are not DRAM-sized)" if rejected else "", RUN_BANDWIDTH))
     if peak is None:
         missing.append("no compute ceiling: no peak (FMA-throughput probe) run in the data; run %s" % RUN_PEAK)
+    rejected += above_the_roof(pts, bw, peak)
     skipped = None
     if not pts and bw is None and peak is None:
         skipped = "no record has work.flops and work.bytes, and no ceiling was measured"

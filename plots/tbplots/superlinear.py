@@ -21,8 +21,11 @@ def cause(config, efficiency):
     if config.pes == 1:
         return "one-pe", ("E = %.3g at 1 PE: this model's 1-PE run beats the baseline (another code "
                           "path, not parallel speedup)" % efficiency)
-    if not ws or not ws["regime"]:
+    if not ws:
         return "unknown", "E = %.3g; cause unknown: the record has no working-set data" % efficiency
+    if not ws["regime"]:
+        return "unknown", ("E = %.3g; cause unknown: the machine's last-level cache size was not known to "
+                           "the run, so its working set cannot be placed against it" % efficiency)
     ratio = ws["ratio"]
     ratio_text = " (%.2g× LLC)" % ratio if ratio is not None else ""
     if ws["regime"] == "cache-resident":

@@ -104,8 +104,7 @@ def record(kernel, backend, ranks, threads, params, time, rep=0, scaling="strong
         "suite_version": "0.1.0", "iterations": 10, "warmup": 2,
         "time": {"unit": "s", "min": time * 0.97, "median": time, "max": time * 1.05, "mean": time,
                  "total": time * 10},
-        "rate": {"value": (nbytes / time / 1e9) if rate_unit == "GB/s" else flops / time / 1e6,
-                 "unit": rate_unit, "basis": "median"},
+        "rate": {"value": _rate(rate_unit, flops, nbytes, time), "unit": rate_unit, "basis": "median"},
         "work": {"flops": flops, "bytes": nbytes, "flops_formula": "f", "bytes_formula": "b"},
         "validated": status != "invalid",
         "error": {"abs": 0.0, "rel": 0.0, "tolerance": 1e-8},
@@ -116,6 +115,15 @@ def record(kernel, backend, ranks, threads, params, time, rep=0, scaling="strong
         "timestamp": "2026-11-25T12:00:00Z", "status": status or "ok", "sweep": sweep,
     })
     return rec
+
+
+def _rate(unit, flops, nbytes, time):
+    """The record's rate as the C side computes it: work per iteration / median time, in unit."""
+    if unit in ("us", "µs"):
+        return time * 1e6
+    scale = {"G": 1e9, "M": 1e6, "K": 1e3}.get(unit[:1], 1.0)
+    work = nbytes if unit.endswith("B/s") else flops
+    return work / time / scale
 
 
 _SCRATCH = []
@@ -240,15 +248,16 @@ def realistic(path, reps=7, pes_list=(1, 2, 4), cores=2, seed=7):
         recs.append(record("nstream", "omp", 1, 2, {"n": n}, noisy(32 * n / 11.5e9), rep=rep, flops=2 * n,
                            nbytes=32 * n, rate_unit="GB/s", ws=working_set(24 * n, "auto"), probe=True))
     sizes = [2 ** i for i in range(0, 23, 2)]
-    for backend, variant, lat, bw, ranks, threads in (
-            ("omp", "copy", 0.25e-6, 9e9, 1, 2), ("omp", "handoff", 0.08e-6, 4e14, 1, 2),
-            ("mpi", None, 0.45e-6, 6e9, 2, 1), ("hybrid", None, 0.9e-6, 5e9, 2, 1)):
+    # the "variant" parameter asks ("auto"), the record's "variant" says what ran
+    for backend, asked, variant, lat, bw, ranks, threads in (
+            ("omp", "auto", "copy", 0.25e-6, 9e9, 1, 2), ("omp", "handoff", "handoff", 0.08e-6, 4e14, 1, 2),
+            ("mpi", "auto", None, 0.45e-6, 6e9, 2, 1), ("hybrid", "auto", "funneled", 0.9e-6, 5e9, 2, 1)):
         for size in sizes:
             for rep in range(reps):
                 t = noisy(lat + size / bw)
-                recs.append(record("pingpong", backend, ranks, threads, {"bytes": size, "target-time": 1000}, t,
+                recs.append(record("pingpong", backend, ranks, threads,
+                                   {"bytes": size, "variant": asked, "mode": "latency", "target-time": 1000}, t,
                                    rep=rep, flops=0, nbytes=size, rate_unit="MB/s", variant=variant))
-                recs[-1]["rate"]["value"] = size / t / 1e6
     for backend, base, ranks_of in (("omp", 0.3e-6, lambda p: 1), ("mpi", 0.8e-6, lambda p: p),
                                     ("hybrid", 1.2e-6, lambda p: max(1, p // 2))):
         for size in [8 * 4 ** i for i in range(0, 9)]:
@@ -257,14 +266,12 @@ def realistic(path, reps=7, pes_list=(1, 2, 4), cores=2, seed=7):
                 recs.append(record("allreduce", backend, ranks_of(2), 2 // ranks_of(2),
                                    {"bytes": size, "delay": 100, "target-time": 1000}, t, rep=rep, flops=0,
                                    nbytes=size, rate_unit="us"))
-                recs[-1]["rate"]["value"] = t * 1e6
         for pes in pes_list:
             r = ranks_of(pes)
             for rep in range(reps):
                 t = noisy(base * (1 + pes / 2))
                 recs.append(record("barrier", backend, r, pes // r, {"delay": 100, "target-time": 1000}, t,
                                    rep=rep, flops=0, nbytes=0, oversubscribed=pes > cores, rate_unit="us"))
-                recs[-1]["rate"]["value"] = t * 1e6
             for rep in range(reps):
                 ghost = 0 if pes == 1 else 2 * 2 * 1000 * 8 * (pes - 1)
                 recs.append(record("halo", backend, r, pes // r, {"n": 1000, "radius": 2, "target-time": 1000},

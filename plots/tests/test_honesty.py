@@ -90,8 +90,10 @@ class MicroTest(unittest.TestCase):
         recs = reps("stencil", "serial", 1, 1, [2.0] * 6, ws=CACHED)
         for size in (8, 1024):
             for variant, t in (("copy", 2e-6), ("handoff", 1e-7)):
-                recs += reps("pingpong", "omp", 1, 2, [t] * 6, params={"bytes": size}, flops=0, nbytes=size,
-                             rate_unit="MB/s", variant=variant)
+                recs += reps("pingpong", "omp", 1, 2, [t] * 6, params={"bytes": size, "variant": variant},
+                             flops=0, nbytes=size, rate_unit="MB/s", variant=variant)
+            recs += reps("pingpong", "mpi", 2, 1, [3e-6] * 6, params={"bytes": size, "variant": "auto"}, flops=0,
+                         nbytes=size, rate_unit="MB/s")
         recs += reps("barrier", "serial", 1, 1, [1e-8] * 6, params={"delay": 100}, flops=0, nbytes=0, rate_unit="us")
         recs += reps("barrier", "omp", 1, 2, [4e-7, 5e-7, 5e-7, 6e-7, 5e-7, 7e-7], params={"delay": 100},
                      flops=0, nbytes=0, rate_unit="us")
@@ -128,12 +130,12 @@ class MicroTest(unittest.TestCase):
     def test_handoff_is_kept_apart_from_copies(self):
         copies = micro.series(self.configs, "pingpong")
         handoffs = micro.series(self.configs, "pingpong", handoff=True)
-        self.assertEqual([k[1] for k in copies], ["omp 1x2 copy"])
+        self.assertEqual([k[1] for k in copies], ["omp 1x2 copy", "mpi 2x1 variant=auto"])
         self.assertEqual([k[1] for k in handoffs], ["omp 1x2 hand-off"])
         self.assertEqual([x for x, _ in handoffs[(1, "omp 1x2 hand-off", "omp")]], [8, 1024])
         self.assertTrue(all(c.variant == "handoff" for pts in handoffs.values() for _, c in pts))
         variants = {r[2] for r in self.tables["micro"].rows if r[0] == "pingpong"}
-        self.assertEqual(variants, {"copy", "hand-off"})
+        self.assertEqual(variants, {"copy", "hand-off", None})
 
     def test_two_shapes_at_one_pe_count_are_two_lines(self):
         recs = reps("barrier", "hybrid", 1, 4, [1e-6] * 6, params={}, flops=0, nbytes=0)

@@ -63,6 +63,20 @@ class CeilingsTest(unittest.TestCase):
         self.assertAlmostEqual(pts[("nstream", "dram")]["rate"], 2e8 / 0.24)   # the sweep's run, not the probe
         self.assertLess(pts[("dgemm", "cache-resident")]["rate"], roof["peak"]["value"])
 
+    def test_a_point_above_the_roof_is_reported(self):
+        fast = reps("dgemm", "omp", 1, 2, {"n": 1000}, [0.04] * 6, flops=4e9, nbytes=1e7)   # 100 > 76.9 GFLOP/s
+        roof = roof_of(PROBE_DRAM + PEAK + fast)
+        self.assertEqual(len(roof["rejected"]), 1)
+        self.assertIn("dgemm omp 1x2 at 2 PEs runs at 100 GFLOP/s, above the compute peak (76.9)",
+                      roof["rejected"][0])
+        # a DRAM-sized nstream above its own slope: 20 GB/s against the probe's 12.8
+        fast = reps("nstream", "omp", 1, 2, {"n": 100000000}, [0.12] * 6, flops=2e8, nbytes=2.4e9,
+                    ws=working_set(LLC * 8))
+        roof = roof_of(reps("nstream", "omp", 1, 2, {"n": 133333333}, [0.25] * 6, flops=2e8, nbytes=3.2e9,
+                            ws=working_set(LLC * 10), probe=True, rate_unit="GB/s") + fast)
+        self.assertAlmostEqual(roof["bandwidth"]["value"], 2e10)   # the best DRAM-sized run is the ceiling
+        self.assertEqual(roof["rejected"], [])
+
     def test_sweeps_own_dram_nstream_is_enough(self):
         roof = roof_of(IN_CACHE + SWEEP_DRAM)
         self.assertAlmostEqual(roof["bandwidth"]["value"], 1e10)
