@@ -35,7 +35,7 @@ class Catalogue:
     def __init__(self, value, warnings=None):
         self.by_backend = {}
         self.merged = {}
-        self.machine = {}
+        self.schema = None
         if isinstance(value, dict) and "kernels" in value:
             value = {value.get("backend") or "*": value}
         if isinstance(value, dict):
@@ -46,8 +46,8 @@ class Catalogue:
                 self.by_backend[str(backend)] = entries
                 for name, entry in entries.items():
                     self.merged.setdefault(name, entry)
-                if isinstance(cat.get("machine"), dict) and not self.machine:
-                    self.machine = cat["machine"]
+                if isinstance(cat.get("schema"), str):
+                    self.schema = cat["schema"]
         if value is not None and not self.by_backend and warnings is not None:
             warnings.append("meta.json's catalogue holds no kernel descriptors: ignored")
         self._inferred = 0

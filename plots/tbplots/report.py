@@ -114,7 +114,13 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
         out.append(("table", t, None) if t.rows else ("p", "None."))
     if dataset.meta:
         out.append(("h", 2, "Sweep metadata (meta.json)"))
-        out.append(("table", Table("", "", ["field", "value"], [[k, v] for k, v in flatten(dataset.meta)]), None))
+        rows = [[k, v] for k, v in flatten({k: v for k, v in dataset.meta.items() if k != "catalogue"})]
+        cat = getattr(dataset, "catalogue", None)
+        if cat:
+            rows.append(["catalogue", "%s: %d kernels, for %s (each record's kind and series parameter come "
+                         "from it when the record lacks them; not repeated here)"
+                         % (cat.schema or "catalogue", len(cat.merged), ", ".join(sorted(cat.by_backend)))])
+        out.append(("table", Table("", "", ["field", "value"], sorted(rows)), None))
     out.append(("h", 2, "Data tables"))
     out.append(("p", "CSV files with full precision: " + ", ".join("tables/%s.csv" % t.name for t in tables)
                 + ". Every configuration's statistics are in tables/summary.csv; " + by_name["summary"].note))

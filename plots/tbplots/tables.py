@@ -80,7 +80,7 @@ def micro_rows(configs):
             spread = None
             if c.usable:
                 lo, hi, kind = c.interval()
-                spread = "%s %.3g–%.3g µs" % ("95% CI" if kind == "ci" else "min–max", lo * 1e6, hi * 1e6)
+                spread = "%s %.4g–%.4g µs" % ("95% CI" if kind == "ci" else "min–max", lo * 1e6, hi * 1e6)
             bw = micro.bandwidth_of(c)
             rows.append([c.kernel, c.backend, "hand-off" if micro.is_handoff(c) else c.variant, c.ranks,
                          c.threads, c.pes, params_text(c.params), micro.exchange_text(c), c.n, c.n_total,
