@@ -137,7 +137,7 @@ def roofline(configs):
     missing = []
     if bw is None:
         missing.append("no bandwidth ceiling: no DRAM-sized nstream run in the data%s; run %s"
-                       % (" (the nstream runs here are not DRAM-sized)" if rejected else "", RUN_BANDWIDTH))
+                       % (" (no nstream run here is shown to be DRAM-sized)" if rejected else "", RUN_BANDWIDTH))
     if peak is None:
         missing.append("no compute ceiling: no peak (FMA-throughput probe) run in the data; run %s" % RUN_PEAK)
     rejected += above_the_roof(pts, bw, peak)

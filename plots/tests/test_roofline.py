@@ -87,7 +87,7 @@ class CeilingsTest(unittest.TestCase):
         self.assertIsNone(roof["bandwidth"])
         self.assertIsNone(roof["peak"])
         self.assertIn("bench/sweep --kernels nstream --size auto", roof["missing"][0])
-        self.assertIn("not DRAM-sized", roof["missing"][0])
+        self.assertIn("no nstream run here is shown to be DRAM-sized", roof["missing"][0])
         self.assertIn("no compute ceiling", roof["missing"][1])
         self.assertIsNone(roof["skipped"])                                  # the points are still drawn
 
