@@ -33,7 +33,7 @@ MICRO_NOTE = ("Time of one operation in µs (a one-way message, one barrier's or
 
 def shape_choice(study, config):
     """For a model with several shapes at a PE count: which one the charts draw, and why."""
-    if len(study.shapes(config.backend, config.pes)) < 2:
+    if not config.usable or len(study.shapes(config.backend, config.pes)) < 2:
         return None
     best = study.series(config.backend).get(config.pes)
     if best is config:
