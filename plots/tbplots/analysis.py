@@ -227,7 +227,8 @@ def model_rows(study, mode):
             if study.scaling == "weak":
                 row["weak_efficiency"] = sp["s"] if sp else None
             eff = row["weak_efficiency"] if study.scaling == "weak" else row["efficiency"]
-            row["superlinear"] = superlinear.cause(c, eff)
+            low = sp["lo"] / (1 if study.scaling == "weak" else pes) if sp else None
+            row["superlinear"] = superlinear.cause(c, eff, low)
             rows.append(row)
         out[backend] = {"baseline": base, "rows": rows}
     return out

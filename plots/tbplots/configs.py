@@ -51,6 +51,7 @@ class Config:
         else:
             self.median = self.min = self.max = self.ci = None
         self.rate = _median_or_none([r.rate for r in ok])
+        self.reference = _median_or_none([r.reference for r in ok])
         self.rate_unit = next((r.rate_unit for r in ok if r.rate_unit), "")
         self.flops = next((r.flops for r in ok if r.flops is not None), None)
         self.bytes = next((r.bytes for r in ok if r.bytes is not None), None)

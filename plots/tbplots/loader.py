@@ -105,6 +105,8 @@ class Run:
         self.variant = variant if isinstance(variant, str) and variant else None
         self.exchange = rec.get("exchange") if isinstance(rec.get("exchange"), dict) else None
         self.pages = _dict(rec.get("pages"))
+        # micro-benchmarks with a delay loop (EPCC): the reference they subtracted, seconds per operation
+        self.reference = _num(_dict(rec.get("reference")).get("median"))
         self.timestamp = rec.get("timestamp")
 
         time = _dict(rec.get("time"))

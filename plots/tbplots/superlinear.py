@@ -13,8 +13,19 @@ SHORT = {"cache-resident": "cache-resident", "mixed": "mixed: partly in cache",
          "per-pe": "per-PE set fits LLC", "one-pe": "1 PE beats baseline", "unknown": "cause unknown"}
 
 
-def cause(config, efficiency):
-    """(key, sentence) of the likely cause of efficiency > 1 at this config, or None when E <= 1."""
+def cause(config, efficiency, low=None):
+    """(key, sentence) of the likely cause of efficiency > 1 at this config, or None when E <= 1.
+
+    low: the efficiency at the low end of its error bar; when it reaches 1 the
+    sentence adds that the excess may be noise.
+    """
+    found = _cause(config, efficiency)
+    if found and low is not None and low <= 1.0:
+        found = (found[0], found[1] + "; its error bar reaches E = %.3g, so it may be noise" % low)
+    return found
+
+
+def _cause(config, efficiency):
     if efficiency is None or not efficiency > 1.0:
         return None
     ws = config.working_set

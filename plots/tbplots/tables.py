@@ -22,11 +22,12 @@ SUMMARY_COLUMNS = ["study", "kernel", "scaling", "params", "model", "ranks", "th
 
 MICRO_COLUMNS = ["kernel", "model", "variant", "ranks", "threads", "pes", "params", "exchange", "reps_ok",
                  "reps", "median_us", "ci95_lo_us", "ci95_hi_us", "min_us", "max_us", "spread",
-                 "bandwidth_MB_per_s", "oversubscribed", "failures"]
+                 "reference_subtracted_us", "bandwidth_MB_per_s", "oversubscribed", "failures"]
 
 MICRO_NOTE = ("Time of one operation in µs (a one-way message, one barrier's or allreduce's overhead, one "
               "halo exchange), median over the repetitions; spread: the 95% CI of the median, or min–max "
-              "below 6 repetitions. Micro-benchmarks have no speedup, efficiency, Amdahl or Karp–Flatt: "
+              "below 6 repetitions; reference_subtracted_us: the delay loop's own time per operation, "
+              "subtracted from the timed batches (EPCC), where the record gives it. Micro-benchmarks have no speedup, efficiency, Amdahl or Karp–Flatt: "
               "against a serial no-op they mean nothing. Bandwidth only where the operation moves bytes; "
               "a ping-pong hand-off passes a pointer and copies nothing.")
 
@@ -49,7 +50,8 @@ def summary_rows(study, mode):
         sp = analysis.speedup_of(c, base)
         eff = sp["s"] / c.pes if sp and c.pes else None
         weak = sp["s"] if sp and study.scaling == "weak" else None
-        cause = superlinear.cause(c, weak if study.scaling == "weak" else eff)
+        low = (sp["lo"] / (1 if study.scaling == "weak" else c.pes)) if sp and c.pes else None
+        cause = superlinear.cause(c, weak if study.scaling == "weak" else eff, low)
         ci = c.ci or {}
         ws = c.working_set or {}
         rows.append([
@@ -85,7 +87,7 @@ def micro_rows(configs):
             rows.append([c.kernel, c.backend, "hand-off" if micro.is_handoff(c) else c.variant, c.ranks,
                          c.threads, c.pes, params_text(c.params), micro.exchange_text(c), c.n, c.n_total,
                          _us(c.median), _us(ci.get("lo")), _us(ci.get("hi")), _us(c.min), _us(c.max), spread,
-                         bw / 1e6 if bw else None, c.oversubscribed, "; ".join(c.failures) or None])
+                         _us(c.reference), bw / 1e6 if bw else None, c.oversubscribed, "; ".join(c.failures) or None])
     return rows
 
 

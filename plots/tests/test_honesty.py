@@ -97,6 +97,8 @@ class MicroTest(unittest.TestCase):
         recs += reps("barrier", "serial", 1, 1, [1e-8] * 6, params={"delay": 100}, flops=0, nbytes=0, rate_unit="us")
         recs += reps("barrier", "omp", 1, 2, [4e-7, 5e-7, 5e-7, 6e-7, 5e-7, 7e-7], params={"delay": 100},
                      flops=0, nbytes=0, rate_unit="us")
+        for r in recs[-6:]:
+            r["reference"] = {"what": "the delay loop alone", "unit": "s", "min": 9e-8, "median": 1e-7, "max": 2e-7}
         recs += reps("halo", "serial", 1, 1, [1e-7] * 6, flops=0, nbytes=0,
                      exchange={"bytes": 0, "ghost_points": 0})
         recs += reps("halo", "mpi", 2, 1, [2e-6] * 6, flops=0, nbytes=32000,
@@ -123,6 +125,7 @@ class MicroTest(unittest.TestCase):
         self.assertAlmostEqual(barrier["ci95_hi_us"], 0.7)
         self.assertEqual(barrier["spread"], "95% CI 0.4–0.7 µs")
         self.assertIsNone(barrier["bandwidth_MB_per_s"])       # a barrier moves no bytes
+        self.assertAlmostEqual(barrier["reference_subtracted_us"], 0.1)
         halo = next(r for r in rows if r["kernel"] == "halo" and r["model"] == "mpi")
         self.assertEqual(halo["exchange"], "bytes=32000, ghost_points=4000")
         self.assertAlmostEqual(halo["bandwidth_MB_per_s"], 32000 / 2e-6 / 1e6)
@@ -172,6 +175,15 @@ class SuperlinearTest(unittest.TestCase):
         row = dict(zip(t.columns, next(r for r in t.rows if r[t.columns.index("model")] == "omp")))
         self.assertIn("cache-resident", row["superlinear"])
         self.assertEqual(row["working_set_regime"], "cache-resident")
+
+    def test_superlinear_within_its_error_bar_says_it_may_be_noise(self):
+        recs = reps("stencil", "serial", 1, 1, [2.0] * 6, ws=CACHED)
+        recs += reps("stencil", "omp", 1, 2, [0.95, 0.96, 0.98, 0.98, 1.0, 1.05], ws=CACHED)  # E = 1.02; CI to 0.952
+        row = rows_by_shape(self.study(recs), "omp")["1x2"]
+        self.assertAlmostEqual(row["efficiency"], 1 / 0.98)
+        self.assertIn("its error bar reaches E = 0.952, so it may be noise", row["superlinear"][1])
+        recs = reps("stencil", "serial", 1, 1, [2.0] * 6, ws=CACHED) + reps("stencil", "omp", 1, 2, [0.8] * 6, ws=CACHED)
+        self.assertNotIn("noise", rows_by_shape(self.study(recs), "omp")["1x2"]["superlinear"][1])
 
     def test_causes(self):
         dram = working_set(LLC * 4.5)                                     # 144 MiB: 18 MiB per PE at 8
