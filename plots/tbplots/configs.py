@@ -38,6 +38,7 @@ class Config:
         pick = ok or runs
         self.kind = next((r.kind for r in pick if r.kind), "scaling")
         self.role = next((r.role for r in pick if r.role), None)
+        self.ceiling = next((r.ceiling for r in pick if r.ceiling), None)
         self.series = next((r.series for r in pick if r.series), None)
         self.working_set = next((r.working_set for r in pick if r.working_set), None)
         self.exchange = next((r.exchange for r in pick if r.exchange), None)

@@ -100,6 +100,7 @@ class Run:
         self.kind, self.kind_source, self.series = None, None, None
         self.probe = sweep.get("probe") is True
         self.role = sweep.get("role") if isinstance(sweep.get("role"), str) else None
+        self.ceiling = sweep.get("ceiling") if sweep.get("ceiling") in ("bandwidth", "compute") else None
         self.working_set = _working_set(rec.get("working_set"))
         variant = rec.get("variant")
         self.variant = variant if isinstance(variant, str) and variant else None

@@ -5,9 +5,12 @@
   the best work.bytes / median time among them. A cache-resident or mixed
   nstream measures the caches and is never a ceiling; old records without
   working-set data cannot show they are DRAM-sized and are not used either.
+  A probe the sweep marks "ceiling": "bandwidth" counts as such whatever its
+  kernel's name, under the same DRAM-sized rule.
 - Compute ceiling: the machine's peak from the "peak" kernel (an FMA
-  throughput probe): its rate at the largest PE count; the 1-PE run gives
-  the per-core peak, drawn beside it.
+  throughput probe; or any probe the sweep marks "ceiling": "compute"): its
+  rate at the largest PE count; the 1-PE run gives the per-core peak, drawn
+  beside it.
 - Points: every scaling kernel with work.flops and work.bytes (dgemm
   included, as an achieved point under the roof), one per kernel, model, PE
   count and working-set regime (the fastest configuration); probes are
@@ -59,24 +62,24 @@ def bandwidth_ceiling(configs):
     """(ceiling or None, [why each nstream run was not used])."""
     best, rejected = None, []
     for c in configs:
-        if c.kernel != BANDWIDTH_KERNEL or not c.usable or not c.bytes:
+        if (c.kernel != BANDWIDTH_KERNEL and c.ceiling != "bandwidth") or not c.usable or not c.bytes:
             continue
         if c.regime != "dram":
             why = c.regime_text() or "no working-set data in the record"
-            rejected.append("nstream %s, %s: %s, not a bandwidth ceiling"
-                            % (params_text(c.params), c.label(), why))
+            rejected.append("%s %s, %s: %s, not a bandwidth ceiling"
+                            % (c.kernel, params_text(c.params), c.label(), why))
             continue
         rate = c.bytes / c.median
         if best is None or (not c.oversubscribed, rate) > (not best["config"].oversubscribed, best["value"]):
-            best = _ceiling(rate, c, "%s nstream%s, %s" % ("probe" if c.probe else "sweep's",
-                                                          "" if c.probe else " " + params_text(c.params),
-                                                          c.label()))
+            best = _ceiling(rate, c, "%s %s%s, %s" % ("probe" if c.probe else "sweep's", c.kernel,
+                                                     "" if c.probe else " " + params_text(c.params), c.label()))
     return best, rejected
 
 
 def peak_ceilings(configs):
     """(machine peak at the largest PE count, per-core peak from the 1-PE run); either may be None."""
-    runs = [c for c in configs if c.kernel == PEAK_KERNEL and c.usable and flop_rate(c)]
+    runs = [c for c in configs if (c.kernel == PEAK_KERNEL or c.ceiling == "compute") and c.usable
+            and flop_rate(c)]
     fair = [c for c in runs if not c.oversubscribed] or runs
     machine = per_core = None
     if fair:

@@ -77,6 +77,14 @@ class CeilingsTest(unittest.TestCase):
         self.assertAlmostEqual(roof["bandwidth"]["value"], 2e10)   # the best DRAM-sized run is the ceiling
         self.assertEqual(roof["rejected"], [])
 
+    def test_a_probe_marked_as_a_ceiling_counts_whatever_its_name(self):
+        fma = reps("fma", "omp", 1, 2, {}, [0.05] * 6, flops=2e9, nbytes=0, rate_unit="GFLOP/s", probe=True)
+        for r in fma:
+            r["sweep"]["ceiling"] = "compute"
+        roof = roof_of(fma + PROBE_DRAM)
+        self.assertAlmostEqual(roof["peak"]["value"], 4e10)
+        self.assertEqual(roof["peak"]["config"].kernel, "fma")
+
     def test_sweeps_own_dram_nstream_is_enough(self):
         roof = roof_of(IN_CACHE + SWEEP_DRAM)
         self.assertAlmostEqual(roof["bandwidth"]["value"], 1e10)
