@@ -83,17 +83,22 @@ def log_y(ax):
                if line.get_transform() == ax.transData):
         return  # nothing to put on a log axis (every value failed)
     ax.set_yscale("log")
-    plain = ticker.FuncFormatter(lambda v, _: "%g" % v)
-    ax.yaxis.set_major_formatter(plain)
+    plain_log_labels(ax.yaxis, ax.get_ylim)
+
+
+def plain_log_labels(axis, limits):
+    """Plain-number labels on a log axis, with minor labels (2, 3, 5, ...) where the range is short."""
+    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
 
     def minor(v, _):
-        lo, hi = ax.get_ylim()
-        if v <= 0 or hi / lo >= 20:
+        lo, hi = limits()
+        if v <= 0 or lo <= 0 or hi / lo >= 400:
             return ""
         mantissa = round(v / 10 ** math.floor(math.log10(v)), 6)
-        return "%g" % v if hi / lo < 6 or mantissa in (2, 3, 5) else ""
+        shown = (2, 3, 5) if hi / lo < 20 else (2, 5)
+        return "%g" % v if hi / lo < 6 or mantissa in shown else ""
 
-    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(minor))
+    axis.set_minor_formatter(ticker.FuncFormatter(minor))
 
 
 def dodge(x, backend):

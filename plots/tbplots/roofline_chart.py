@@ -7,11 +7,10 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib import ticker  # noqa: E402
 
 from . import roofline  # noqa: E402
 from .configs import backend_order  # noqa: E402
-from .figure import OUTSIDE, put_titles  # noqa: E402
+from .figure import OUTSIDE, plain_log_labels, put_titles  # noqa: E402
 from .style import FAILED_COLOR, KERNEL_MARKERS, color  # noqa: E402
 
 
@@ -83,9 +82,10 @@ def roofline_chart(ctx, configs):
         ax.annotate("%d%s" % (p["pes"], "*" if c.oversubscribed else ""), (x, p["rate"] / 1e9),
                     textcoords="offset points", xytext=(5, 3), fontsize=6.5, color="#333333")
     ax.set_xscale("log")
+    plain_log_labels(ax.xaxis, ax.get_xlim)
     pos = [r for r in rates if r > 0] or [1.0]
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
+    plain_log_labels(ax.yaxis, ax.get_ylim)
     ax.set_xlim(xlo, xhi)
     ax.set_ylim(min(pos) / 3, max(pos) * (6 if missing else 3))
     ax.set_xlabel("arithmetic intensity (flop / byte, from work.flops / work.bytes)")
