@@ -11,7 +11,7 @@ runs; failures; faults (faults.py).
 from tbcommon import stats
 
 from . import analysis, faults, micro, roofline, superlinear
-from .configs import params_text
+from .configs import backend_order, params_text
 from .table import Table
 
 SUMMARY_COLUMNS = ["study", "kernel", "scaling", "params", "model", "ranks", "threads", "pes",
@@ -72,10 +72,18 @@ def _us(value):
     return None if value is None else value * 1e6
 
 
+def _micro_order(c):
+    """Kernel, copies before hand-offs, then the series value (a number, not its text), PEs, model."""
+    x = c.params.get(c.series) if c.series else None
+    x = x if isinstance(x, (int, float)) and not isinstance(x, bool) else 0
+    return (c.kernel, micro.is_handoff(c), c.params_key if not c.series else "", x, c.pes or 0,
+            backend_order(c.backend), c.backend, c.ranks or 0, c.variant or "")
+
+
 def micro_rows(configs):
     rows = []
     for kernel in micro.kernels(configs):
-        for c in configs:
+        for c in sorted(configs, key=_micro_order):
             if c.kernel != kernel or c.kind != "micro" or c.probe:
                 continue
             ci = c.ci or {}

@@ -173,7 +173,7 @@ KERNELS = {
                     nbytes=16 * 4000 ** 2, ws=16 * 4000 ** 2, unit="MFLOP/s", mem=260),
     "nstream": dict(params={"n": 20000000}, t1=0.080, par=0.50, comm=0.0, flops=2 * 20000000,
                     nbytes=32 * 20000000, ws=24 * 20000000, unit="GB/s", mem=480),
-    "transpose": dict(params={"n": 4096, "tile": 32}, t1=0.060, par=0.90, comm=0.010, flops=4096 ** 2,
+    "transpose": dict(params={"n": 4096, "tile": 32}, t1=0.090, par=0.90, comm=0.010, flops=4096 ** 2,
                       nbytes=32 * 4096 ** 2, ws=16 * 4096 ** 2, unit="GB/s", mem=270),
     "dgemm": dict(params={"n": 1024}, t1=0.110, par=0.995, comm=0.003, flops=2 * 1024 ** 3,
                   nbytes=32 * 1024 ** 2, ws=24 * 1024 ** 2, unit="MFLOP/s", mem=30),
