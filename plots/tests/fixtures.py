@@ -31,7 +31,8 @@ def _kernel(name, kind, unit, size_param="n", series=None, weak=None, memory_bou
             "series": series, "min_pes": min_pes, "min_ranks": min_pes,
             "weak": weak or {"rule": "fixed"}, "memory_bound": memory_bound,
             "size": {"default": None, "auto": None}, "sweep_params": [], "options": [],
-            "params": [{"name": p} for p in params], "default_iters": 20, "default_warmup": 2}
+            "params": [{"name": p} for p in (params or [q for q in (size_param, series) if q])],
+            "default_iters": 20, "default_warmup": 2}
 
 
 # The catalogue (triobench.catalogue/1, RULES.md) of the kernels the fixtures use, as

@@ -40,6 +40,14 @@ def rows_by_shape(study, backend, mode="best-serial"):
 
 
 class KindTest(unittest.TestCase):
+    def test_the_fixture_catalogue_speaks_the_shared_schema(self):
+        try:
+            from tbcommon import catalogue
+        except ImportError:
+            self.skipTest("bench/tbcommon/catalogue.py (the sweep's schema check) is not in this tree yet")
+        self.assertEqual(catalogue.validate(CATALOGUE), [])
+        self.assertEqual(catalogue.SCHEMA, CATALOGUE["schema"])
+
     def test_record_field_wins(self):
         recs = [record("stencil", "omp", 1, 2, SMALL, 1.0, kind="micro")]
         run, = load(recs, meta={"catalogue": CATALOGUE}).runs
