@@ -1,8 +1,10 @@
 """triobench charts and reports: plots/plot's implementation.
 
-loader (read results) -> analysis (statistics, baselines, fits; stdlib
-only) -> tables / report (CSV, Markdown, HTML; stdlib only) and charts
-(matplotlib). See docs/plots.md.
+loader (read results; kinds: scaling, micro or probe, from the records or
+the catalogue) -> configs -> analysis (scaling studies), superlinear,
+significance, micro, roofline (all stdlib only) -> tables / report (CSV,
+Markdown, HTML; stdlib only) and charts (matplotlib: figure, lines, bars,
+roofline_chart, micro_charts). See docs/plots.md.
 """
 
 import importlib.util as _util
