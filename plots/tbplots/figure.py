@@ -31,6 +31,7 @@ matplotlib.rcParams.update({
     "grid.alpha": 0.3,
 })
 MIB = 2.0 ** 20
+LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6}  # text over lines stays legible
 
 
 class Context:
@@ -133,8 +134,8 @@ def draw_series(ax, backend, points, label):
             notes = ax.__dict__.setdefault("_tb_superlinear", {})
             notes.setdefault((p["x0"], p["super"]), []).append((backend, p["y"]))
         if p.get("shape"):
-            ax.annotate(p["shape"], (p["x"], p["y"]), textcoords="offset points", xytext=(-6, -12),
-                        ha="right", fontsize=6.5, color=c)
+            ax.annotate(p["shape"], (p["x"], p["y"]), textcoords="offset points", xytext=(-18, -12),
+                        ha="right", fontsize=6.5, color=c, zorder=3.5, bbox=LABEL_BOX)  # under the markers
         if p.get("nfail"):
             ax.annotate("%d failed" % p["nfail"], (p["x"], p["y"]), textcoords="offset points",
                         xytext=(4, -10), fontsize=6.5, color=FAILED_COLOR)
@@ -163,7 +164,8 @@ def _superlinear_notes(ax):
     for (x, cause), marks in sorted(ax.__dict__.get("_tb_superlinear", {}).items()):
         models = ", ".join(b for b, _ in marks)
         ax.annotate("E>1 (%s):\n%s" % (models, cause), (x, max(y for _, y in marks)), textcoords="offset points",
-                    xytext=(0, 11), ha="center", va="bottom", fontsize=6.5, color=FAILED_COLOR, zorder=6)
+                    xytext=(0, 11), ha="center", va="bottom", fontsize=6.5, color=FAILED_COLOR, zorder=7,
+                    bbox=LABEL_BOX)
 
 
 def put_legend(ax, over=False, failed=False, bars=None, superlin=False, over_text="oversubscribed (hollow, dotted)"):

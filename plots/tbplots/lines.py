@@ -1,7 +1,7 @@
 """Charts 1-3 and 9 of a scaling study: speedup, efficiency, scaling (time, or
 weak-scaling efficiency) and the model fits (Amdahl, Karp-Flatt). One point
 per model and PE count; superlinear points ringed with their cause; a point
-chosen among several shapes labelled with it and "best of N".
+chosen among several shapes labelled with it and "best of N shapes".
 """
 
 import textwrap
@@ -21,11 +21,11 @@ from .style import IDEAL_COLOR, color, marker  # noqa: E402
 
 
 def _shape_note(row):
-    """'2x1 · best of 3' (', n.s.' when its CI overlaps another shape's) beside a point chosen among shapes."""
+    """'2x1 · best of 3 shapes' (', n.s.' when its CI overlaps another shape's) beside a point chosen among shapes."""
     best_of = row["best_of"]
     if not best_of:
         return None
-    text = "%s · %s" % (row["config"].shape, best_of.split(",")[0].replace(" shapes", ""))
+    text = "%s · %s" % (row["config"].shape, best_of.split(",")[0])
     if significance.NO_DIFFERENCE in best_of:
         text += ", n.s."
     return text

@@ -82,8 +82,8 @@ class ChartMarksTest(unittest.TestCase):
             self.assertIn("[cache-resident]", self.figs[stem], stem)
 
     def test_hybrid_point_says_best_of_n(self):
-        self.assertIn("2x1 · best of 2, n.s.", self.figs["stencil-speedup"])
-        self.assertIn("4x1 · best of 2, n.s.", self.figs["stencil-speedup"])
+        self.assertIn("2x1 · best of 2 shapes, n.s.", self.figs["stencil-speedup"])
+        self.assertIn("4x1 · best of 2 shapes, n.s.", self.figs["stencil-speedup"])
         self.assertIn("hybrid: best of its shapes per PE count", self.figs["stencil-speedup"])
 
     def test_shapes_chart_does_not_rank_overlapping_cis(self):
