@@ -1,96 +1,28 @@
-"""Per-configuration statistics, baselines, speedups and model fits.
+"""Scaling studies: baselines, speedups, efficiencies, flags and model fits.
 
 Standard library only. Terms:
 
-* configuration: kernel, backend, ranks, threads, params and scaling; its
-  sample is the per-repetition median iteration time of its usable runs.
-* study: the configurations of one kernel that belong on the same axes:
-  strong scaling at one parameter set, or weak scaling where the parameters
-  that grow with the PE count are set aside.
+* configuration (configs.py): kernel, backend, ranks, threads, params,
+  scaling, variant; its sample is the per-repetition median iteration time
+  of its usable runs.
+* study: the configurations of one scaling kernel (kind "scaling", not a
+  probe) that belong on the same axes: strong scaling at one parameter set,
+  or weak scaling where the parameters that grow with the PE count are set
+  aside. Micro-benchmarks and probes are never studies: a speedup against a
+  serial no-op, or of a calibration run, means nothing.
 * series: what one model contributes to a study's curves, one configuration
-  per PE count (for hybrid the fastest ranks x threads split).
+  per PE count; for hybrid the fastest ranks x threads split, which is
+  labelled with its shape and "best of N shapes" wherever it is shown.
 """
-
-import json
 
 from tbcommon import stats
 from tbcommon.models import BACKENDS
 
-from .loader import MICRO_KERNELS, params_key
+from . import significance, superlinear
+from .configs import backend_order, fmt_time, params_text
+from .loader import params_key
 
 BASELINES = ("best-serial", "self")
-
-
-def _median_or_none(values):
-    values = [v for v in values if v is not None]
-    return stats.median(values) if values else None
-
-
-class Config:
-    def __init__(self, key, runs):
-        self.key = key
-        self.kernel, self.backend, self.ranks, self.threads, self.params_key, self.scaling = key
-        self.runs = runs
-        first = runs[0]
-        self.params = first.params
-        self.pes = next((r.pes for r in runs if r.pes), None)
-        ok = [r for r in runs if r.ok]
-        self.ok_runs = ok
-        self.n = len(ok)
-        self.n_total = len(runs)
-        self.n_failed = len(runs) - len(ok)
-        self.failures = sorted({r.failure for r in runs if not r.ok})
-        self.oversubscribed = any(r.oversubscribed for r in runs)
-        times = [r.time for r in ok]
-        self.times = times
-        if times:
-            self.median = stats.median(times)
-            self.min = min(times)
-            self.max = max(times)
-            self.ci = stats.median_ci(times)
-        else:
-            self.median = self.min = self.max = self.ci = None
-        self.rate = _median_or_none([r.rate for r in ok])
-        self.rate_unit = next((r.rate_unit for r in ok if r.rate_unit), "")
-        self.flops = next((r.flops for r in ok if r.flops is not None), None)
-        self.bytes = next((r.bytes for r in ok if r.bytes is not None), None)
-        self.mem_sum = _median_or_none([r.mem_sum for r in ok])
-        bds = [r.breakdown for r in ok if r.breakdown]
-        self.breakdown = None
-        if bds:
-            self.breakdown = {k: _median_or_none([b.get(k) for b in bds]) or 0.0
-                              for k in ("compute", "comm", "sync")}
-
-    @property
-    def shape(self):
-        if self.ranks is None or self.threads is None:
-            return "?"
-        return "%dx%d" % (self.ranks, self.threads)
-
-    @property
-    def micro_kernel(self):
-        return self.kernel in MICRO_KERNELS
-
-    @property
-    def usable(self):
-        return self.n > 0
-
-    def label(self):
-        return "%s %s" % (self.backend, self.shape)
-
-
-def group_configs(runs):
-    groups = {}
-    for r in runs:
-        key = (r.kernel, r.backend, r.ranks, r.threads, r.params_key, r.scaling)
-        groups.setdefault(key, []).append(r)
-    return [Config(k, v) for k, v in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))]
-
-
-def _sort_key(key):
-    kernel, backend, ranks, threads, pkey, scaling = key
-    border = BACKENDS.index(backend) if backend in BACKENDS else len(BACKENDS)
-    return (kernel, scaling, pkey, (ranks or 0) * (threads or 0), border, backend, ranks or 0, threads or 0)
 
 
 def _pes_determined_keys(configs):
@@ -122,11 +54,6 @@ def _slug(text):
     return slug or "x"
 
 
-def params_text(params):
-    return " ".join("%s=%s" % (k, json.dumps(v) if not isinstance(v, str) else v)
-                    for k, v in sorted(params.items())) or "defaults"
-
-
 class Baseline:
     def __init__(self, time, config, text):
         self.time = time
@@ -153,7 +80,36 @@ class Study:
             text += ", " + params_text(self.fixed_params)
         if self.grown:
             text += " (%s grow%s with PEs)" % (", ".join(self.grown), "s" if len(self.grown) == 1 else "")
+        size = self.size_label()
+        if size:
+            text += " [%s]" % size
         return text
+
+    def size_label(self):
+        """'cache-resident', 'mixed' or both when any size is not DRAM-sized; None otherwise."""
+        regimes = {c.regime for c in self.configs if c.regime}
+        shown = [r for r in ("cache-resident", "mixed") if r in regimes]
+        if not shown:
+            return None
+        text = " and ".join(shown)
+        if "dram" in regimes:
+            text += " at some sizes"
+        return text
+
+    def size_note(self):
+        """A sentence on the working sets of this study's sizes, or None without data."""
+        texts = []
+        for c in self.configs:
+            t = c.regime_text()
+            if t and t not in texts:
+                texts.append(t)
+        if not texts:
+            return None
+        note = "Working set: " + "; ".join(texts) + "."
+        if self.size_label():
+            note += (" A size that is not DRAM-sized (at least 4× the LLC) measures the caches, not "
+                     "memory: its speedups and efficiencies are not those of the model.")
+        return note
 
     def models(self):
         present = {c.backend for c in self.configs}
@@ -172,6 +128,31 @@ class Study:
             if c.pes not in best or c.median < best[c.pes].median:
                 best[c.pes] = c
         return dict(sorted(best.items()))
+
+    def shapes(self, backend, pes):
+        """The usable configurations of one model at one PE count (several for hybrid)."""
+        return [c for c in self.configs if c.backend == backend and c.pes == pes and c.usable]
+
+    def best_of(self, config):
+        """'best of N shapes' (plus whether it differs significantly) when config beat other shapes; else None."""
+        rivals = self.shapes(config.backend, config.pes)
+        if len(rivals) < 2:
+            return None
+        text = "best of %d shapes" % len(rivals)
+        verdict = significance.verdicts(rivals, name=lambda c: c.shape).get(config, "")
+        if verdict.startswith(significance.NO_DIFFERENCE):
+            text += ", " + verdict
+        elif verdict.startswith("not ranked"):
+            text += ", " + verdict
+        return text
+
+    def verdicts(self):
+        """{config: verdict} comparing every usable configuration at each PE count (significance.py)."""
+        if getattr(self, "_verdicts", None) is None:
+            self._verdicts = {}
+            for pes in self.pes_list():
+                self._verdicts.update(significance.verdicts([c for c in self.configs if c.pes == pes]))
+        return self._verdicts
 
     def failed_configs(self, backend=None):
         return [c for c in self.configs if not c.usable and (backend is None or c.backend == backend)]
@@ -225,14 +206,19 @@ def speedup_of(config, base):
 
 
 def model_rows(study, mode):
-    """Per model and PE count: speedup, efficiency, Karp-Flatt (strong) or weak efficiency."""
+    """Per model and PE count: speedup, efficiency, Karp-Flatt (strong) or weak efficiency.
+
+    Each row also says whether its efficiency is superlinear and why
+    ("superlinear": (cause key, sentence) or None) and, for a model with
+    several shapes at one PE count, "best_of": 'best of N shapes ...'.
+    """
     out = {}
     for backend in study.models():
         base = study.baseline(mode, backend)
         rows = []
         for pes, c in study.series(backend).items():
             sp = speedup_of(c, base)
-            row = {"pes": pes, "config": c, "speedup": sp}
+            row = {"pes": pes, "config": c, "speedup": sp, "best_of": study.best_of(c)}
             if sp:
                 row["efficiency"] = sp["s"] / pes
                 row["karp_flatt"] = stats.karp_flatt(sp["s"], pes)
@@ -240,6 +226,9 @@ def model_rows(study, mode):
                 row["efficiency"] = row["karp_flatt"] = None
             if study.scaling == "weak":
                 row["weak_efficiency"] = sp["s"] if sp else None
+            eff = row["weak_efficiency"] if study.scaling == "weak" else row["efficiency"]
+            low = sp["lo"] / (1 if study.scaling == "weak" else pes) if sp else None
+            row["superlinear"] = superlinear.cause(c, eff, low)
             rows.append(row)
         out[backend] = {"baseline": base, "rows": rows}
     return out
@@ -263,7 +252,7 @@ def fits(study, mode):
 
 def build_studies(configs):
     studies = []
-    main = [c for c in configs if c.kernel not in MICRO_KERNELS]
+    main = [c for c in configs if c.kind == "scaling" and not c.probe]
     by_ks = {}
     for c in main:
         by_ks.setdefault((c.kernel, c.scaling), []).append(c)
@@ -285,90 +274,3 @@ def build_studies(configs):
             stem += "-" + _slug(params_text(s.fixed_params).replace("=", "").replace(" ", "-"))
         s.name = _slug(stem)
     return studies
-
-
-# --- micro-benchmarks ------------------------------------------------------
-def micro_series(configs, kernel):
-    """For pingpong/allreduce: {series label: [(bytes, Config)]}; barrier: by PEs."""
-    out = {}
-    mine = [c for c in configs if c.kernel == kernel]
-    # parameters every run shares (a --max-bytes, say) would only clutter the labels
-    shared = {k for k in set().union(*(c.params for c in mine))
-              if len({params_key(c.params.get(k)) for c in mine}) == 1} if mine else set()
-    for c in mine:
-        rest = {k: v for k, v in c.params.items() if k not in ("bytes", "size") and k not in shared}
-        x = c.params.get("bytes", c.params.get("size")) if kernel != "barrier" else c.pes
-        if not isinstance(x, (int, float)) or isinstance(x, bool) or not 0 < x < 2 ** 60:
-            continue
-        label = c.backend
-        if kernel != "barrier":
-            label += " " + c.shape
-        if rest:
-            label += " " + params_text(rest)
-        out.setdefault((BACKENDS.index(c.backend) if c.backend in BACKENDS else 9, label, c.backend),
-                       []).append((x, c))
-    return {k: sorted(v, key=lambda t: t[0]) for k, v in sorted(out.items())}
-
-
-def bandwidth_of(config):
-    """Bytes per second moved by one iteration, from the record's rate or work."""
-    if not config.usable:
-        return None
-    unit = config.rate_unit or ""
-    scale = {"B/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, "MiB/s": 2 ** 20, "GiB/s": 2 ** 30}
-    if config.rate is not None and config.rate > 0 and unit in scale:
-        return config.rate * scale[unit]
-    nbytes = config.bytes if config.bytes is not None else config.params.get("bytes")
-    if isinstance(nbytes, (int, float)) and not isinstance(nbytes, bool) and 0 < nbytes < 1e30:
-        return nbytes / config.median
-    return None
-
-
-# --- roofline --------------------------------------------------------------
-def roofline(configs):
-    """Points and measured ceilings for the roofline chart, or a reason it is skipped."""
-    points, bw, peak = [], None, None
-    for c in configs:
-        if not c.usable or c.kernel in MICRO_KERNELS or c.flops is None or c.bytes is None:
-            continue
-        if c.kernel == "nstream" and c.bytes > 0:
-            b = c.bytes / c.median
-            if bw is None or b > bw[0]:
-                bw = (b, c)
-        if c.kernel == "dgemm" and c.flops > 0:
-            f = c.flops / c.median
-            if peak is None or f > peak[0]:
-                peak = (f, c)
-    # one point per kernel, model and PE count: the fastest configuration
-    best = {}
-    for c in configs:
-        if not c.usable or c.kernel in MICRO_KERNELS or not c.flops or not c.bytes:
-            continue
-        if c.scaling != "strong":
-            continue
-        k = (c.kernel, c.backend, c.pes)
-        if k not in best or c.median < best[k].median:
-            best[k] = c
-    for (kernel, backend, pes), c in sorted(best.items(), key=lambda kv: (kv[0][0], backend_order(kv[0][1]), kv[0][2])):
-        points.append({"kernel": kernel, "backend": backend, "pes": pes, "config": c,
-                       "ai": c.flops / c.bytes, "rate": c.flops / c.median})
-    reason = None
-    if not points:
-        reason = "no record has work.flops and work.bytes"
-    elif bw is None and peak is None:
-        reason = "no nstream or dgemm run in the data to measure the machine's ceilings"
-    return {"points": points, "bandwidth": bw, "peak": peak, "skipped": reason}
-
-
-def backend_order(backend):
-    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model."""
-    base, _, transport = backend.partition("/")
-    if base not in BACKENDS:
-        return len(BACKENDS)
-    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5))
-
-
-def fmt_time(t):
-    if t is None:
-        return "n/a"
-    return "%.4g" % t

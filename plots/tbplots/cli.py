@@ -9,7 +9,7 @@ import glob
 import os
 import sys
 
-from . import analysis, faults, loader, meta, report, tables
+from . import analysis, configs as configs_mod, faults, loader, meta, report, tables
 
 PROG = "plots/plot"
 FORMATS = ("png", "svg", "pdf")
@@ -73,7 +73,7 @@ def run(argv):
     info = meta.describe(data)
     faults.set_aside(data)  # runs with a fault on purpose are no measurements
     out = args.out or os.path.join(data.folder, "report")
-    configs = analysis.group_configs(data.runs)
+    configs = configs_mod.group_configs(data.runs)
     studies = analysis.build_studies(configs)
     charts = _charts_module()
     _prepare_out(out)

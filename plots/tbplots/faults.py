@@ -7,7 +7,7 @@ detected, recovered, resumed, hung-and-killed), how long the detection and
 the recovery took, and whether the answer validated.
 """
 
-from .tables import Table
+from .table import Table
 
 COLUMNS = ["model", "shape", "fault", "ft", "launcher", "outcome", "expected", "detect_s", "recover_s",
            "fault_to_end_s", "exit_status", "validated", "line"]

@@ -10,8 +10,11 @@ import math
 import os
 
 from tbcommon.errors import UserError
+
+from . import kinds
+
 SCHEMA_MAJOR = "triobench.result/1"
-MICRO_KERNELS = ("pingpong", "allreduce", "barrier")
+REGIMES = ("dram", "mixed", "cache-resident")
 
 
 def _num(value, limit=1e30):
@@ -35,6 +38,22 @@ def _int(value, limit=10 ** 7):
 
 def _dict(value):
     return value if isinstance(value, dict) else {}
+
+
+def _working_set(value):
+    """The record's working_set object with checked numbers, or None (micro kernels, old records)."""
+    if not isinstance(value, dict):
+        return None
+    ws = {k: _num(value.get(k)) for k in ("bytes", "llc_bytes", "ratio")}
+    if ws["ratio"] is None and ws["bytes"] and ws["llc_bytes"]:
+        ws["ratio"] = ws["bytes"] / ws["llc_bytes"]
+    regime = value.get("regime")
+    if regime not in REGIMES and ws["ratio"] is not None:
+        regime = "dram" if ws["ratio"] >= 4 else "cache-resident" if ws["ratio"] < 1 else "mixed"
+    ws["regime"] = regime if regime in REGIMES else None
+    rule = value.get("size_rule")
+    ws["size_rule"] = rule if isinstance(rule, str) else None
+    return ws if ws["regime"] or ws["bytes"] else None
 
 
 def params_key(params):
@@ -76,6 +95,19 @@ class Run:
         self.exit_status = sweep.get("exit_status")
         self.oversubscribed = bool(sweep.get("oversubscribed"))
         self.fault = rec.get("fault") if rec.get("fault") is not None else None
+        # what the record says of itself (RULES.md, issue 11): its kind (set by load(), which
+        # may need meta.json's catalogue), working set, variant and exchange
+        self.kind, self.kind_source, self.series = None, None, None
+        self.probe = sweep.get("probe") is True
+        self.role = sweep.get("role") if isinstance(sweep.get("role"), str) else None
+        self.ceiling = sweep.get("ceiling") if sweep.get("ceiling") in ("bandwidth", "compute") else None
+        self.working_set = _working_set(rec.get("working_set"))
+        variant = rec.get("variant")
+        self.variant = variant if isinstance(variant, str) and variant else None
+        self.exchange = rec.get("exchange") if isinstance(rec.get("exchange"), dict) else None
+        self.pages = _dict(rec.get("pages"))
+        # micro-benchmarks with a delay loop (EPCC): the reference they subtracted, seconds per operation
+        self.reference = _num(_dict(rec.get("reference")).get("median"))
         self.timestamp = rec.get("timestamp")
 
         time = _dict(rec.get("time"))
@@ -116,10 +148,6 @@ class Run:
     @property
     def ok(self):
         return self.failure is None
-
-    @property
-    def micro(self):
-        return self.kernel in MICRO_KERNELS
 
     @property
     def shape(self):
@@ -202,4 +230,10 @@ def load(path):
     if not runs:
         raise UserError("%s holds no records: nothing to plot" % results)
     meta = _read_meta(folder, warnings)
-    return Dataset(folder, runs, meta, warnings)
+    catalogue = kinds.Catalogue(meta.get("catalogue"), warnings)
+    for r in runs:
+        r.kind, r.kind_source = catalogue.kind_of(r)
+        r.series = catalogue.series_param(r)
+    data = Dataset(folder, runs, meta, warnings)
+    data.catalogue = catalogue
+    return data

@@ -23,7 +23,7 @@ def _text(value):
         return None
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)
-    return str(value)
+    return " ".join(str(value).split())  # CPU model strings come padded with spaces
 
 
 def describe(dataset):

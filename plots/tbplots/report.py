@@ -10,13 +10,14 @@ import html
 import os
 
 from .meta import caption, flatten
-from .tables import Table, csv_cell, fmt
+from .table import Table, csv_cell, fmt
 
+STUDY_CHARTS = ("speedup", "efficiency", "scaling", "shapes", "breakdown", "memory", "fits")
 STUDY_COLUMNS = [
     ("model", "model"), ("ranks×threads", None), ("PEs", "pes"), ("reps ok/all", None),
     ("median s", "median_s"), ("95% CI of median (s)", None), ("min–max (s)", None),
     ("rate", None), ("speedup", "speedup"), ("efficiency", None), ("Karp–Flatt e", "karp_flatt"),
-    ("flags", None),
+    ("working set", None), ("against the others at this PE count", None), ("flags", None),
 ]
 
 
@@ -43,13 +44,22 @@ def study_table(summary, study):
         rate = "n/a" if g("rate") is None else "%s %s" % (fmt(g("rate")), g("rate_unit") or "")
         eff = g("efficiency") if study.scaling == "strong" else g("weak_efficiency")
         flags = []
+        if g("superlinear"):
+            flags.append("SUPERLINEAR, " + g("superlinear"))
+        ws = None
+        if g("working_set_regime"):
+            ws = g("working_set_regime")
+            if g("working_set_ratio") is not None:
+                ws += " (%.2g× LLC)" % g("working_set_ratio")
+        if g("shape_choice"):
+            flags.append(g("shape_choice"))
         if g("oversubscribed"):
             flags.append("oversubscribed")
         if g("failures"):
             flags.append("failed: " + g("failures"))
         rows.append([g("model"), "%s×%s" % (fmt(g("ranks")), fmt(g("threads"))), g("pes"),
                      "%d/%d" % (g("reps_ok"), g("reps")), g("median_s"), ci, mm, rate,
-                     g("speedup"), eff, g("karp_flatt"), ", ".join(flags)])
+                     g("speedup"), eff, g("karp_flatt"), ws, g("comparison"), "; ".join(flags)])
     cols = [c for c, _ in STUDY_COLUMNS]
     if study.scaling == "weak":
         cols[cols.index("efficiency")] = "weak-scaling efficiency"
@@ -82,16 +92,19 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
     for s in studies:
         out.append(("h", 2, s.title))
         out.append(("p", "Baseline: %s." % s.baseline_text(mode)))
-        for suffix in ("speedup", "efficiency", "scaling", "shapes", "breakdown", "memory", "fits"):
+        if s.size_note():
+            out.append(("p", s.size_note()))
+        for suffix in STUDY_CHARTS:
             stem = "%s-%s" % (s.name, suffix)
             if stem in figs:
                 out.append(("fig", stem) + figs[stem])
         out.append(("table", study_table(by_name["summary"], s), None))
-    for stem in ("roofline", "pingpong", "allreduce", "barrier"):
-        if stem in figs:
-            out.append(("h", 2, figs[stem][0]))
-            out.append(("fig", stem) + figs[stem])
-    for name in ("fits", "micro", "failures", "faults"):
+    study_stems = {"%s-%s" % (s.name, suffix) for s in studies for suffix in STUDY_CHARTS}
+    for stem, title, desc in (ctx.figures if ctx else []):
+        if stem not in study_stems:   # the roofline, then the micro-benchmarks, as drawn
+            out.append(("h", 2, title))
+            out.append(("fig", stem, title, desc))
+    for name in ("fits", "micro", "probes", "failures", "faults"):
         t = by_name.get(name)
         if t is None:
             continue
@@ -101,7 +114,13 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
         out.append(("table", t, None) if t.rows else ("p", "None."))
     if dataset.meta:
         out.append(("h", 2, "Sweep metadata (meta.json)"))
-        out.append(("table", Table("", "", ["field", "value"], [[k, v] for k, v in flatten(dataset.meta)]), None))
+        rows = [[k, v] for k, v in flatten({k: v for k, v in dataset.meta.items() if k != "catalogue"})]
+        cat = getattr(dataset, "catalogue", None)
+        if cat:
+            rows.append(["catalogue", "%s: %d kernels, for %s (each record's kind and series parameter come "
+                         "from it when the record lacks them; not repeated here)"
+                         % (cat.schema or "catalogue", len(cat.merged), ", ".join(sorted(cat.by_backend)))])
+        out.append(("table", Table("", "", ["field", "value"], sorted(rows)), None))
     out.append(("h", 2, "Data tables"))
     out.append(("p", "CSV files with full precision: " + ", ".join("tables/%s.csv" % t.name for t in tables)
                 + ". Every configuration's statistics are in tables/summary.csv; " + by_name["summary"].note))
@@ -140,11 +159,13 @@ def render_md(blks, formats):
     return "\n".join(lines).rstrip() + "\n"
 
 
+# cells a reader must not miss: a superlinear efficiency, a size that is not DRAM-sized
+WARN_PREFIXES = ("SUPERLINEAR", "cache-resident", "mixed")
 CSS = """body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1150px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
 """
 
@@ -180,7 +201,9 @@ def render_html(blks, formats, title):
                 cells = []
                 for v in row:
                     num = isinstance(v, (int, float)) and not isinstance(v, bool)
-                    cells.append('<td%s>%s</td>' % (' class="num"' if num else "", e(fmt(v))))
+                    warn = isinstance(v, str) and v.startswith(WARN_PREFIXES)
+                    cells.append('<td%s>%s</td>' % (' class="num"' if num else ' class="warn"' if warn else "",
+                                                    e(fmt(v))))
                 out.append("<tr>%s</tr>" % "".join(cells))
             out.append("</tbody></table>")
     out.append("</body></html>")

@@ -11,6 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.dirname(HERE), HERE]
 
 from tbplots import analysis, loader  # noqa: E402
+from tbplots import configs as tbconfigs  # noqa: E402
 from fixtures import record, scratch, write_folder  # noqa: E402
 
 P = {"n": 64, "radius": 2}
@@ -45,7 +46,7 @@ def load(records, tail=""):
 
 
 def study_of(data, kernel="stencil", scaling="strong"):
-    configs = analysis.group_configs(data.runs)
+    configs = tbconfigs.group_configs(data.runs)
     studies = [s for s in analysis.build_studies(configs) if s.kernel == kernel and s.scaling == scaling]
     assert len(studies) == 1, studies
     return studies[0]
@@ -145,33 +146,6 @@ class WeakStudyTest(unittest.TestCase):
         base = study.baseline("best-serial", "omp")
         self.assertEqual(base.time, 2.0)
         self.assertIn("no serial run", base.text)
-
-
-class MicroAndRooflineTest(unittest.TestCase):
-    def test_pingpong_series_and_bandwidth(self):
-        recs = []
-        for size in (1, 1024, 1048576):
-            recs += reps("pingpong", "mpi", 2, 1, [1e-6 + size / 1e9] * 3, params={"bytes": size},
-                         nbytes=size, flops=0)
-        configs = analysis.group_configs(load(recs).runs)
-        series = analysis.micro_series(configs, "pingpong")
-        (key, pts), = series.items()
-        self.assertEqual([x for x, _ in pts], [1, 1024, 1048576])
-        # the fixture's rate unit is MFLOP/s, so bandwidth comes from work.bytes / time
-        self.assertAlmostEqual(analysis.bandwidth_of(pts[2][1]), 1048576 / (1e-6 + 1048576 / 1e9))
-        self.assertEqual(analysis.build_studies(configs), [])
-
-    def test_roofline_ceilings(self):
-        recs = reps("nstream", "omp", 1, 2, [0.01] * 3, params={"n": 10}, flops=2e8, nbytes=3.2e9)
-        recs += reps("dgemm", "omp", 1, 2, [0.1] * 3, params={"n": 10}, flops=4e9, nbytes=1e7)
-        roof = analysis.roofline(analysis.group_configs(load(recs).runs))
-        self.assertIsNone(roof["skipped"])
-        self.assertAlmostEqual(roof["bandwidth"][0], 3.2e11)
-        self.assertAlmostEqual(roof["peak"][0], 4e10)
-        self.assertEqual(len(roof["points"]), 2)
-        recs = reps("stencil", "omp", 1, 2, [0.1] * 3)
-        roof = analysis.roofline(analysis.group_configs(load(recs).runs))
-        self.assertIn("no nstream or dgemm", roof["skipped"])
 
 
 class LoaderTest(unittest.TestCase):

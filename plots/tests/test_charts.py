@@ -32,8 +32,12 @@ def full_records():
                          flops=0, nbytes=size)
         recs += reps("allreduce", "mpi", 2, 1, [2e-6 + size / 3e9] * 3, params={"bytes": size}, flops=0,
                      nbytes=size)
+        recs += reps("pingpong", "omp", 1, 2, [1e-7] * 3, params={"bytes": size}, flops=0, nbytes=size,
+                     variant="handoff")
     for pes in (1, 2):
         recs += reps("barrier", "omp", 1, pes, [1e-7 * pes] * 3, params={}, flops=0, nbytes=0)
+        recs += reps("halo", "mpi", pes, 1, [1e-6 * pes] * 3, params={"n": 100, "radius": 2}, flops=0,
+                     nbytes=3200 * (pes - 1), exchange={"bytes": 3200 * (pes - 1)})
     recs.append(record("barrier", "mpi", 2, 1, {}, None, failure="exit status 1"))
     return recs
 
@@ -76,8 +80,8 @@ class FullSweepTest(unittest.TestCase):
     def test_every_expected_figure_in_every_format(self):
         expected = ["stencil-speedup", "stencil-efficiency", "stencil-scaling", "stencil-shapes",
                     "stencil-breakdown", "stencil-memory", "stencil-fits", "stencil-weak-scaling",
-                    "stencil-weak-breakdown", "stencil-weak-memory", "roofline", "pingpong", "allreduce",
-                    "barrier"]
+                    "stencil-weak-breakdown", "stencil-weak-memory", "roofline", "pingpong", "pingpong-handoff",
+                    "allreduce", "barrier", "halo"]
         files = sorted(os.listdir(self.figures))
         for stem in expected:
             for ext in ("png", "svg"):
@@ -96,6 +100,21 @@ class FullSweepTest(unittest.TestCase):
             self.assertIn("figures/" + name, md)
         self.assertIn("Failed runs", html)
         self.assertIn("fixture-host", html)
+
+    def test_micro_kernels_get_no_scaling_charts(self):
+        stems = {f.rsplit(".", 1)[0] for f in os.listdir(self.figures)}
+        for kernel in ("pingpong", "allreduce", "barrier", "halo"):
+            self.assertFalse([s for s in stems if s.startswith(kernel + "-") and s != "pingpong-handoff"], kernel)
+        md = read(os.path.join(self.out, "report.md"))
+        self.assertNotIn("Mbarrier", md)
+        self.assertIn("## pingpong hand-off: a pointer passed, no data copied", md)
+
+    def test_roofline_says_which_ceiling_is_missing(self):
+        md = read(os.path.join(self.out, "report.md"))
+        # the fixture's nstream has no working-set data and there is no peak run
+        self.assertIn("roofline: no bandwidth ceiling", md)
+        self.assertIn("bench/sweep --kernels nstream --size auto", md)
+        self.assertIn("roofline: no compute ceiling", md)
 
     def test_no_chart_failed(self):
         md = read(os.path.join(self.out, "report.md"))

@@ -15,7 +15,7 @@ PLOTS = os.path.dirname(HERE)
 WRAPPER = os.path.join(PLOTS, "plot")
 sys.path[:0] = [PLOTS, HERE]
 
-from fixtures import read, record, scratch, write_folder  # noqa: E402
+from fixtures import read, realistic, record, scratch, write_folder  # noqa: E402
 from test_analysis import strong_records  # noqa: E402
 
 NO_MPL = ("matplotlib not found: install it with apt-get install python3-matplotlib "
@@ -121,6 +121,35 @@ class TablesWithoutMatplotlibTest(unittest.TestCase):
         with open(os.path.join(out, "tables", "summary.csv"), newline="") as fh:
             rows = {(r["model"], r["ranks"], r["threads"]): r for r in csv.DictReader(fh)}
         self.assertAlmostEqual(float(rows[("omp", "1", "2")]["speedup"]), 2.2 / 1.25)
+
+    def test_realistic_sweep_tables(self):
+        folder = realistic(os.path.join(scratch(), "sweep"))
+        proc = run_without_matplotlib(folder)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("inferred", proc.stderr)          # every record says its kind
+        md = read(os.path.join(folder, "report", "report.md"))
+        self.assertIn("## stencil, strong scaling, n=1000 radius=2 [cache-resident]", md)
+        self.assertIn("## stencil, strong scaling, n=4000 radius=2\n", md)
+        self.assertIn("SUPERLINEAR, E = ", md)
+        self.assertIn("## Roofline probes", md)
+        for kernel in ("pingpong", "barrier", "allreduce", "halo"):
+            self.assertNotIn("## %s, strong scaling" % kernel, md)
+        with open(os.path.join(folder, "report", "tables", "summary.csv"), newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        self.assertEqual({r["kernel"] for r in rows}, {"stencil", "nstream", "transpose", "dgemm", "ep", "cg"})
+        self.assertFalse([r for r in rows if r["params"] == "n=100000000"])    # the probe is no configuration
+        superlinear = [r for r in rows if r["superlinear"]]
+        self.assertTrue(superlinear)
+        for r in superlinear:                                                  # every E > 1 is flagged
+            self.assertGreater(float(r["efficiency"] or r["weak_efficiency"]), 1.0)
+        for r in rows:
+            e = r["efficiency"] or r["weak_efficiency"]
+            if e and float(e) > 1.0:
+                self.assertTrue(r["superlinear"], r)
+        with open(os.path.join(folder, "report", "tables", "micro.csv"), newline="") as fh:
+            micro = list(csv.DictReader(fh))
+        self.assertEqual({r["kernel"] for r in micro}, {"pingpong", "barrier", "allreduce", "halo"})
+        self.assertEqual({r["variant"] for r in micro if r["kernel"] == "pingpong"}, {"copy", "hand-off", "funneled", ""})
 
     def test_faults_table(self):
         fault = {"injected": {"spec": "kill:rank=1,after=3", "kind": "kill", "rank": 1, "thread": None,

@@ -16,6 +16,7 @@ PLOTS = os.path.dirname(HERE)
 sys.path[:0] = [PLOTS, HERE]
 
 from tbplots import analysis, loader, style  # noqa: E402
+from tbplots import configs as tbconfigs  # noqa: E402
 from fixtures import read, record, scratch, write_folder  # noqa: E402
 
 P = {"n": 300, "radius": 2}
@@ -37,7 +38,7 @@ def records():
 class TransportModels(unittest.TestCase):
     def setUp(self):
         self.folder = write_folder(scratch(), records())
-        self.configs = analysis.group_configs(loader.load(self.folder).runs)
+        self.configs = tbconfigs.group_configs(loader.load(self.folder).runs)
 
     def test_each_transport_is_a_model(self):
         got = sorted((c.backend, c.ranks, c.median) for c in self.configs)
@@ -55,14 +56,14 @@ class TransportModels(unittest.TestCase):
         self.assertNotEqual(style.marker("mpi/tcp"), style.marker("mpi/shm"))
         self.assertEqual(style.color("nosuch"), style.OTHER_COLOR)
         order = sorted(["hybrid/tcp", "mpi/tcp", "serial", "mpi/shm", "hybrid", "mpi", "omp"],
-                       key=analysis.backend_order)
+                       key=tbconfigs.backend_order)
         self.assertEqual(order, ["serial", "omp", "mpi", "mpi/shm", "mpi/tcp", "hybrid", "hybrid/tcp"])
 
     def test_records_without_transport_are_unchanged(self):
         r = record("stencil", "mpi", 2, 1, P, 1.0)
         r["sweep"]["transport"] = None
         folder = write_folder(scratch(), [r])
-        self.assertEqual([c.backend for c in analysis.group_configs(loader.load(folder).runs)], ["mpi"])
+        self.assertEqual([c.backend for c in tbconfigs.group_configs(loader.load(folder).runs)], ["mpi"])
 
     def test_report_tables_name_both(self):
         code = ("import sys; sys.modules['matplotlib'] = None; sys.path.insert(0, %r); "
