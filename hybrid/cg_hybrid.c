@@ -97,13 +97,14 @@ tb_status cg_run(tb_run *run)
     }
     double *X = mem + 2 * n, *R = X + rows, *Q = R + rows, *totals = Q + rows;
     double worst = NAN;
+    int64_t steps = 0; /* thread 0's CG steps */
 
 #pragma omp parallel num_threads(nthreads)
     {
         const int t = omp_get_thread_num();
         const cg_block *A = &blocks[t];
         const int64_t off = A->row0 - rb.row0;
-        cg_vectors v = {X + off, R + off, Q + off, mem, mem + n};
+        cg_vectors v = {X + off, R + off, Q + off, mem, mem + n, 0};
         thread_ctx ctx = {{&reduce, t, 0}, &rb, totals, run->nranks == 1, 0.0};
         const cg_ops ops = {hybrid_sum, hybrid_share, &ctx};
         tb_thread_times mine = {0};
@@ -124,12 +125,13 @@ tb_status cg_run(tb_run *run)
             tb_team_account(run, &mine, t, it, elapsed - ctx.in_ops, comm, ctx.in_ops - comm,
                             elapsed);
             if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
+            if (t == 0) steps = v.steps;
         }
         times[t] = mine;
     }
 
     tb_team_breakdown(run, times, nthreads);
-    cg_verify(run, worst);
+    cg_verify(run, worst, steps);
     for (int t = 0; t < nthreads; t++) cg_block_free(&blocks[t]);
     tb_free(mem); tb_free(blocks); tb_free(times); tb_team_reduce_free(&reduce);
     tb_rowblock_free(&rb);

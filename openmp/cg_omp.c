@@ -56,6 +56,7 @@ tb_status cg_run(tb_run *run)
     double *X = mem, *R = mem + n, *Q = mem + 2 * n, *Z = mem + 3 * n, *P = mem + 4 * n;
     int failed = 0;
     double worst = NAN;
+    int64_t steps = 0; /* thread 0's CG steps */
 
 #pragma omp parallel num_threads(nthreads)
     {
@@ -73,7 +74,7 @@ tb_status cg_run(tb_run *run)
         ok = failed;
         ok = !ok;
         if (ok) {
-            cg_vectors v = {X + r0, R + r0, Q + r0, Z, P};
+            cg_vectors v = {X + r0, R + r0, Q + r0, Z, P, 0};
             thread_ctx ctx = {{&reduce, t, 0}, 0.0};
             const cg_ops ops = {team_sum, team_share, &ctx};
             tb_thread_times mine = {0};
@@ -87,6 +88,7 @@ tb_status cg_run(tb_run *run)
                 double elapsed = tb_now() - t0;
                 tb_team_account(run, &mine, t, it, elapsed - ctx.sync, 0.0, ctx.sync, elapsed);
                 if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
+                if (t == 0) steps = v.steps;
             }
             times[t] = mine;
         }
@@ -97,7 +99,7 @@ tb_status cg_run(tb_run *run)
         st = TB_ERUNTIME; /* a thread's cg_block_build set the message */
     } else {
         tb_team_breakdown(run, times, nthreads);
-        cg_verify(run, worst);
+        cg_verify(run, worst, steps);
     }
     tb_arena_free(&arena); tb_team_reduce_free(&reduce);
     return st;

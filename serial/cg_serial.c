@@ -28,7 +28,7 @@ tb_status cg_run(tb_run *run)
         cg_block_free(&A);
         return st;
     }
-    cg_vectors v = {mem, mem + c->n, mem + 2 * c->n, mem + 3 * c->n, mem + 4 * c->n};
+    cg_vectors v = {mem, mem + c->n, mem + 2 * c->n, mem + 3 * c->n, mem + 4 * c->n, 0};
     const cg_ops ops = {nothing_to_sum, nothing_to_share, NULL};
     double worst = NAN, rnorm;
     for (int it = 0; it < run->warmup + run->iters; it++) {
@@ -39,7 +39,7 @@ tb_status cg_run(tb_run *run)
         if (tb_run_record(run, it, t)) run->breakdown.compute += t;
         worst = cg_worst_zeta(run->params, worst, zeta);
     }
-    cg_verify(run, worst);
+    cg_verify(run, worst, v.steps);
     tb_arena_free(&arena);
     cg_block_free(&A);
     return TB_OK;

@@ -319,6 +319,7 @@ static double conj_grad(const cg_block *A, cg_vectors *v, const cg_ops *ops)
         const double beta = rho / rho0;
         for (int64_t i = 0; i < rows; i++) p[i] = r[i] + beta * p[i];
         ops->share(ops->ctx, v->p);
+        v->steps++;
     }
     ops->share(ops->ctx, v->z);
     spmv_dot(A, v->z, r, x); /* r = A z */
@@ -355,7 +356,10 @@ double cg_worst_zeta(const tb_params *p, double worst_so_far, double zeta)
     return !(fabs(zeta - ref) <= fabs(worst_so_far - ref)) ? zeta : worst_so_far;
 }
 
-void cg_verify(tb_run *run, double zeta)
+void cg_verify(tb_run *run, double zeta, int64_t steps)
 {
-    tb_run_verify(run, "zeta vs NPB 3.4.2", zeta, cg_class_of(run->params)->zeta, 1e-10);
+    const cg_class *c = cg_class_of(run->params);
+    tb_run_verify(run, "zeta vs NPB 3.4.2", zeta, c->zeta, 1e-10);
+    tb_run_verify(run, "CG steps (niter x 25 per solve)", (double)steps,
+                  (double)(run->warmup + run->iters) * c->niter * CG_INNER, 0.0);
 }

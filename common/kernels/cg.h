@@ -68,6 +68,7 @@ typedef struct cg_ops {
 typedef struct cg_vectors {
     double *x, *r, *q;
     double *z, *p;
+    int64_t steps; /* CG steps cg_solve took (start it at 0): checked by cg_verify */
 } cg_vectors;
 
 /* x = (1, ..., 1) on the PE's rows: the start of a solve (untimed in NPB). */
@@ -79,9 +80,13 @@ void cg_start(const cg_block *A, cg_vectors *v);
 double cg_solve(const cg_block *A, const cg_class *c, cg_vectors *v, const cg_ops *ops,
                 double *rnorm);
 
-/* Record zeta's verification: `zeta` should be the repetition farthest
- * from the reference, so that every repetition is checked. */
-void cg_verify(tb_run *run, double zeta);
+/* Record the verification: `zeta` should be the repetition farthest from
+ * the reference, so that every repetition is checked; `steps` the CG steps
+ * one PE took over all warm-up and timed solves, which must be niter x 25
+ * per solve. zeta alone cannot see a short solve: CG has converged long
+ * before its 25th step (classes S, W, A give the same zeta to 1e-15), yet
+ * the rate counts 25 steps of work. */
+void cg_verify(tb_run *run, double zeta, int64_t steps);
 
 /* The zeta of all the runs so far that is farthest from NPB's. */
 double cg_worst_zeta(const tb_params *p, double worst_so_far, double zeta);
