@@ -176,6 +176,8 @@ static void print_json(FILE *out)
     tb_json_key(&j, "machine");
     tb_json_begin_object(&j);
     tb_json_kv_number(&j, "llc_bytes", m->llc_bytes > 0.0 ? m->llc_bytes : NAN);
+    tb_json_kv_number(&j, "llc_reported_bytes", m->llc_reported > 0.0 ? m->llc_reported : NAN);
+    tb_json_kv_string(&j, "llc_source", m->llc_source);
     tb_json_kv_number(&j, "mem_available", m->mem_available > 0.0 ? m->mem_available : NAN);
     tb_json_end_object(&j);
     tb_json_key(&j, "kernels");
@@ -233,6 +235,17 @@ static void print_auto(FILE *out, const tb_kernel *k)
 
 static void print_text(FILE *out)
 {
+    const tb_machine *m = tb_machine_get();
+    if (m->llc_bytes > 0.0) {
+        char llc[32], reported[32];
+        tb_mem_format(m->llc_bytes, llc, sizeof llc);
+        tb_mem_format(m->llc_reported, reported, sizeof reported);
+        if (m->llc_bytes != m->llc_reported)
+            fprintf(out, "this machine: last-level cache %s (%s; hwloc reports %s)\n\n", llc,
+                    m->llc_source, reported);
+        else
+            fprintf(out, "this machine: last-level cache %s (%s)\n\n", llc, m->llc_source);
+    }
     for (int n = 0; n < tb_nkernels; n++) {
         const tb_kernel *k = tb_kernels[n];
         fprintf(out, "%-10s %s (rate in %s; %s)\n", k->name, k->summary, k->rate_unit,

@@ -62,6 +62,7 @@ static void json_working_set(tb_json *j, const tb_options *o, const tb_run *run)
     tb_json_begin_object(j);
     tb_json_kv_number(j, "bytes", bytes);
     tb_json_kv_number(j, "llc_bytes", llc > 0.0 ? llc : NAN);
+    tb_json_kv_string(j, "llc_source", tb_machine_get()->llc_source);
     tb_json_kv_number(j, "ratio", ratio);
     tb_json_kv_string(j, "regime", tb_regime(ratio));
     tb_json_kv_string(j, "size_rule", o->size_auto                     ? "auto"

@@ -1,5 +1,6 @@
 #include "tb_size.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tb_mem.h"
@@ -10,7 +11,20 @@ const tb_machine *tb_machine_get(void)
     static tb_machine m;
     static int known;
     if (!known) {
-        m.llc_bytes = tb_topo_llc_bytes();
+        m.llc_bytes = tb_topo_llc_bytes(&m.llc_reported);
+        m.llc_source = m.llc_bytes < m.llc_reported
+                           ? "hwloc, each cache counted as at most 48 MiB per core sharing it "
+                             "(more than any CPU has: a virtual machine reporting its host's L3)"
+                           : "hwloc";
+        const char *given = getenv("TRIOBENCH_LLC_BYTES");
+        char *end = NULL;
+        double v = given ? strtod(given, &end) : 0.0;
+        if (given && end != given && *end == '\0' && v >= 1024.0 && v < 1e15) {
+            m.llc_bytes = v;
+            m.llc_source = "TRIOBENCH_LLC_BYTES";
+        } else if (given) {
+            m.llc_source = "hwloc (TRIOBENCH_LLC_BYTES ignored: not a byte count from 1024 up)";
+        }
         m.mem_available = tb_mem_available();
         known = 1;
     }

@@ -19,7 +19,9 @@
 #define TB_AUTO_RULE "working set >= 4 x LLC (STREAM rule), capped by free memory"
 
 typedef struct tb_machine {
-    double llc_bytes;     /* tb_topo_llc_bytes: every LLC summed; 0 unknown */
+    double llc_bytes;     /* the LLC the rules use: every LLC summed; 0 unknown */
+    double llc_reported;  /* what hwloc reports, summed */
+    const char *llc_source; /* how llc_bytes was chosen, a sentence */
     double mem_available; /* MemAvailable; 0 unknown */
 } tb_machine;
 

@@ -41,8 +41,9 @@ void tb_topo_host(tb_host_info *info)
     snprintf(info->cpu_model, sizeof info->cpu_model, "%s", model ? model : "unknown");
 }
 
-double tb_topo_llc_bytes(void)
+double tb_topo_llc_bytes(double *reported)
 {
+    *reported = 0.0;
     tb_topo_init();
     if (!loaded) return 0.0;
     static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L3CACHE,
@@ -50,8 +51,15 @@ double tb_topo_llc_bytes(void)
     for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
         double total = 0.0;
         hwloc_obj_t cache = NULL;
-        while ((cache = hwloc_get_next_obj_by_type(topology, levels[l], cache)) != NULL)
-            if (cache->attr) total += (double)cache->attr->cache.size;
+        while ((cache = hwloc_get_next_obj_by_type(topology, levels[l], cache)) != NULL) {
+            if (!cache->attr) continue;
+            double size = (double)cache->attr->cache.size;
+            int cores = hwloc_get_nbobjs_inside_cpuset_by_type(topology, cache->cpuset,
+                                                               HWLOC_OBJ_CORE);
+            double most = TB_LLC_MAX_PER_CORE * (cores > 0 ? cores : 1);
+            *reported += size;
+            total += size < most ? size : most;
+        }
         if (total > 0.0) return total;
     }
     return 0.0;
