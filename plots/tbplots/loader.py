@@ -8,6 +8,7 @@ never a crash of the reader.
 import json
 import math
 import os
+from dataclasses import dataclass
 
 from tbcommon.errors import UserError
 
@@ -156,12 +157,13 @@ class Run:
         return "%dx%d" % (self.ranks, self.threads)
 
 
+@dataclass
 class Dataset:
-    def __init__(self, folder, runs, meta, warnings):
-        self.folder = folder
-        self.runs = runs
-        self.meta = meta
-        self.warnings = warnings
+    """A results folder: its runs (Run), meta.json, and what was set aside (warnings)."""
+    folder: str
+    runs: list
+    meta: dict
+    warnings: list
 
 
 def _read_meta(folder, warnings):
