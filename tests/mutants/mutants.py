@@ -125,9 +125,8 @@ def targets_of(m):
 
 
 def describe(run):
-    shape = f"{run.ranks} ranks" if run.backend in MPI_BACKENDS else f"{run.threads} threads"
-    if run.backend == "serial":
-        shape = ""
+    shape = {"serial": "", "omp": f"{run.threads} threads", "mpi": f"{run.ranks} ranks",
+             "hybrid": f"{run.ranks}x{run.threads}"}[run.backend]
     return " ".join(x for x in (run.backend, shape, run.args[0]) if x)
 
 

@@ -58,14 +58,14 @@ MUTANTS = [
               "MPI_Isend(block + (rows - h) * ld - h, row_count, MPI_DOUBLE, g->south, TAG_TO_SOUTH",
               "MPI_Isend(block + (rows - h + 1) * ld - h, row_count - (int)ld, MPI_DOUBLE, "
               "g->south, TAG_TO_SOUTH")],
-        [Run("mpi", 2, 1, STENCIL), Run("mpi", 4, 1, STENCIL)]),
+        [Run("mpi", 2, 1, STENCIL), Run("mpi", 4, 1, STENCIL), Run("hybrid", 2, 2, STENCIL)]),
     mutant(
         "nstream-thread-band",
         "thread 0 skips the last element of its band",
         [Edit("openmp/nstream_team.c",
               "nstream_triad(&x, i0, i1);",
               "nstream_triad(&x, i0, t == 0 ? i1 - 1 : i1); /* mutant */")],
-        [Run("omp", 1, 2, NSTREAM)]),
+        [Run("omp", 1, 2, NSTREAM), Run("hybrid", 1, 2, NSTREAM)]),
     mutant(
         "nstream-rank-band",
         "rank 0 skips the last element of its block",
@@ -86,7 +86,7 @@ MUTANTS = [
         [Edit("mpi/summa.c",
               "step->k0 = k0;",
               "step->k0 = k0 == 0 ? k1 : k0; /* mutant */")],
-        [Run("mpi", 2, 1, DGEMM), Run("mpi", 4, 1, DGEMM)]),
+        [Run("mpi", 2, 1, DGEMM), Run("mpi", 4, 1, DGEMM), Run("hybrid", 2, 2, DGEMM)]),
     mutant(
         "cg-inner-iteration",
         "conjugate gradient does 24 inner iterations instead of 25",
@@ -102,7 +102,7 @@ MUTANTS = [
         [Edit("mpi/task_farm.c",
               "    f->combine(f->acc, part);",
               "    if (task != f->ntasks - 1) f->combine(f->acc, part); /* mutant */")],
-        [Run("mpi", 2, 1, EP_FARM), Run("mpi", 3, 1, EP_FARM)]),
+        [Run("mpi", 2, 1, EP_FARM), Run("mpi", 3, 1, EP_FARM), Run("hybrid", 2, 2, EP_FARM)]),
     mutant(
         "pingpong-stale-mpi",
         "rank 1 echoes the first message it received in every later round",
