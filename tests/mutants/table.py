@@ -43,8 +43,8 @@ MUTANTS = [
               "in[i * ld + j] += 1.0;",
               "(void)in[i * ld + j]; /* mutant: no increment */")],
         [Run("serial", 1, 1, STENCIL), Run("omp", 1, 2, STENCIL), Run("mpi", 2, 1, STENCIL)],
-        note="survives until the stencil check looks at `in` (issue 11: every sweep adds 2 "
-             "to out whatever in's constant)"),
+        note="out cannot see it (every sweep adds 2 to out whatever in's constant): the "
+             "check of in does"),
     mutant(
         "stencil-halo-row",
         "the outermost north halo row is never received at an interior rank boundary",
@@ -115,8 +115,8 @@ MUTANTS = [
               "            }\n"
               "            MPI_Send(first_msg, n, MPI_BYTE, p->peer, tag, p->comm);")],
         [Run("mpi", 2, 1, PINGPONG)],
-        note="survives until every message carries its round (issue 11: the same bytes "
-             "every round, only the final buffer checked)"),
+        note="the final buffer cannot show it (the same bytes every round): the round "
+             "stamp each receiver checks does"),
     mutant(
         "pingpong-stale-omp",
         "thread 1 hands back the first message it received in every later round",
@@ -129,7 +129,7 @@ MUTANTS = [
               "            }\n"
               "            post(&c->box[0], first_msg, seq);")],
         [Run("omp", 1, 2, PINGPONG)],
-        note="survives until every message carries its round (as pingpong-stale-mpi)"),
+        note="the round stamp each receiver checks catches it (as pingpong-stale-mpi)"),
     mutant(
         "allreduce-local-mpi",
         "rank 1 returns its own contribution instead of the sum",
