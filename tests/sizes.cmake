@@ -59,7 +59,7 @@ triobench_sizes_test(error.auto_misspelt serial 1 1
 triobench_sizes_test(error.huge_pages_value serial 1 1
   CHECK --error ARGS stencil --huge-pages=yes)
 triobench_sizes_test(error.auto_mpi mpi 2 1
-  CHECK --error ARGS cg --size auto)
+  CHECK --error ARGS ep --size auto)
 
 # The LLC the STREAM rule uses, on machines hwloc is told to see
 # (HWLOC_SYNTHETIC): a real 32 MiB L3 shared by 8 cores and a 504 MiB L3
