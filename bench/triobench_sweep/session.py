@@ -117,6 +117,12 @@ def _with_probes(ctx, todo, records):
     """The runs left, then the roofline probes the records call for (probes.py), decided once the
     planned runs are recorded (whether a DRAM-sized nstream ran is known only then)."""
     yield from todo
+    hosts = ctx.launcher.hosts() if ctx.launcher is not None else 1
+    if hosts > 1 and ctx.meta.get("probes", {}).get("enabled"):
+        # A roofline is one machine's: its ceilings are measured on one node, by a sweep there.
+        print(f"bench/sweep: no roofline probes: the runs spread over {hosts} hosts "
+              "(a sweep on one node measures its ceilings)")
+        return
     if ctx.meta.get("probes", {}).get("enabled") and not any(c.fault for c in ctx.plan.configs):
         for cfg in probes.configs(ctx.meta.get("catalogue") or {}, records, ctx.capacity()):
             if (cfg.config_id, 1) not in {store.run_key(r) for r in records}:
