@@ -6,7 +6,9 @@
 
 tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
 {
-    (void)argc; (void)argv; (void)need;
+    (void)argc;
+    (void)argv;
+    (void)need;
     return TB_OK;
 }
 
@@ -24,16 +26,33 @@ tb_status tb_comm_agree(tb_status mine, const char *program)
 
 tb_status tb_comm_worst(tb_status mine) { return mine; }
 void tb_comm_barrier(void) {}
-void tb_comm_sum_doubles(double *values, int count) { (void)values; (void)count; }
-void tb_comm_max_doubles(double *values, int count) { (void)values; (void)count; }
-void tb_comm_min_doubles(double *values, int count) { (void)values; (void)count; }
-void tb_comm_max_longs(long *values, int count) { (void)values; (void)count; }
-void tb_comm_sum_longs(long *values, int count) { (void)values; (void)count; }
-
-void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
+void tb_comm_sum_doubles(double *values, int count)
 {
-    memcpy(all, mine, size);
+    (void)values;
+    (void)count;
 }
+void tb_comm_max_doubles(double *values, int count)
+{
+    (void)values;
+    (void)count;
+}
+void tb_comm_min_doubles(double *values, int count)
+{
+    (void)values;
+    (void)count;
+}
+void tb_comm_max_longs(long *values, int count)
+{
+    (void)values;
+    (void)count;
+}
+void tb_comm_sum_longs(long *values, int count)
+{
+    (void)values;
+    (void)count;
+}
+
+void tb_comm_gather_bytes(const void *mine, size_t size, void *all) { memcpy(all, mine, size); }
 
 const char *tb_comm_library(void) { return ""; }
 const char *tb_comm_standard_version(void) { return ""; }

@@ -44,8 +44,8 @@ static tb_status prepare(const tb_options *o, int *json_fd)
     }
     if (st != TB_OK) return st;
     if (o->kernel->ext) {
-        tb_launch launch = {tb_comm_size(), tb_threads_count(), tb_comm_library()[0] != '\0',
-                            tb_threads_enabled(), o->iters, o->warmup};
+        tb_launch launch = {tb_comm_size(),       tb_threads_count(), tb_comm_library()[0] != '\0',
+                            tb_threads_enabled(), o->iters,           o->warmup};
         st = o->kernel->ext->check(o->ext, &launch);
         if (st != TB_OK) return st;
     }
@@ -80,9 +80,9 @@ static tb_status run_once(const tb_options *o, int json_fd, int argc, char **arg
     run.nthreads = tb_threads_count();
     run.ext = o->ext;
     run.iter_time = calloc((size_t)o->iters, sizeof(double));
-    tb_status st = run.iter_time ? TB_OK
-                                 : tb_error_set(TB_ERUNTIME, "out of memory for %d iteration times",
-                                                o->iters);
+    tb_status st =
+        run.iter_time ? TB_OK
+                      : tb_error_set(TB_ERUNTIME, "out of memory for %d iteration times", o->iters);
     st = tb_comm_agree(st, tb_this_backend.program);
     tb_mem_huge_reset();
     const tb_extension *x = o->kernel->ext;
@@ -182,8 +182,10 @@ int main(int argc, char **argv)
      * legal (it is the 1-rank point of a sweep) but rarely what a student meant. */
     if (st == TB_OK && root && !opts.quiet && tb_comm_size() == 1 && !tb_comm_launched() &&
         tb_comm_library()[0] != '\0')
-        fprintf(stderr, "%s: note: running as 1 rank; the MPI backends take their ranks from "
-                        "the launcher: mpirun -n N %s ...\n", prog, prog);
+        fprintf(stderr,
+                "%s: note: running as 1 rank; the MPI backends take their ranks from "
+                "the launcher: mpirun -n N %s ...\n",
+                prog, prog);
     if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
 
     if (json_fd > 2) close(json_fd);

@@ -53,7 +53,7 @@ static inline void tb_arena_free(tb_arena *a)
 }
 
 /* The format must be a string literal. */
-#define tb_arena_check(a, ...)                                                               \
+#define tb_arena_check(a, ...)                                                                     \
     ((a)->failed ? (tb_arena_free(a), tb_error_set(TB_ERUNTIME, "out of memory for " __VA_ARGS__)) \
                  : TB_OK)
 

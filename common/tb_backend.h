@@ -6,8 +6,8 @@
 #include "tb_comm.h"
 
 typedef struct tb_backend {
-    const char *name;         /* "serial", "omp", "mpi", "hybrid" */
-    const char *program;      /* "triobench-serial", ... (for messages) */
+    const char *name;    /* "serial", "omp", "mpi", "hybrid" */
+    const char *program; /* "triobench-serial", ... (for messages) */
     tb_thread_need thread_need;
     const char *breakdown_method; /* how compute/comm/sync are measured */
 } tb_backend;

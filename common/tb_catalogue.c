@@ -22,8 +22,10 @@ static int at_least_one(int v) { return v > 0 ? v : 1; }
 /* A parameter's value as text or JSON: a choice by name, an INT as a number. */
 static void json_param_value(tb_json *j, const tb_param_def *d, int64_t v)
 {
-    if (d->type == TB_PARAM_CHOICE) tb_json_string(j, d->choices[v]);
-    else tb_json_int(j, v);
+    if (d->type == TB_PARAM_CHOICE)
+        tb_json_string(j, d->choices[v]);
+    else
+        tb_json_int(j, v);
 }
 
 static void json_param(tb_json *j, const tb_kernel *k, int i)
@@ -35,8 +37,10 @@ static void json_param(tb_json *j, const tb_kernel *k, int i)
     tb_json_kv_string(j, "type", d->type == TB_PARAM_CHOICE ? "choice" : "int");
     tb_json_key(j, "default");
     /* A series parameter's default is its whole range: no one value. */
-    if (i == tb_series_index(k)) tb_json_null(j);
-    else json_param_value(j, d, d->def);
+    if (i == tb_series_index(k))
+        tb_json_null(j);
+    else
+        json_param_value(j, d, d->def);
     if (d->type == TB_PARAM_CHOICE) {
         tb_json_key(j, "choices");
         tb_json_begin_array(j);
@@ -113,8 +117,10 @@ static void json_size(tb_json *j, const tb_kernel *k)
     tb_json_key(j, "size");
     tb_json_begin_object(j);
     tb_json_key(j, "default");
-    if (k->series) tb_json_null(j);
-    else json_param_value(j, d, d->def);
+    if (k->series)
+        tb_json_null(j);
+    else
+        json_param_value(j, d, d->def);
     tb_json_key(j, "auto");
     if (tb_size_auto(k, &p, &value, &why) == 0) {
         tb_json_begin_object(j);
@@ -146,7 +152,8 @@ static void json_kernel(tb_json *j, const tb_kernel *k)
     json_size(j, k);
     tb_json_key(j, "sweep_params");
     tb_json_begin_array(j);
-    for (int s = 0; k->sweep_params && k->sweep_params[s]; s++) tb_json_string(j, k->sweep_params[s]);
+    for (int s = 0; k->sweep_params && k->sweep_params[s]; s++)
+        tb_json_string(j, k->sweep_params[s]);
     tb_json_end_array(j);
     tb_json_key(j, "options");
     tb_json_begin_array(j);
@@ -185,8 +192,10 @@ static void print_json(FILE *out)
     for (int k = 0; k < tb_nkernels; k++) json_kernel(&j, tb_kernels[k]);
     tb_json_end_array(&j);
     tb_json_end_object(&j);
-    if (j.failed) fputs("{}\n", out); /* out of memory: an empty catalogue, still JSON */
-    else fprintf(out, "%s\n", j.text);
+    if (j.failed)
+        fputs("{}\n", out); /* out of memory: an empty catalogue, still JSON */
+    else
+        fprintf(out, "%s\n", j.text);
     tb_json_free(&j);
 }
 
@@ -251,18 +260,20 @@ static void print_text(FILE *out)
         fprintf(out, "%-10s %s (rate in %s; %s)\n", k->name, k->summary, k->rate_unit,
                 tb_kind_name(k->kind));
         if (k->series)
-            fprintf(out, "    one record per power of two from --min-%s to --max-%s "
-                         "(default: the whole range), or one with --%s\n",
+            fprintf(out,
+                    "    one record per power of two from --min-%s to --max-%s "
+                    "(default: the whole range), or one with --%s\n",
                     k->series, k->series, k->series);
         if (at_least_one(k->min_pes) > 1 || at_least_one(k->min_ranks) > 1)
-            fprintf(out, "    needs at least %d PEs (%d ranks with MPI)\n", at_least_one(k->min_pes),
-                    at_least_one(k->min_ranks));
+            fprintf(out, "    needs at least %d PEs (%d ranks with MPI)\n",
+                    at_least_one(k->min_pes), at_least_one(k->min_ranks));
         for (int i = 0; i < k->nparams; i++) print_param(out, k, i);
         print_auto(out, k);
         if (k->ext) {
             fprintf(out, "    %s (%s):", k->ext->title, k->ext->doc);
             for (int i = 0; i < k->ext->noptions; i++)
-                fprintf(out, " --%s%s%s", k->ext->options[i].name, k->ext->options[i].metavar ? " " : "",
+                fprintf(out, " --%s%s%s", k->ext->options[i].name,
+                        k->ext->options[i].metavar ? " " : "",
                         k->ext->options[i].metavar ? k->ext->options[i].metavar : "");
             fprintf(out, "\n");
         }
@@ -275,6 +286,8 @@ static void print_text(FILE *out)
 
 void tb_catalogue_print(FILE *out, int as_json)
 {
-    if (as_json) print_json(out);
-    else print_text(out);
+    if (as_json)
+        print_json(out);
+    else
+        print_text(out);
 }

@@ -21,7 +21,7 @@
 
 #include "tb_fault.h"
 
-#define TB_CKPT_VERSION 1
+#define TB_CKPT_VERSION      1
 #define TB_CKPT_IDENTITY_MAX 128
 
 typedef struct tb_ckpt tb_ckpt;
@@ -52,6 +52,7 @@ int64_t tb_ckpt_saves(const tb_ckpt *c);
 
 /* The lower-level file functions, for tests. */
 tb_status tb_ckpt_write_file(const char *path, const char *identity, int64_t ntasks,
-                             const unsigned char *done_bits, size_t result_bytes, const void *result);
+                             const unsigned char *done_bits, size_t result_bytes,
+                             const void *result);
 
 #endif

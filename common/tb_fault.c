@@ -41,8 +41,8 @@ tb_status tb_fault_parse_spec(const char *text, tb_fault_opts *o)
     for (int k = TB_FAULT_KILL; k <= TB_FAULT_EXIT; k++)
         if (!strcmp(buf, kind_names[k])) o->kind = (tb_fault_kind)k;
     if (o->kind == TB_FAULT_NONE)
-        return tb_error_set(TB_EINPUT, "--inject-fault '%s': unknown fault '%s' (kill, hang or exit)",
-                            text, buf);
+        return tb_error_set(
+            TB_EINPUT, "--inject-fault '%s': unknown fault '%s' (kill, hang or exit)", text, buf);
     o->rank = o->thread = -1;
     o->after = 0;
     for (char *item = colon ? colon + 1 : NULL, *next; item && *item; item = next) {
@@ -50,8 +50,10 @@ tb_status tb_fault_parse_spec(const char *text, tb_fault_opts *o)
         if (next) *next++ = '\0';
         char *eq = strchr(item, '=');
         if (!eq)
-            return tb_error_set(TB_EINPUT, "--inject-fault '%s': '%s' is not key=value "
-                                           "(rank=R, thread=T, after=K)", text, item);
+            return tb_error_set(TB_EINPUT,
+                                "--inject-fault '%s': '%s' is not key=value "
+                                "(rank=R, thread=T, after=K)",
+                                text, item);
         *eq = '\0';
         int64_t v = 0;
         char name[48];
@@ -67,8 +69,9 @@ tb_status tb_fault_parse_spec(const char *text, tb_fault_opts *o)
             st = tb_parse_int(name, eq + 1, 0, INT64_C(1) << 40, &v);
             o->after = v;
         } else {
-            return tb_error_set(TB_EINPUT, "--inject-fault '%s': unknown key '%s' (rank, thread, after)",
-                                text, item);
+            return tb_error_set(TB_EINPUT,
+                                "--inject-fault '%s': unknown key '%s' (rank, thread, after)", text,
+                                item);
         }
         if (st != TB_OK) return st;
     }
@@ -82,7 +85,8 @@ tb_status tb_fault_parse_mode(const char *text, tb_fault_opts *o)
             o->ft = (tb_ft_mode)m;
             return TB_OK;
         }
-    return tb_error_set(TB_EINPUT, "--ft: '%s' is not one of none, detect, reassign", text ? text : "");
+    return tb_error_set(TB_EINPUT, "--ft: '%s' is not one of none, detect, reassign",
+                        text ? text : "");
 }
 
 int tb_fault_active(const tb_fault_opts *o)
@@ -97,7 +101,8 @@ tb_status tb_fault_check(const tb_fault_opts *o, const tb_launch *launch)
     const int has_mpi = launch->has_mpi, has_threads = launch->has_threads;
     const int iters = launch->iters, warmup = launch->warmup;
     if (o->resume && !o->checkpoint)
-        return tb_error_set(TB_EINPUT, "--resume needs --checkpoint FILE (the file to resume from)");
+        return tb_error_set(TB_EINPUT,
+                            "--resume needs --checkpoint FILE (the file to resume from)");
     if (o->interval_set && !o->checkpoint)
         return tb_error_set(TB_EINPUT, "--checkpoint-interval needs --checkpoint FILE");
     if (o->timeout_set && o->ft == TB_FT_NONE)
@@ -111,27 +116,34 @@ tb_status tb_fault_check(const tb_fault_opts *o, const tb_launch *launch)
                             has_threads ? "'s threads share one process, so a crash ends them all"
                                         : " runs one process");
     if (o->checkpoint && (iters != 1 || warmup != 0))
-        return tb_error_set(TB_EINPUT, "--checkpoint saves one computation: run it with --iters 1 "
-                                       "--warmup 0 (%d and %d given)", iters, warmup);
+        return tb_error_set(TB_EINPUT,
+                            "--checkpoint saves one computation: run it with --iters 1 "
+                            "--warmup 0 (%d and %d given)",
+                            iters, warmup);
     if (o->kind == TB_FAULT_NONE) return TB_OK;
     if (o->rank < 0 && has_mpi)
-        return tb_error_set(TB_EINPUT, "--inject-fault '%s': name the rank that fails (rank=R, "
-                                       "0 to %d)", o->spec, nranks - 1);
+        return tb_error_set(TB_EINPUT,
+                            "--inject-fault '%s': name the rank that fails (rank=R, "
+                            "0 to %d)",
+                            o->spec, nranks - 1);
     if (o->rank >= nranks) {
         if (!has_mpi)
             return tb_error_set(TB_EINPUT, "--inject-fault '%s': %s runs one process (rank 0)%s",
                                 o->spec, prog, has_threads ? "; thread=T names a thread" : "");
-        return tb_error_set(TB_EINPUT, "--inject-fault '%s': rank %d does not exist: the run has "
-                                       "%d rank%s (0 to %d)",
+        return tb_error_set(TB_EINPUT,
+                            "--inject-fault '%s': rank %d does not exist: the run has "
+                            "%d rank%s (0 to %d)",
                             o->spec, o->rank, nranks, nranks == 1 ? "" : "s", nranks - 1);
     }
     if (o->thread >= 0 && !has_threads)
-        return tb_error_set(TB_EINPUT, "--inject-fault '%s': %s runs one thread per process "
-                                       "(thread=T needs triobench-omp or triobench-hybrid)",
+        return tb_error_set(TB_EINPUT,
+                            "--inject-fault '%s': %s runs one thread per process "
+                            "(thread=T needs triobench-omp or triobench-hybrid)",
                             o->spec, prog);
     if (o->thread >= nthreads)
-        return tb_error_set(TB_EINPUT, "--inject-fault '%s': thread %d does not exist: the run has "
-                                       "%d thread%s per process (0 to %d)",
+        return tb_error_set(TB_EINPUT,
+                            "--inject-fault '%s': thread %d does not exist: the run has "
+                            "%d thread%s per process (0 to %d)",
                             o->spec, o->thread, nthreads, nthreads == 1 ? "" : "s", nthreads - 1);
     return TB_OK;
 }
@@ -160,16 +172,16 @@ void tb_fault_point(const tb_fault_opts *o, int rank, int thread, int64_t done)
 {
     if (o->kind == TB_FAULT_NONE || done < o->after) return;
     if (rank != (o->rank < 0 ? 0 : o->rank) || thread != (o->thread < 0 ? 0 : o->thread)) return;
-    static const char *const action[] = {
-        "", "sends itself SIGKILL", "hangs (stays alive, silent)",
-        "exits with status 0 without finalising"};
+    static const char *const action[] = {"", "sends itself SIGKILL", "hangs (stays alive, silent)",
+                                         "exits with status 0 without finalising"};
     char who[64];
     if (o->thread >= 0)
         snprintf(who, sizeof who, "rank %d thread %d", rank, thread);
     else
         snprintf(who, sizeof who, "rank %d", rank);
-    fprintf(stderr, "%s: fault injected: %s %s after %" PRId64 " task%s, %.3f s into the run "
-                    "(at %.6f s since the epoch)\n",
+    fprintf(stderr,
+            "%s: fault injected: %s %s after %" PRId64 " task%s, %.3f s into the run "
+            "(at %.6f s since the epoch)\n",
             tb_this_backend.program, who, action[o->kind], done, done == 1 ? "" : "s",
             tb_fault_elapsed(), epoch_now());
     fflush(stderr);
@@ -182,10 +194,8 @@ void tb_fault_point(const tb_fault_opts *o, int rank, int thread, int64_t done)
         while (tb_now() < end) sleep(1);
         _exit(1);
     }
-    case TB_FAULT_EXIT:
-        _exit(0);
-    default:
-        break;
+    case TB_FAULT_EXIT: _exit(0);
+    default: break;
     }
 }
 
@@ -211,8 +221,10 @@ const char *tb_fault_outcome(const tb_fault_opts *o, const tb_fault_log *log, in
 static void kv_number_or_null(tb_json *j, const char *key, int present, double value)
 {
     tb_json_key(j, key);
-    if (present) tb_json_number(j, value);
-    else tb_json_null(j);
+    if (present)
+        tb_json_number(j, value);
+    else
+        tb_json_null(j);
 }
 
 void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, int validated)
@@ -234,8 +246,10 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
     tb_json_kv_string(j, "ft", mode_names[o->ft]);
     kv_number_or_null(j, "timeout", o->ft != TB_FT_NONE, o->timeout);
     tb_json_key(j, "launcher_keeps_job");
-    if (log->launcher_keeps_job < 0) tb_json_null(j);
-    else tb_json_bool(j, log->launcher_keeps_job);
+    if (log->launcher_keeps_job < 0)
+        tb_json_null(j);
+    else
+        tb_json_bool(j, log->launcher_keeps_job);
     tb_json_kv_int(j, "ranks_started", log->ranks_started);
     tb_json_key(j, "lost");
     tb_json_begin_array(j);
@@ -281,7 +295,8 @@ void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, 
 {
     fprintf(out, "fault: %s", tb_fault_outcome(o, log, validated));
     if (o->kind != TB_FAULT_NONE) fprintf(out, "; injected %s", o->spec);
-    if (o->ft != TB_FT_NONE) fprintf(out, "; --ft %s (timeout %g s)", mode_names[o->ft], o->timeout);
+    if (o->ft != TB_FT_NONE)
+        fprintf(out, "; --ft %s (timeout %g s)", mode_names[o->ft], o->timeout);
     for (int i = 0; i < log->nlost; i++)
         fprintf(out, "; rank %d lost at %.3f s (silent %.2f s, %" PRId64 " task%s out%s)",
                 log->lost[i].rank, log->lost[i].at, log->lost[i].silent, log->lost[i].tasks_out,
@@ -292,9 +307,9 @@ void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, 
     if (log->recovered_at >= 0.0 && validated)
         fprintf(out, ", recovered at %.3f s", log->recovered_at);
     if (o->checkpoint)
-        fprintf(out, "; checkpoint %s: %" PRId64 " of %" PRId64 " tasks loaded, %" PRId64
-                     " save%s", o->checkpoint, log->from_checkpoint, log->tasks_total,
-                log->checkpoint_saves, log->checkpoint_saves == 1 ? "" : "s");
+        fprintf(out, "; checkpoint %s: %" PRId64 " of %" PRId64 " tasks loaded, %" PRId64 " save%s",
+                o->checkpoint, log->from_checkpoint, log->tasks_total, log->checkpoint_saves,
+                log->checkpoint_saves == 1 ? "" : "s");
     fprintf(out, "; answer %s\n", validated ? "validated" : "NOT validated");
 }
 
@@ -321,7 +336,7 @@ tb_status tb_fault_error(const tb_fault_opts *o, const tb_fault_log *log)
 /* ---- The extension: the options' table and the calls at fixed points ---- */
 
 #define TB_FAULT_TEXT_(x) #x
-#define TB_FAULT_TEXT(x) TB_FAULT_TEXT_(x) /* a default's macro as text */
+#define TB_FAULT_TEXT(x)  TB_FAULT_TEXT_(x) /* a default's macro as text */
 
 enum { OPT_INJECT, OPT_FT, OPT_FT_TIMEOUT, OPT_CHECKPOINT, OPT_INTERVAL, OPT_RESUME };
 
@@ -331,15 +346,17 @@ static const tb_option_def fault_options[] = {
                     "kill:rank=R,after=K (SIGKILL), hang:rank=R,after=K (stays alive, silent), "
                     "exit:rank=R (exits 0 without finalising), kill:thread=T,after=K (an OpenMP "
                     "thread; hybrid: with rank=R)"},
-    [OPT_FT] = {"ft", TB_OPT_CHOICE, "MODE", "none", mode_names,
-                "what the MPI master does about a lost worker: none (plain MPI), detect (never "
-                "wait forever: end with a clear message), reassign (give its tasks to the others; "
-                "Open MPI 4 also needs mpirun --mca orte_enable_recovery 1 for a worker that dies)"},
-    [OPT_FT_TIMEOUT] = {"ft-timeout", TB_OPT_NUMBER, "S", TB_FAULT_TEXT(TB_FT_DEFAULT_TIMEOUT), NULL,
-                        "seconds of silence before a process counts as lost"},
+    [OPT_FT] =
+        {"ft", TB_OPT_CHOICE, "MODE", "none", mode_names,
+         "what the MPI master does about a lost worker: none (plain MPI), detect (never "
+         "wait forever: end with a clear message), reassign (give its tasks to the others; "
+         "Open MPI 4 also needs mpirun --mca orte_enable_recovery 1 for a worker that dies)"},
+    [OPT_FT_TIMEOUT] = {"ft-timeout", TB_OPT_NUMBER, "S", TB_FAULT_TEXT(TB_FT_DEFAULT_TIMEOUT),
+                        NULL, "seconds of silence before a process counts as lost"},
     [OPT_CHECKPOINT] = {"checkpoint", TB_OPT_STRING, "FILE", NULL, NULL,
                         "save the completed tasks to FILE at intervals (atomically)"},
-    [OPT_INTERVAL] = {"checkpoint-interval", TB_OPT_NUMBER, "S", TB_FAULT_TEXT(TB_CKPT_DEFAULT_INTERVAL), NULL,
+    [OPT_INTERVAL] = {"checkpoint-interval", TB_OPT_NUMBER, "S",
+                      TB_FAULT_TEXT(TB_CKPT_DEFAULT_INTERVAL), NULL,
                       "seconds between saves (0: every task)"},
     [OPT_RESUME] = {"resume", TB_OPT_FLAG, NULL, NULL, NULL,
                     "continue from --checkpoint FILE: saved tasks are not computed again"},
@@ -370,9 +387,7 @@ static tb_status ft_parse(void *state, int index, const char *value)
     case OPT_INTERVAL:
         o->interval_set = 1;
         return tb_parse_seconds("--checkpoint-interval", value, 0.0, 86400.0, &o->interval);
-    default:
-        o->resume = 1;
-        return TB_OK;
+    default: o->resume = 1; return TB_OK;
     }
 }
 
@@ -381,7 +396,10 @@ static tb_status ft_check(const void *state, const tb_launch *launch)
     return tb_fault_check(&((const tb_ft *)state)->opts, launch);
 }
 
-static void ft_begin(void *state, tb_run *run) { tb_fault_begin(&((tb_ft *)state)->log, run->nranks); }
+static void ft_begin(void *state, tb_run *run)
+{
+    tb_fault_begin(&((tb_ft *)state)->log, run->nranks);
+}
 
 static void ft_end(void *state, tb_run *run)
 {

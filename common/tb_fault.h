@@ -36,51 +36,56 @@
 #include "tb_kernel.h"
 #include "tb_status.h"
 
-typedef enum tb_fault_kind { TB_FAULT_NONE, TB_FAULT_KILL, TB_FAULT_HANG, TB_FAULT_EXIT } tb_fault_kind;
+typedef enum tb_fault_kind {
+    TB_FAULT_NONE,
+    TB_FAULT_KILL,
+    TB_FAULT_HANG,
+    TB_FAULT_EXIT
+} tb_fault_kind;
 typedef enum tb_ft_mode { TB_FT_NONE, TB_FT_DETECT, TB_FT_REASSIGN } tb_ft_mode;
 
-#define TB_FT_DEFAULT_TIMEOUT 2.0
+#define TB_FT_DEFAULT_TIMEOUT    2.0
 #define TB_CKPT_DEFAULT_INTERVAL 1.0
-#define TB_FAULT_MAX_LOST 32
+#define TB_FAULT_MAX_LOST        32
 /* A hung process ends by itself after this many seconds, so that a
  * forgotten demonstration never leaves one behind. */
 #define TB_FAULT_HANG_LIMIT 600
 
 typedef struct tb_fault_opts {
     tb_fault_kind kind;
-    int rank, thread;        /* -1: not given */
-    int64_t after;           /* tasks completed before the fault */
-    char spec[80];           /* --inject-fault as given */
+    int rank, thread; /* -1: not given */
+    int64_t after;    /* tasks completed before the fault */
+    char spec[80];    /* --inject-fault as given */
     tb_ft_mode ft;
-    double timeout;          /* --ft-timeout */
+    double timeout; /* --ft-timeout */
     int timeout_set;
-    const char *checkpoint;  /* --checkpoint FILE, NULL when none */
-    double interval;         /* --checkpoint-interval */
+    const char *checkpoint; /* --checkpoint FILE, NULL when none */
+    double interval;        /* --checkpoint-interval */
     int interval_set;
     int resume;
 } tb_fault_opts;
 
 typedef struct tb_fault_loss {
-    int rank;                /* MPI_COMM_WORLD rank */
-    double at;               /* when it was declared lost */
-    double silent;           /* seconds without a message by then */
-    int64_t tasks_out;       /* its tasks not done */
-    int fenced;              /* the master killed it (it may have been alive) */
+    int rank;          /* MPI_COMM_WORLD rank */
+    double at;         /* when it was declared lost */
+    double silent;     /* seconds without a message by then */
+    int64_t tasks_out; /* its tasks not done */
+    int fenced;        /* the master killed it (it may have been alive) */
 } tb_fault_loss;
 
 typedef struct tb_fault_log {
     int nlost;
     tb_fault_loss lost[TB_FAULT_MAX_LOST];
-    int master_lost;         /* a worker saw the master go silent */
-    int launcher_keeps_job;  /* -1 unknown (no MPI), 0 or 1 */
+    int master_lost;        /* a worker saw the master go silent */
+    int launcher_keeps_job; /* -1 unknown (no MPI), 0 or 1 */
     int ranks_started;
     int64_t tasks_total;
     int64_t reassigned;      /* tasks handed out again */
     int64_t late_results;    /* results from a process already declared lost, ignored */
     int64_t from_checkpoint; /* tasks loaded from --checkpoint, not computed */
     int64_t checkpoint_saves;
-    double recovered_at;     /* the last reassigned task done; < 0: none */
-    double finished_at;      /* the driver's computation ended */
+    double recovered_at; /* the last reassigned task done; < 0: none */
+    double finished_at;  /* the driver's computation ended */
 } tb_fault_log;
 
 /* The extension's state for one run: the options and what the run saw. */

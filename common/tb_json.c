@@ -21,7 +21,10 @@ static void append(tb_json *j, const char *s, size_t n)
         size_t cap = j->cap ? j->cap : 1024;
         while (cap < j->len + n + 1) cap *= 2;
         char *grown = realloc(j->text, cap);
-        if (!grown) { j->failed = 1; return; }
+        if (!grown) {
+            j->failed = 1;
+            return;
+        }
         j->text = grown;
         j->cap = cap;
     }
@@ -39,10 +42,28 @@ static void before_value(tb_json *j)
     j->need_comma = 1;
 }
 
-void tb_json_begin_object(tb_json *j) { before_value(j); append(j, "{", 1); j->need_comma = 0; }
-void tb_json_end_object(tb_json *j) { append(j, "}", 1); j->need_comma = 1; }
-void tb_json_begin_array(tb_json *j) { before_value(j); append(j, "[", 1); j->need_comma = 0; }
-void tb_json_end_array(tb_json *j) { append(j, "]", 1); j->need_comma = 1; }
+void tb_json_begin_object(tb_json *j)
+{
+    before_value(j);
+    append(j, "{", 1);
+    j->need_comma = 0;
+}
+void tb_json_end_object(tb_json *j)
+{
+    append(j, "}", 1);
+    j->need_comma = 1;
+}
+void tb_json_begin_array(tb_json *j)
+{
+    before_value(j);
+    append(j, "[", 1);
+    j->need_comma = 0;
+}
+void tb_json_end_array(tb_json *j)
+{
+    append(j, "]", 1);
+    j->need_comma = 1;
+}
 
 static void write_escaped(tb_json *j, const char *s)
 {
@@ -77,14 +98,20 @@ void tb_json_key(tb_json *j, const char *key)
 
 void tb_json_string(tb_json *j, const char *value)
 {
-    if (!value) { tb_json_null(j); return; }
+    if (!value) {
+        tb_json_null(j);
+        return;
+    }
     before_value(j);
     write_escaped(j, value);
 }
 
 void tb_json_number(tb_json *j, double value)
 {
-    if (!isfinite(value)) { tb_json_null(j); return; }
+    if (!isfinite(value)) {
+        tb_json_null(j);
+        return;
+    }
     char buf[40];
     snprintf(buf, sizeof buf, "%.17g", value);
     before_value(j);
@@ -99,10 +126,34 @@ void tb_json_int(tb_json *j, int64_t value)
     append_str(j, buf);
 }
 
-void tb_json_bool(tb_json *j, int value) { before_value(j); append_str(j, value ? "true" : "false"); }
-void tb_json_null(tb_json *j) { before_value(j); append_str(j, "null"); }
+void tb_json_bool(tb_json *j, int value)
+{
+    before_value(j);
+    append_str(j, value ? "true" : "false");
+}
+void tb_json_null(tb_json *j)
+{
+    before_value(j);
+    append_str(j, "null");
+}
 
-void tb_json_kv_string(tb_json *j, const char *k, const char *v) { tb_json_key(j, k); tb_json_string(j, v); }
-void tb_json_kv_number(tb_json *j, const char *k, double v) { tb_json_key(j, k); tb_json_number(j, v); }
-void tb_json_kv_int(tb_json *j, const char *k, int64_t v) { tb_json_key(j, k); tb_json_int(j, v); }
-void tb_json_kv_bool(tb_json *j, const char *k, int v) { tb_json_key(j, k); tb_json_bool(j, v); }
+void tb_json_kv_string(tb_json *j, const char *k, const char *v)
+{
+    tb_json_key(j, k);
+    tb_json_string(j, v);
+}
+void tb_json_kv_number(tb_json *j, const char *k, double v)
+{
+    tb_json_key(j, k);
+    tb_json_number(j, v);
+}
+void tb_json_kv_int(tb_json *j, const char *k, int64_t v)
+{
+    tb_json_key(j, k);
+    tb_json_int(j, v);
+}
+void tb_json_kv_bool(tb_json *j, const char *k, int v)
+{
+    tb_json_key(j, k);
+    tb_json_bool(j, v);
+}

@@ -26,9 +26,9 @@
 typedef enum tb_param_type { TB_PARAM_INT, TB_PARAM_CHOICE } tb_param_type;
 
 typedef struct tb_param_def {
-    const char *name;     /* option is --<name> */
+    const char *name; /* option is --<name> */
     tb_param_type type;
-    int64_t def, min, max;   /* TB_PARAM_INT; for CHOICE def is an index */
+    int64_t def, min, max; /* TB_PARAM_INT; for CHOICE def is an index */
     /* TB_PARAM_CHOICE: the NULL-terminated list of choices.
      * TB_PARAM_INT: NULL, or a NULL-terminated list of "NAME=value" names
      * accepted in place of a number (e.g. "A=28" for an NPB class). */
@@ -42,8 +42,8 @@ typedef struct tb_params {
 } tb_params;
 
 typedef struct tb_work {
-    double flops;   /* per iteration, whole problem */
-    double bytes;   /* per iteration, whole problem */
+    double flops; /* per iteration, whole problem */
+    double bytes; /* per iteration, whole problem */
     const char *flops_formula;
     const char *bytes_formula;
 } tb_work;
@@ -72,15 +72,15 @@ typedef struct tb_run {
      * options, and what it observed), NULL for a kernel without one. */
     void *ext;
     /* outputs */
-    double *iter_time;        /* [iters], local wall seconds of each timed iteration */
-    tb_breakdown breakdown;   /* local, summed over timed iterations */
+    double *iter_time;      /* [iters], local wall seconds of each timed iteration */
+    tb_breakdown breakdown; /* local, summed over timed iterations */
     tb_verification verify[TB_MAX_VERIFY];
     int nverify;
-    double max_abs_error;     /* largest absolute pointwise error, if the kernel has one */
+    double max_abs_error; /* largest absolute pointwise error, if the kernel has one */
     /* A driver that loses processes (ep's fault tolerance) sets rank and
      * nranks to its place among the survivors. */
-    double work_bytes;        /* optional: bytes per iteration when they depend on the
-                                 decomposition (halo); 0: work() says */
+    double work_bytes; /* optional: bytes per iteration when they depend on the
+                          decomposition (halo); 0: work() says */
     /* Optional: members a driver adds to its record (ping-pong's "variant",
      * halo's "exchange"), written on rank 0 by record_extra from the values
      * the driver left in `extra` (agreed over ranks). */
@@ -105,10 +105,10 @@ typedef enum tb_option_type {
 } tb_option_type;
 
 typedef struct tb_option_def {
-    const char *name;    /* option is --<name> */
+    const char *name; /* option is --<name> */
     tb_option_type type;
-    const char *metavar; /* the value's name in --help ("SPEC", "S"), NULL for a flag */
-    const char *def;     /* the default as text, NULL: none */
+    const char *metavar;        /* the value's name in --help ("SPEC", "S"), NULL for a flag */
+    const char *def;            /* the default as text, NULL: none */
     const char *const *choices; /* TB_OPT_CHOICE: NULL-terminated */
     const char *help;
 } tb_option_def;
@@ -121,8 +121,8 @@ typedef struct tb_launch {
 } tb_launch;
 
 typedef struct tb_extension {
-    const char *title;   /* the heading of its options in --help, e.g. "failures" */
-    const char *doc;     /* where it is documented, e.g. "docs/failures.md" */
+    const char *title; /* the heading of its options in --help, e.g. "failures" */
+    const char *doc;   /* where it is documented, e.g. "docs/failures.md" */
     /* Why another kernel refuses these options: "kernel K <lacks>". */
     const char *lacks;
     const tb_option_def *options;
@@ -172,13 +172,13 @@ typedef struct tb_weak {
 typedef struct tb_kernel {
     const char *name;
     const char *summary;
-    const char *rate_unit;      /* e.g. "MFLOP/s" */
-    double rate_scale;          /* rate = work / time / rate_scale */
-    int rate_uses_bytes;        /* 1: rate from work.bytes, 0: from work.flops,
-                                   TB_RATE_TIME: the median time / rate_scale */
+    const char *rate_unit; /* e.g. "MFLOP/s" */
+    double rate_scale;     /* rate = work / time / rate_scale */
+    int rate_uses_bytes;   /* 1: rate from work.bytes, 0: from work.flops,
+                              TB_RATE_TIME: the median time / rate_scale */
     const tb_param_def *params;
     int nparams;
-    int size_param;             /* index that --size sets */
+    int size_param; /* index that --size sets */
     /* Checks that need no data: returns TB_EINPUT with a message on failure. */
     tb_status (*check)(const tb_params *p, int nranks);
     tb_work (*work)(const tb_params *p);
@@ -205,9 +205,9 @@ typedef struct tb_kernel {
      * values are the common case: a scaling kernel, 1 PE and 1 rank at
      * least, a fixed size under weak scaling, not memory-bound. */
     tb_kind kind;
-    int min_pes, min_ranks;     /* 0: 1; min_ranks: backends with ranks only */
+    int min_pes, min_ranks; /* 0: 1; min_ranks: backends with ranks only */
     tb_weak weak;
-    int memory_bound;           /* its rate is bounded by memory bandwidth */
+    int memory_bound;                /* its rate is bounded by memory bandwidth */
     const char *const *sweep_params; /* NULL-terminated: what a sweep may vary */
     /* Optional. The extension the kernel owns: its extra options. */
     const tb_extension *ext;

@@ -66,8 +66,8 @@ static void huge_sample(void)
 {
     long now = anon_huge_now();
     long seen = __atomic_load_n(&huge_peak, __ATOMIC_RELAXED);
-    while (now > seen &&
-           !__atomic_compare_exchange_n(&huge_peak, &seen, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    while (now > seen && !__atomic_compare_exchange_n(&huge_peak, &seen, now, 0, __ATOMIC_RELAXED,
+                                                      __ATOMIC_RELAXED)) {
     }
 }
 
@@ -101,7 +101,10 @@ void tb_mem_format(double bytes, char *out, size_t size)
 {
     const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     int u = 0;
-    while (bytes >= 1024.0 && u < 6) { bytes /= 1024.0; u++; }
+    while (bytes >= 1024.0 && u < 6) {
+        bytes /= 1024.0;
+        u++;
+    }
     snprintf(out, size, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 

@@ -27,14 +27,12 @@ static void join_names(const char *const *list, char *out, size_t size)
                                  (int)strcspn(list[c], "="), list[c]);
 }
 
-int tb_series_index(const tb_kernel *k)
-{
-    return k && k->series ? param_index(k, k->series) : -1;
-}
+int tb_series_index(const tb_kernel *k) { return k && k->series ? param_index(k, k->series) : -1; }
 
 /* A series value given as --<option>: a power of two within the parameter's
  * range. */
-static tb_status parse_series(const tb_kernel *k, const char *option, const char *text, int64_t *out)
+static tb_status parse_series(const tb_kernel *k, const char *option, const char *text,
+                              int64_t *out)
 {
     const tb_param_def *d = &k->params[tb_series_index(k)];
     tb_status st = tb_parse_int(option, text, d->min, d->max, out);
@@ -93,8 +91,9 @@ static tb_status parse_param(const tb_kernel *k, int index, const char *option, 
 void tb_kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
 {
     *iters = k->default_iters > 0 ? k->default_iters : TB_DEFAULT_ITERS;
-    *warmup = k->default_warmup > 0 ? k->default_warmup
-              : k->default_warmup == TB_NO_WARMUP ? 0 : TB_DEFAULT_WARMUP;
+    *warmup = k->default_warmup > 0               ? k->default_warmup
+              : k->default_warmup == TB_NO_WARMUP ? 0
+                                                  : TB_DEFAULT_WARMUP;
 }
 
 /* ---- The option table ----
@@ -103,12 +102,12 @@ void tb_kernel_defaults(const tb_kernel *k, int *iters, int *warmup)
  * extension's options (tb_extension) come from the kernel's descriptor. */
 
 #define TB_TEXT_(x) #x
-#define TB_TEXT(x) TB_TEXT_(x) /* a number's macro as a string literal */
+#define TB_TEXT(x)  TB_TEXT_(x) /* a number's macro as a string literal */
 
 typedef enum value_kind {
-    NO_VALUE,  /* a flag */
-    VALUE,     /* --name V or --name=V */
-    OPTIONAL   /* --json: a bare --json at the end means stdout */
+    NO_VALUE, /* a flag */
+    VALUE,    /* --name V or --name=V */
+    OPTIONAL  /* --json: a bare --json at the end means stdout */
 } value_kind;
 
 typedef tb_status (*option_fn)(tb_options *o, const char *value);
@@ -121,11 +120,36 @@ typedef struct core_option {
     const char *help; /* NULL: not listed (an alias) */
 } core_option;
 
-static tb_status set_help(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_HELP; return TB_OK; }
-static tb_status set_version(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_VERSION; return TB_OK; }
-static tb_status set_list(tb_options *o, const char *v) { (void)v; o->action = TB_ACTION_LIST; return TB_OK; }
-static tb_status set_quiet(tb_options *o, const char *v) { (void)v; o->quiet = 1; return TB_OK; }
-static tb_status set_huge(tb_options *o, const char *v) { (void)v; o->huge_pages = 1; return TB_OK; }
+static tb_status set_help(tb_options *o, const char *v)
+{
+    (void)v;
+    o->action = TB_ACTION_HELP;
+    return TB_OK;
+}
+static tb_status set_version(tb_options *o, const char *v)
+{
+    (void)v;
+    o->action = TB_ACTION_VERSION;
+    return TB_OK;
+}
+static tb_status set_list(tb_options *o, const char *v)
+{
+    (void)v;
+    o->action = TB_ACTION_LIST;
+    return TB_OK;
+}
+static tb_status set_quiet(tb_options *o, const char *v)
+{
+    (void)v;
+    o->quiet = 1;
+    return TB_OK;
+}
+static tb_status set_huge(tb_options *o, const char *v)
+{
+    (void)v;
+    o->huge_pages = 1;
+    return TB_OK;
+}
 
 static tb_status set_json(tb_options *o, const char *v)
 {
@@ -143,9 +167,18 @@ static tb_status set_int(const char *name, const char *v, int64_t min, int64_t m
     if (st == TB_OK) *out = (int)n;
     return st;
 }
-static tb_status set_iters(tb_options *o, const char *v) { return set_int("--iters", v, 1, TB_MAX_ITERS, &o->iters); }
-static tb_status set_warmup(tb_options *o, const char *v) { return set_int("--warmup", v, 0, TB_MAX_ITERS, &o->warmup); }
-static tb_status set_threads(tb_options *o, const char *v) { return set_int("--threads", v, 1, TB_MAX_THREADS, &o->threads); }
+static tb_status set_iters(tb_options *o, const char *v)
+{
+    return set_int("--iters", v, 1, TB_MAX_ITERS, &o->iters);
+}
+static tb_status set_warmup(tb_options *o, const char *v)
+{
+    return set_int("--warmup", v, 0, TB_MAX_ITERS, &o->warmup);
+}
+static tb_status set_threads(tb_options *o, const char *v)
+{
+    return set_int("--threads", v, 1, TB_MAX_THREADS, &o->threads);
+}
 
 static tb_status set_size(tb_options *o, const char *v)
 {
@@ -158,10 +191,14 @@ static const core_option core_options[] = {
     {"--size", VALUE, set_size, "N",
      "the kernel's problem size (see --list); auto: a working set of at least 4 x the "
      "last-level cache (STREAM rule), capped by free memory"},
-    {"--iters", VALUE, set_iters, "N", "timed iterations (default " TB_TEXT(TB_DEFAULT_ITERS) ", unless --list gives the kernel's own)"},
-    {"--warmup", VALUE, set_warmup, "N", "untimed iterations first (default " TB_TEXT(TB_DEFAULT_WARMUP) ", likewise)"},
+    {"--iters", VALUE, set_iters, "N",
+     "timed iterations (default " TB_TEXT(
+         TB_DEFAULT_ITERS) ", unless --list gives the kernel's own)"},
+    {"--warmup", VALUE, set_warmup, "N",
+     "untimed iterations first (default " TB_TEXT(TB_DEFAULT_WARMUP) ", likewise)"},
     {"--threads", VALUE, set_threads, "N", "OpenMP threads per process (default: OMP_NUM_THREADS)"},
-    {"--json", OPTIONAL, set_json, "PATH", "append the JSON record to PATH ('-': print it on stdout)"},
+    {"--json", OPTIONAL, set_json, "PATH",
+     "append the JSON record to PATH ('-': print it on stdout)"},
     {"--quiet", NO_VALUE, set_quiet, NULL, "no human line on stdout"},
     {"--huge-pages", NO_VALUE, set_huge, NULL,
      "advise transparent huge pages for large arrays (default: ordinary pages); "
@@ -272,7 +309,10 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
      * that its parameters are known whatever the order of the options. */
     const char *kernel_name = NULL;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-') { kernel_name = argv[i]; break; }
+        if (argv[i][0] != '-') {
+            kernel_name = argv[i];
+            break;
+        }
         if (!strchr(argv[i], '=') && takes_value(argv[i]))
             i++; /* skip this option's value; --json's value may be "-" */
     }
@@ -299,7 +339,8 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         const char *arg = argv[i];
         if (arg[0] != '-') {
             if (seen_kernel)
-                return tb_error_set(TB_EINPUT, "unexpected argument '%s' (one kernel per run)", arg);
+                return tb_error_set(TB_EINPUT, "unexpected argument '%s' (one kernel per run)",
+                                    arg);
             seen_kernel = 1;
             continue;
         }
@@ -314,8 +355,10 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
         int known = 0;
         if (c && (o->kernel || c->set != set_size)) {
             const char *value = NULL;
-            if (c->value == NO_VALUE) st = flag_without_value(name, eq);
-            else value = option_value(argc, argv, &i, eq);
+            if (c->value == NO_VALUE)
+                st = flag_without_value(name, eq);
+            else
+                value = option_value(argc, argv, &i, eq);
             if (st == TB_OK) st = c->set(o, value);
         } else if (o->kernel && !strncmp(name, "--", 2) && param_index(o->kernel, name + 2) >= 0) {
             st = parse_param(o->kernel, param_index(o->kernel, name + 2), name,
@@ -348,8 +391,10 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     if (o->series >= 0) {
         const char *s = o->kernel->series;
         if (range_given && o->params.set[o->series])
-            return tb_error_set(TB_EINPUT, "--%s (one size) and --min-%s/--max-%s (a range) "
-                                "exclude each other", s, s, s);
+            return tb_error_set(TB_EINPUT,
+                                "--%s (one size) and --min-%s/--max-%s (a range) "
+                                "exclude each other",
+                                s, s, s);
         if (o->params.set[o->series]) o->series_min = o->series_max = o->params.value[o->series];
         if (o->series_min > o->series_max)
             return tb_error_set(TB_EINPUT, "--min-%s %" PRId64 " is larger than --max-%s %" PRId64,
@@ -357,12 +402,13 @@ tb_status tb_options_parse(int argc, char **argv, tb_options *o)
     }
     if (o->action == TB_ACTION_LIST && o->json_path) o->list_json = 1;
     if (o->action == TB_ACTION_RUN && !o->kernel)
-        return tb_error_set(TB_EINPUT, "no kernel given (--list shows the kernels, --help the options)");
+        return tb_error_set(TB_EINPUT,
+                            "no kernel given (--list shows the kernels, --help the options)");
     return TB_OK;
 }
 
 #define HELP_INDENT 16
-#define HELP_WIDTH 92
+#define HELP_WIDTH  92
 
 /* "  --name METAVAR  help", the help wrapped at HELP_WIDTH columns (and at
  * its own newlines), indented under it. */
@@ -371,7 +417,8 @@ static void print_option(FILE *out, const char *name, const char *metavar, const
     char head[48];
     snprintf(head, sizeof head, "%s%s%s", name, metavar ? " " : "", metavar ? metavar : "");
     int col = fprintf(out, "  %-*s", HELP_INDENT - 2, head);
-    if ((int)strlen(head) > HELP_INDENT - 4) col = HELP_WIDTH; /* a long head: the help starts below */
+    if ((int)strlen(head) > HELP_INDENT - 4)
+        col = HELP_WIDTH; /* a long head: the help starts below */
     for (const char *p = help; *p;) {
         if (*p == '\n' || *p == ' ') {
             if (*p++ == '\n') col = HELP_WIDTH;
@@ -379,8 +426,10 @@ static void print_option(FILE *out, const char *name, const char *metavar, const
         }
         int word = (int)strcspn(p, " \n");
         if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) col = HELP_WIDTH;
-        if (col >= HELP_WIDTH) col = fprintf(out, "\n%*s", HELP_INDENT, "") - 1;
-        else if (col > HELP_INDENT) col += fprintf(out, " ");
+        if (col >= HELP_WIDTH)
+            col = fprintf(out, "\n%*s", HELP_INDENT, "") - 1;
+        else if (col > HELP_INDENT)
+            col += fprintf(out, " ");
         col += fprintf(out, "%.*s", word, p);
         p += word;
     }
@@ -412,7 +461,8 @@ void tb_options_print_help(FILE *out, const char *program)
         if (!first) continue;
         fprintf(out, "\n%s (kernel", x->title);
         for (int e = k, n = 0; e < tb_nkernels; e++)
-            if (tb_kernels[e]->ext == x) fprintf(out, "%s%s", n++ ? ", " : " ", tb_kernels[e]->name);
+            if (tb_kernels[e]->ext == x)
+                fprintf(out, "%s%s", n++ ? ", " : " ", tb_kernels[e]->name);
         fprintf(out, "; %s):\n", x->doc);
         for (int i = 0; i < x->noptions; i++) {
             const tb_option_def *d = &x->options[i];

@@ -15,25 +15,30 @@
 #include "tb_parse.h"
 #include "tb_threads.h"
 
-#define TB_DEFAULT_ITERS 10
+#define TB_DEFAULT_ITERS  10
 #define TB_DEFAULT_WARMUP 1
-#define TB_MAX_ITERS 1000000000
+#define TB_MAX_ITERS      1000000000
 
-typedef enum tb_action { TB_ACTION_RUN, TB_ACTION_LIST, TB_ACTION_HELP, TB_ACTION_VERSION } tb_action;
+typedef enum tb_action {
+    TB_ACTION_RUN,
+    TB_ACTION_LIST,
+    TB_ACTION_HELP,
+    TB_ACTION_VERSION
+} tb_action;
 
 typedef struct tb_options {
     tb_action action;
     const tb_kernel *kernel;
     tb_params params;
     int iters, warmup;
-    int threads;            /* 0: not given */
+    int threads; /* 0: not given */
     int quiet;
-    int list_json;          /* --list --json */
-    int size_auto;          /* --size auto (params hold the size it chose) */
-    int huge_pages;         /* --huge-pages */
-    const char *json_path;  /* NULL: none; "-": stdout */
-    void *ext;              /* the state of the kernel's extension (tb_extension), or NULL */
-    int series;             /* index of the kernel's series parameter, -1: none */
+    int list_json;         /* --list --json */
+    int size_auto;         /* --size auto (params hold the size it chose) */
+    int huge_pages;        /* --huge-pages */
+    const char *json_path; /* NULL: none; "-": stdout */
+    void *ext;             /* the state of the kernel's extension (tb_extension), or NULL */
+    int series;            /* index of the kernel's series parameter, -1: none */
     int64_t series_min, series_max; /* the powers of two a series run sweeps */
 } tb_options;
 

@@ -8,12 +8,12 @@
 
 #include "tb_error.h"
 
-tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
-                       int64_t *out)
+tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max, int64_t *out)
 {
     if (text == NULL || *text == '\0')
-        return tb_error_set(TB_EINPUT, "%s needs a value (a whole number from %" PRId64
-                            " to %" PRId64 ")", name, min, max);
+        return tb_error_set(TB_EINPUT,
+                            "%s needs a value (a whole number from %" PRId64 " to %" PRId64 ")",
+                            name, min, max);
     char *end = NULL;
     errno = 0;
     long long v = strtoll(text, &end, 10);
@@ -24,12 +24,15 @@ tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t 
         double d = strtod(text, &end);
         if (*end != '\0' || end == text || !isfinite(d) || d != floor(d))
             return tb_error_set(TB_EINPUT, "%s: '%s' is not a whole number", name, text);
-        if (fabs(d) > 9.0e18) overflow = 1;
-        else v = (long long)d;
+        if (fabs(d) > 9.0e18)
+            overflow = 1;
+        else
+            v = (long long)d;
         if (errno == ERANGE) overflow = 1;
     }
     if (overflow)
-        return tb_error_set(TB_EINPUT, "%s: %s is too large (at most %" PRId64 ")", name, text, max);
+        return tb_error_set(TB_EINPUT, "%s: %s is too large (at most %" PRId64 ")", name, text,
+                            max);
     if (v < min || v > max)
         return tb_error_set(TB_EINPUT, "%s: %s is out of range (%" PRId64 " to %" PRId64 ")", name,
                             text, min, max);
@@ -38,7 +41,7 @@ tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t 
 }
 
 tb_status tb_parse_seconds(const char *option, const char *text, double min, double max,
-                          double *out)
+                           double *out)
 {
     if (!text || !*text)
         return tb_error_set(TB_EINPUT, "%s needs a value (seconds, %g to %g)", option, min, max);

@@ -10,8 +10,7 @@
 
 /* Parse a whole number in [min, max] for option `name`. Accepts decimal
  * digits or exact exponent notation ("1e6"). */
-tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max,
-                       int64_t *out);
+tb_status tb_parse_int(const char *name, const char *text, int64_t min, int64_t max, int64_t *out);
 
 /* Parse a number of seconds in [min, max] for `option`. */
 tb_status tb_parse_seconds(const char *option, const char *text, double min, double max,

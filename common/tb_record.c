@@ -19,18 +19,28 @@ static void json_params(tb_json *j, const tb_kernel *k, const tb_params *p)
     tb_json_begin_object(j);
     for (int i = 0; i < k->nparams; i++) {
         const tb_param_def *d = &k->params[i];
-        if (d->type == TB_PARAM_CHOICE) tb_json_kv_string(j, d->name, d->choices[p->value[i]]);
-        else tb_json_kv_int(j, d->name, p->value[i]);
+        if (d->type == TB_PARAM_CHOICE)
+            tb_json_kv_string(j, d->name, d->choices[p->value[i]]);
+        else
+            tb_json_kv_int(j, d->name, p->value[i]);
     }
     tb_json_end_object(j);
 }
 
 static void json_launch(tb_json *j, int argc, char **argv)
 {
-    static const char *const vars[] = {
-        "OMP_NUM_THREADS", "OMP_PLACES", "OMP_PROC_BIND", "OMP_SCHEDULE", "OMP_WAIT_POLICY",
-        "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_SIZE", "PMI_SIZE", "SLURM_JOB_ID",
-        "SLURM_NTASKS", "SLURM_CPUS_PER_TASK", NULL};
+    static const char *const vars[] = {"OMP_NUM_THREADS",
+                                       "OMP_PLACES",
+                                       "OMP_PROC_BIND",
+                                       "OMP_SCHEDULE",
+                                       "OMP_WAIT_POLICY",
+                                       "OMPI_COMM_WORLD_SIZE",
+                                       "OMPI_COMM_WORLD_LOCAL_SIZE",
+                                       "PMI_SIZE",
+                                       "SLURM_JOB_ID",
+                                       "SLURM_NTASKS",
+                                       "SLURM_CPUS_PER_TASK",
+                                       NULL};
     tb_json_key(j, "launch");
     tb_json_begin_object(j);
     tb_json_key(j, "argv");
@@ -65,9 +75,10 @@ static void json_working_set(tb_json *j, const tb_options *o, const tb_run *run)
     tb_json_kv_string(j, "llc_source", tb_machine_get()->llc_source);
     tb_json_kv_number(j, "ratio", ratio);
     tb_json_kv_string(j, "regime", tb_regime(ratio));
-    tb_json_kv_string(j, "size_rule", o->size_auto                     ? "auto"
-                                      : run->params->set[k->size_param] ? "given"
-                                                                        : "default");
+    tb_json_kv_string(j, "size_rule",
+                      o->size_auto                      ? "auto"
+                      : run->params->set[k->size_param] ? "given"
+                                                        : "default");
     tb_json_end_object(j);
 }
 
@@ -240,5 +251,4 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_string(j, "timestamp", when);
     tb_json_kv_string(j, "status", s->validated ? "ok" : "invalid");
     tb_json_end_object(j);
-
 }

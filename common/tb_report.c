@@ -93,7 +93,8 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
         status = failed;
         tb_error_print(tb_this_backend.program, tb_error_message());
     } else if (!s.validated) {
-        fprintf(stderr, "%s: error: %s did not validate: largest relative error %.3g exceeds %.3g\n",
+        fprintf(stderr,
+                "%s: error: %s did not validate: largest relative error %.3g exceeds %.3g\n",
                 tb_this_backend.program, run->kernel->name, s.worst_rel, s.worst_tol);
     }
     tb_summary_free(&s);

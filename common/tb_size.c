@@ -67,8 +67,10 @@ static int64_t first_reaching(const tb_kernel *k, tb_params *p, int64_t lo, int6
 {
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (bytes_at(k, p, mid) >= target) hi = mid;
-        else lo = mid + 1;
+        if (bytes_at(k, p, mid) >= target)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }

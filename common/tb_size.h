@@ -16,13 +16,13 @@
 /* The largest share of MemAvailable an automatic size may take (the rest:
  * decomposition buffers at more ranks, the MPI library, the OS). */
 #define TB_AUTO_MEM_SHARE 0.4
-#define TB_AUTO_RULE "working set >= 4 x LLC (STREAM rule), capped by free memory"
+#define TB_AUTO_RULE      "working set >= 4 x LLC (STREAM rule), capped by free memory"
 
 typedef struct tb_machine {
-    double llc_bytes;     /* the LLC the rules use: every LLC summed; 0 unknown */
-    double llc_reported;  /* what hwloc reports, summed */
+    double llc_bytes;       /* the LLC the rules use: every LLC summed; 0 unknown */
+    double llc_reported;    /* what hwloc reports, summed */
     const char *llc_source; /* how llc_bytes was chosen, a sentence */
-    double mem_available; /* MemAvailable; 0 unknown */
+    double mem_available;   /* MemAvailable; 0 unknown */
 } tb_machine;
 
 /* This machine (loads the hwloc topology once; no MPI). */

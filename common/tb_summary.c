@@ -45,7 +45,10 @@ static void validate(tb_summary *s, const tb_run *run)
         const tb_verification *v = &run->verify[i];
         double rel = tb_relative_error(v->computed, v->reference);
         if (!(rel <= v->tolerance)) s->validated = 0;
-        if (!(rel <= s->worst_rel)) { s->worst_rel = rel; s->worst_tol = v->tolerance; }
+        if (!(rel <= s->worst_rel)) {
+            s->worst_rel = rel;
+            s->worst_tol = v->tolerance;
+        }
         double abs_err = fabs(v->computed - v->reference);
         if (!(abs_err <= s->worst_abs)) s->worst_abs = abs_err;
     }

@@ -29,7 +29,7 @@ typedef struct tb_summary {
     int validated;
     double worst_rel, worst_abs, worst_tol;
     /* rank 0 only (NULL elsewhere): the gathers */
-    tb_rank_info *info;     /* [nranks] */
+    tb_rank_info *info;      /* [nranks] */
     tb_thread_binding *bind; /* [nranks * max_threads] */
     long max_threads;
     long rss_max, rss_sum;

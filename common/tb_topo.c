@@ -46,16 +46,17 @@ double tb_topo_llc_bytes(double *reported)
     *reported = 0.0;
     tb_topo_init();
     if (!loaded) return 0.0;
-    static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L3CACHE,
-                                              HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L1CACHE};
+    static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE,
+                                              HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE,
+                                              HWLOC_OBJ_L1CACHE};
     for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
         double total = 0.0;
         hwloc_obj_t cache = NULL;
         while ((cache = hwloc_get_next_obj_by_type(topology, levels[l], cache)) != NULL) {
             if (!cache->attr) continue;
             double size = (double)cache->attr->cache.size;
-            int cores = hwloc_get_nbobjs_inside_cpuset_by_type(topology, cache->cpuset,
-                                                               HWLOC_OBJ_CORE);
+            int cores =
+                hwloc_get_nbobjs_inside_cpuset_by_type(topology, cache->cpuset, HWLOC_OBJ_CORE);
             double most = TB_LLC_MAX_PER_CORE * (cores > 0 ? cores : 1);
             *reported += size;
             total += size < most ? size : most;

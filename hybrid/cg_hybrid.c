@@ -21,10 +21,10 @@
 
 typedef struct thread_ctx {
     tb_team_reducer reducer;
-    tb_rowblock *rb;      /* the rank's, used by the master thread */
-    double *totals;       /* the rank's: the master's all-reduced values */
-    int alone;            /* one rank: the team's sums are the totals, nothing to gather */
-    double in_ops;        /* seconds in sum and share */
+    tb_rowblock *rb; /* the rank's, used by the master thread */
+    double *totals;  /* the rank's: the master's all-reduced values */
+    int alone;       /* one rank: the team's sums are the totals, nothing to gather */
+    double in_ops;   /* seconds in sum and share */
 } thread_ctx;
 
 static void hybrid_sum(void *ctx, double *values, int count)
@@ -91,7 +91,10 @@ tb_status cg_run(tb_run *run)
     st = tb_comm_worst(st);
     if (st != TB_OK) {
         for (int t = 0; blocks && t < nthreads; t++) cg_block_free(&blocks[t]);
-        tb_free(mem); tb_free(blocks); tb_free(times); tb_team_reduce_free(&reduce);
+        tb_free(mem);
+        tb_free(blocks);
+        tb_free(times);
+        tb_team_reduce_free(&reduce);
         tb_rowblock_free(&rb);
         return st;
     }
@@ -133,7 +136,10 @@ tb_status cg_run(tb_run *run)
     tb_team_breakdown(run, times, nthreads);
     cg_verify(run, worst, steps);
     for (int t = 0; t < nthreads; t++) cg_block_free(&blocks[t]);
-    tb_free(mem); tb_free(blocks); tb_free(times); tb_team_reduce_free(&reduce);
+    tb_free(mem);
+    tb_free(blocks);
+    tb_free(times);
+    tb_team_reduce_free(&reduce);
     tb_rowblock_free(&rb);
     return TB_OK;
 }

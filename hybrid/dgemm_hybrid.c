@@ -29,7 +29,9 @@ tb_status dgemm_run(tb_run *run)
     if (st == TB_OK) st = dgemm_team_create(&team, nthreads, s.panel);
     if (st != TB_EINPUT) st = tb_comm_worst(st); /* TB_EINPUT is the same on every rank */
     if (st != TB_OK) {
-        tb_arena_free(&mem); dgemm_team_free(&team); summa_free(&s);
+        tb_arena_free(&mem);
+        dgemm_team_free(&team);
+        summa_free(&s);
         return st;
     }
     double *a = s.a, *b = s.b, *c = s.c;
@@ -95,6 +97,8 @@ tb_status dgemm_run(tb_run *run)
     double total[3] = {0.0, 0.0, 0.0};
     for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
     dgemm_verify(run, total, run->warmup + run->iters);
-    tb_arena_free(&mem); dgemm_team_free(&team); summa_free(&s);
+    tb_arena_free(&mem);
+    dgemm_team_free(&team);
+    summa_free(&s);
     return TB_OK;
 }

@@ -81,8 +81,10 @@ static double team_dynamic(tb_run *run, tb_farm *farm, ep_team_part *parts, ep_r
         {
             ep_result task_result;
             ep_team_sum(parts, run->nthreads, &task_result);
-            if (me == 0) tb_farm_complete(farm, task, &task_result);
-            else tb_farm_return(farm, task, &task_result);
+            if (me == 0)
+                tb_farm_complete(farm, task, &task_result);
+            else
+                tb_farm_return(farm, task, &task_result);
         }
         ++*done;
     }
@@ -106,7 +108,8 @@ tb_status ep_run(tb_run *run)
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     const int me = run->rank;
     if (!dynamic && tb_fault_active(&tb_ft_of(run)->opts)) {
-        tb_free(parts); tb_free(times);
+        tb_free(parts);
+        tb_free(times);
         return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
                                        "master-worker schedule here: add --schedule dynamic");
     }
@@ -115,14 +118,18 @@ tb_status ep_run(tb_run *run)
     tb_farm *farm = NULL;
     if (dynamic) {
         if (me == 0) st = ep_ckpt_open(run, &ck);
-        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log, ck};
+        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log,
+                         ck};
         farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
     }
     if (st == TB_OK && (!parts || !times || (dynamic && !farm)))
         st = tb_error_set(TB_ERUNTIME, "out of memory for %d partial results", nthreads);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(parts); tb_free(times); tb_farm_free(farm); tb_ckpt_close(ck);
+        tb_free(parts);
+        tb_free(times);
+        tb_farm_free(farm);
+        tb_ckpt_close(ck);
         return st;
     }
     ep_team_schedule(run->params);
@@ -141,8 +148,9 @@ tb_status ep_run(tb_run *run)
             tb_comm_barrier(); /* start together, as NPB does */
 #pragma omp barrier
             double t0 = tb_now();
-            double compute = dynamic ? team_dynamic(run, farm, parts, &total, &shared_task, me, &done)
-                                     : team_static(run, ep_batches, parts, &total);
+            double compute = dynamic
+                                 ? team_dynamic(run, farm, parts, &total, &shared_task, me, &done)
+                                 : team_static(run, ep_batches, parts, &total);
             double elapsed = tb_now() - t0;
             if (it >= run->warmup) {
                 double comm = dynamic && t == 0 ? tb_farm_comm_time(farm) : 0.0;
@@ -160,6 +168,8 @@ tb_status ep_run(tb_run *run)
     tb_team_breakdown(run, times, nthreads);
     if (me == 0 && dynamic) st = ep_ckpt_close(run, ck, &total);
     ep_verify(run, &total, &ref);
-    tb_free(parts); tb_free(times); tb_farm_free(farm);
+    tb_free(parts);
+    tb_free(times);
+    tb_farm_free(farm);
     return st;
 }

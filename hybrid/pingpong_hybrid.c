@@ -23,8 +23,10 @@ typedef struct pp_ctx {
 
 static void trips(tb_p2p *p, int bandwidth, int64_t count)
 {
-    if (bandwidth) tb_p2p_windows(p, count);
-    else tb_p2p_round_trips(p, count);
+    if (bandwidth)
+        tb_p2p_windows(p, count);
+    else
+        tb_p2p_round_trips(p, count);
 }
 
 static void body(void *arg, int t, int nthreads, int64_t count)
@@ -74,8 +76,8 @@ static tb_status setup(pp_ctx *c, size_t n, int window)
         }
     }
     for (int s = 0; ok && s < streams; s++)
-        ok = tb_p2p_init(&c->p[s], c->pair.comm, c->pair.peer, c->pair.first,
-                         c->funneled ? T : 1, s, window, c->send + s, c->recv + s, n) == TB_OK;
+        ok = tb_p2p_init(&c->p[s], c->pair.comm, c->pair.peer, c->pair.first, c->funneled ? T : 1,
+                         s, window, c->send + s, c->recv + s, n) == TB_OK;
     return ok ? TB_OK : TB_ERUNTIME;
 }
 
@@ -87,7 +89,9 @@ static void teardown(pp_ctx *c)
         tb_free(c->send[t]);
         tb_free(c->recv[t]);
     }
-    tb_free(c->send); tb_free(c->recv); tb_free(c->p);
+    tb_free(c->send);
+    tb_free(c->recv);
+    tb_free(c->p);
 }
 
 tb_status pingpong_run(tb_run *run)
@@ -104,8 +108,8 @@ tb_status pingpong_run(tb_run *run)
     c.funneled = run->params->value[PINGPONG_P_VARIANT] != PINGPONG_MULTIPLE;
     c.bandwidth = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
     if (c.pair.player && setup(&c, n, window) != TB_OK)
-        st = tb_error_set(TB_ERUNTIME, "out of memory for %d pairs of %zu-byte buffers",
-                          c.nthreads, n);
+        st = tb_error_set(TB_ERUNTIME, "out of memory for %d pairs of %zu-byte buffers", c.nthreads,
+                          n);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
         micro_method m = {micro_target(run, PINGPONG_P_TARGET), c.bandwidth ? window : 2.0, 0.0,

@@ -32,7 +32,8 @@ tb_status stencil_run(tb_run *run)
         st = tb_arena_check(&mem, "two %lld x %lld blocks", (long long)g.rows, (long long)g.cols);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&mem); tb_grid2d_free(&g);
+        tb_arena_free(&mem);
+        tb_grid2d_free(&g);
         return st;
     }
     double *in_blk = tb_grid2d_origin(&g, in), *out_blk = tb_grid2d_origin(&g, out);
@@ -83,12 +84,14 @@ tb_status stencil_run(tb_run *run)
         times[t] = mine;
         stencil_acc_init(acc + STENCIL_PART * t);
         stencil_acc_init(acc + STENCIL_PART * t + 3);
-        stencil_accumulate_in(in_blk, g.ld, r0, r1, 0, g.cols, g.row0, g.col0, acc + STENCIL_PART * t + 3);
+        stencil_accumulate_in(in_blk, g.ld, r0, r1, 0, g.cols, g.row0, g.col0,
+                              acc + STENCIL_PART * t + 3);
         if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
     stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
-    tb_arena_free(&mem); tb_grid2d_free(&g);
+    tb_arena_free(&mem);
+    tb_grid2d_free(&g);
     return TB_OK;
 }

@@ -32,7 +32,8 @@ tb_status transpose_run(tb_run *run)
         st = tb_arena_check(&mem, "two %lld x %lld row blocks", (long long)d.rows, (long long)n);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&mem); transpose_dist_free(&d);
+        tb_arena_free(&mem);
+        transpose_dist_free(&d);
         return st;
     }
     /* One rank has no messages: pack, exchange and unpack are empty, and
@@ -77,14 +78,14 @@ tb_status transpose_run(tb_run *run)
         }
         times[t] = mine;
         acc[2 * t] = acc[2 * t + 1] = 0.0;
-        transpose_accumulate(b, n, r0, r1, n, d.row0, 0, n, run->warmup + run->iters,
-                             acc + 2 * t);
+        transpose_accumulate(b, n, r0, r1, n, d.row0, 0, n, run->warmup + run->iters, acc + 2 * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
     double total[2] = {0.0, 0.0};
     for (int t = 0; t < nthreads; t++) transpose_acc_merge(total, acc + 2 * t);
     transpose_verify(run, total, run->warmup + run->iters);
-    tb_arena_free(&mem); transpose_dist_free(&d);
+    tb_arena_free(&mem);
+    transpose_dist_free(&d);
     return TB_OK;
 }

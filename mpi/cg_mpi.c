@@ -35,10 +35,13 @@ tb_status cg_run(tb_run *run)
     }
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&arena); cg_block_free(&A); tb_rowblock_free(&rb);
+        tb_arena_free(&arena);
+        cg_block_free(&A);
+        tb_rowblock_free(&rb);
         return st;
     }
-    cg_vectors v = {mem + 2 * n, mem + 2 * n + rows + 1, mem + 2 * n + 2 * (rows + 1), mem, mem + n, 0};
+    cg_vectors v = {
+        mem + 2 * n, mem + 2 * n + rows + 1, mem + 2 * n + 2 * (rows + 1), mem, mem + n, 0};
     const cg_ops ops = {rank_sum, rank_share, &rb};
     double worst = NAN, rnorm;
     for (int it = 0; it < run->warmup + run->iters; it++) {
@@ -56,6 +59,8 @@ tb_status cg_run(tb_run *run)
         worst = cg_worst_zeta(run->params, worst, zeta);
     }
     cg_verify(run, worst, v.steps);
-    tb_arena_free(&arena); cg_block_free(&A); tb_rowblock_free(&rb);
+    tb_arena_free(&arena);
+    cg_block_free(&A);
+    tb_rowblock_free(&rb);
     return TB_OK;
 }

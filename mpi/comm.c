@@ -83,7 +83,8 @@ tb_status tb_comm_exclude(const int *lost, int n, double grace)
     MPI_Group_free(&all);
     MPI_Group_free(&survivors);
     if (rc != MPI_SUCCESS || next == MPI_COMM_NULL)
-        return tb_error_set(TB_ERUNTIME, "cannot build the communicator of the surviving processes");
+        return tb_error_set(TB_ERUNTIME,
+                            "cannot build the communicator of the surviving processes");
     if (world != MPI_COMM_WORLD) MPI_Comm_free(&world);
     world = next;
     MPI_Comm_rank(world, &world_rank);
@@ -147,9 +148,10 @@ void tb_comm_finalize(tb_status status)
          * to be ended: MPI_Finalize during an abort makes Open MPI 4.1's
          * mpirun hang or crash about half the time. */
         if (world_rank == 0) {
-            fprintf(stderr, "triobench: note: ending the job with MPI_Abort (status %d): %d lost "
-                            "process%s may still be running, hung\n", (int)status, nlost,
-                    nlost == 1 ? "" : "es");
+            fprintf(stderr,
+                    "triobench: note: ending the job with MPI_Abort (status %d): %d lost "
+                    "process%s may still be running, hung\n",
+                    (int)status, nlost, nlost == 1 ? "" : "es");
             MPI_Abort(MPI_COMM_WORLD, (int)status);
         }
         for (double end = MPI_Wtime() + finalize_grace; MPI_Wtime() < end;) sleep(1);
@@ -212,8 +214,8 @@ int tb_comm_launched(void)
     /* Open MPI's singleton start sets launcher-like variables of its own. */
     const char *ess = getenv("OMPI_MCA_ess");
     if (ess && strcmp(ess, "singleton") == 0) return 0;
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK",
-                                       "PMIX_RANK", "HYDRA_CONTROL_FD", NULL};
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK",
+                                       "HYDRA_CONTROL_FD",     NULL};
     for (int i = 0; vars[i]; i++)
         if (getenv(vars[i])) return 1;
     return 0;

@@ -14,7 +14,8 @@ tb_status dgemm_run(tb_run *run)
     if (st == TB_OK) st = dgemm_ws_alloc(&ws, s.panel);
     if (st != TB_EINPUT) st = tb_comm_worst(st); /* TB_EINPUT is the same on every rank */
     if (st != TB_OK) {
-        dgemm_ws_free(&ws); summa_free(&s);
+        dgemm_ws_free(&ws);
+        summa_free(&s);
         return st;
     }
     dgemm_init_a(s.a, s.cols, s.rows, s.cols, s.row0, s.col0);
@@ -45,6 +46,7 @@ tb_status dgemm_run(tb_run *run)
     dgemm_accumulate(s.c, s.cols, 0, s.rows, s.cols, s.row0, s.col0, n, run->warmup + run->iters,
                      acc);
     dgemm_verify(run, acc, run->warmup + run->iters);
-    dgemm_ws_free(&ws); summa_free(&s);
+    dgemm_ws_free(&ws);
+    summa_free(&s);
     return TB_OK;
 }

@@ -47,11 +47,15 @@ static void dynamic_pass(tb_run *run, tb_farm *farm, ep_result *r, int me, int64
         ep_task_batches(run->params, task, &first, &count);
         for (int64_t b = first; b < first + count; b++) {
             ep_batches(b, 1, &part);
-            if (me == 0) tb_farm_service(farm); /* answer the workers */
-            else tb_farm_heartbeat(farm);
+            if (me == 0)
+                tb_farm_service(farm); /* answer the workers */
+            else
+                tb_farm_heartbeat(farm);
         }
-        if (me == 0) tb_farm_complete(farm, task, &part);
-        else tb_farm_return(farm, task, &part);
+        if (me == 0)
+            tb_farm_complete(farm, task, &part);
+        else
+            tb_farm_return(farm, task, &part);
         ++*done;
     }
     tb_farm_end(farm);
@@ -73,7 +77,8 @@ tb_status ep_run(tb_run *run)
     tb_status st = TB_OK;
     if (dynamic) {
         if (me == 0) st = ep_ckpt_open(run, &ck);
-        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log, ck};
+        tb_farm_ft ft = {tb_ft_of(run)->opts.ft, tb_ft_of(run)->opts.timeout, &tb_ft_of(run)->log,
+                         ck};
         farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
         if (!farm && st == TB_OK) st = tb_error_set(TB_ERUNTIME, "out of memory for the task farm");
     }

@@ -52,12 +52,14 @@ void tb_grid2d_free(tb_grid2d *g)
 
 static void pack_columns(const double *block, int64_t ld, int64_t rows, int halo, double *buf)
 {
-    for (int64_t i = 0; i < rows; i++) memcpy(buf + i * halo, block + i * ld, sizeof(double) * halo);
+    for (int64_t i = 0; i < rows; i++)
+        memcpy(buf + i * halo, block + i * ld, sizeof(double) * halo);
 }
 
 static void unpack_columns(double *block, int64_t ld, int64_t rows, int halo, const double *buf)
 {
-    for (int64_t i = 0; i < rows; i++) memcpy(block + i * ld, buf + i * halo, sizeof(double) * halo);
+    for (int64_t i = 0; i < rows; i++)
+        memcpy(block + i * ld, buf + i * halo, sizeof(double) * halo);
 }
 
 void tb_grid2d_exchange(tb_grid2d *g, double *block)
@@ -70,16 +72,23 @@ void tb_grid2d_exchange(tb_grid2d *g, double *block)
     const int col_count = (int)(rows * h);
     MPI_Request req[8];
     int nreq = 0;
-    MPI_Irecv(block - h * ld - h, row_count, MPI_DOUBLE, g->north, TAG_TO_SOUTH, g->cart, &req[nreq++]);
-    MPI_Irecv(block + rows * ld - h, row_count, MPI_DOUBLE, g->south, TAG_TO_NORTH, g->cart, &req[nreq++]);
-    MPI_Irecv(g->pack[RECV_WEST], col_count, MPI_DOUBLE, g->west, TAG_TO_EAST, g->cart, &req[nreq++]);
-    MPI_Irecv(g->pack[RECV_EAST], col_count, MPI_DOUBLE, g->east, TAG_TO_WEST, g->cart, &req[nreq++]);
+    MPI_Irecv(block - h * ld - h, row_count, MPI_DOUBLE, g->north, TAG_TO_SOUTH, g->cart,
+              &req[nreq++]);
+    MPI_Irecv(block + rows * ld - h, row_count, MPI_DOUBLE, g->south, TAG_TO_NORTH, g->cart,
+              &req[nreq++]);
+    MPI_Irecv(g->pack[RECV_WEST], col_count, MPI_DOUBLE, g->west, TAG_TO_EAST, g->cart,
+              &req[nreq++]);
+    MPI_Irecv(g->pack[RECV_EAST], col_count, MPI_DOUBLE, g->east, TAG_TO_WEST, g->cart,
+              &req[nreq++]);
     if (g->west != MPI_PROC_NULL) pack_columns(block, ld, rows, h, g->pack[SEND_WEST]);
     if (g->east != MPI_PROC_NULL) pack_columns(block + cols - h, ld, rows, h, g->pack[SEND_EAST]);
     MPI_Isend(block - h, row_count, MPI_DOUBLE, g->north, TAG_TO_NORTH, g->cart, &req[nreq++]);
-    MPI_Isend(block + (rows - h) * ld - h, row_count, MPI_DOUBLE, g->south, TAG_TO_SOUTH, g->cart, &req[nreq++]);
-    MPI_Isend(g->pack[SEND_WEST], col_count, MPI_DOUBLE, g->west, TAG_TO_WEST, g->cart, &req[nreq++]);
-    MPI_Isend(g->pack[SEND_EAST], col_count, MPI_DOUBLE, g->east, TAG_TO_EAST, g->cart, &req[nreq++]);
+    MPI_Isend(block + (rows - h) * ld - h, row_count, MPI_DOUBLE, g->south, TAG_TO_SOUTH, g->cart,
+              &req[nreq++]);
+    MPI_Isend(g->pack[SEND_WEST], col_count, MPI_DOUBLE, g->west, TAG_TO_WEST, g->cart,
+              &req[nreq++]);
+    MPI_Isend(g->pack[SEND_EAST], col_count, MPI_DOUBLE, g->east, TAG_TO_EAST, g->cart,
+              &req[nreq++]);
     MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE);
     if (g->west != MPI_PROC_NULL) unpack_columns(block - h, ld, rows, h, g->pack[RECV_WEST]);
     if (g->east != MPI_PROC_NULL) unpack_columns(block + cols, ld, rows, h, g->pack[RECV_EAST]);

@@ -16,14 +16,14 @@
 
 typedef struct tb_grid2d {
     MPI_Comm cart;
-    int dims[2];        /* process rows, process columns */
+    int dims[2]; /* process rows, process columns */
     int coords[2];
-    int north, south, west, east; /* neighbour ranks or MPI_PROC_NULL */
+    int north, south, west, east;   /* neighbour ranks or MPI_PROC_NULL */
     int64_t row0, row1, col0, col1; /* owned global ranges [row0,row1) x [col0,col1) */
     int64_t rows, cols;
     int halo;
-    int64_t ld;         /* cols + 2*halo */
-    double *pack[4];    /* west/east send and receive buffers: rows x halo each */
+    int64_t ld;      /* cols + 2*halo */
+    double *pack[4]; /* west/east send and receive buffers: rows x halo each */
 } tb_grid2d;
 
 /* Collective. TB_EINPUT (same on every rank) when a block would be thinner
@@ -32,7 +32,10 @@ tb_status tb_grid2d_create(tb_grid2d *g, int64_t n, int halo);
 void tb_grid2d_free(tb_grid2d *g);
 
 /* Points in one local array, halos included. */
-static inline int64_t tb_grid2d_points(const tb_grid2d *g) { return (g->rows + 2 * g->halo) * g->ld; }
+static inline int64_t tb_grid2d_points(const tb_grid2d *g)
+{
+    return (g->rows + 2 * g->halo) * g->ld;
+}
 static inline double *tb_grid2d_origin(const tb_grid2d *g, double *array)
 {
     return array + g->halo * g->ld + g->halo;

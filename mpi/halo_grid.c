@@ -16,8 +16,8 @@ tb_status tb_halo_grid_run(tb_run *run, micro_batch_fn batch, int how)
 {
     tb_halo_grid c = {.nthreads = run->nthreads};
     tb_grid2d *g = &c.g;
-    tb_status st = tb_grid2d_create(g, run->params->value[HALO_P_N],
-                                    (int)run->params->value[HALO_P_RADIUS]);
+    tb_status st =
+        tb_grid2d_create(g, run->params->value[HALO_P_N], (int)run->params->value[HALO_P_RADIUS]);
     if (st == TB_EINPUT) return st; /* the same on every rank */
     double *array = tb_alloc((size_t)tb_grid2d_points(g), sizeof(double));
     c.edges = tb_alloc((size_t)c.nthreads, sizeof *c.edges);
@@ -26,7 +26,12 @@ tb_status tb_halo_grid_run(tb_run *run, micro_batch_fn batch, int how)
                           (long long)g->cols);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
-        c.view = (halo_view){tb_grid2d_origin(g, array), g->ld, g->rows, g->cols, g->row0, g->col0,
+        c.view = (halo_view){tb_grid2d_origin(g, array),
+                             g->ld,
+                             g->rows,
+                             g->cols,
+                             g->row0,
+                             g->col0,
                              {g->north != MPI_PROC_NULL, g->south != MPI_PROC_NULL,
                               g->west != MPI_PROC_NULL, g->east != MPI_PROC_NULL}};
         halo_fill(c.view.origin, g->ld, g->rows, g->cols, g->halo, g->row0, g->col0);
@@ -41,7 +46,8 @@ tb_status tb_halo_grid_run(tb_run *run, micro_batch_fn batch, int how)
         tb_comm_sum_doubles(mine, 2);
         halo_unstamp(&c.view);
         tb_grid2d_exchange(g, c.view.origin);
-        halo_check(c.view.origin, g->ld, g->rows, g->cols, g->halo, g->row0, g->col0, c.view.has, v);
+        halo_check(c.view.origin, g->ld, g->rows, g->cols, g->halo, g->row0, g->col0, c.view.has,
+                   v);
         const double bytes = halo_bytes(run->params->value[HALO_P_N], g->halo, g->dims);
         halo_verify(run, v, bytes, (double)c.round * (mine[0] + mine[1]));
         halo_set_exchange(run, mine[0], bytes, mine[1], how);

@@ -13,7 +13,7 @@ typedef struct tb_halo_grid {
     halo_view view;   /* this rank's block */
     halo_edge *edges; /* [nthreads]: the threads' band edges (hybrid) */
     int nthreads;
-    uint64_t round;   /* exchanges so far */
+    uint64_t round;       /* exchanges so far */
     double stale, stamps; /* stale stamps seen, stamps checked (this rank) */
 } tb_halo_grid;
 

@@ -26,8 +26,8 @@ void tb_p2p_pair_free(tb_p2p_pair *pair)
     if (pair->comm != MPI_COMM_NULL) MPI_Comm_free(&pair->comm);
 }
 
-tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag,
-                      int window, unsigned char **send, unsigned char **recv, size_t bytes)
+tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag, int window,
+                      unsigned char **send, unsigned char **recv, size_t bytes)
 {
     *p = (tb_p2p){comm, peer, first, nmsg, tag, window, send, recv, bytes, NULL, 0, 0.0};
     p->req = malloc(sizeof(MPI_Request) * (size_t)nmsg * (size_t)(window + 1));

@@ -35,18 +35,18 @@ void tb_p2p_pair_free(tb_p2p_pair *pair);
 typedef struct tb_p2p {
     MPI_Comm comm;
     int peer;
-    int first;              /* 1 on the rank that sends first */
+    int first; /* 1 on the rank that sends first */
     int nmsg, tag, window;
     unsigned char **send, **recv; /* [nmsg] */
     size_t bytes;
-    MPI_Request *req;       /* nmsg * (window + 1) */
-    uint64_t round;         /* rounds (round trips or windows) so far */
-    double stale;           /* messages received without their round's stamp */
+    MPI_Request *req; /* nmsg * (window + 1) */
+    uint64_t round;   /* rounds (round trips or windows) so far */
+    double stale;     /* messages received without their round's stamp */
 } tb_p2p;
 
 /* TB_ERUNTIME when this rank cannot allocate the requests. */
-tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag,
-                      int window, unsigned char **send, unsigned char **recv, size_t bytes);
+tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag, int window,
+                      unsigned char **send, unsigned char **recv, size_t bytes);
 void tb_p2p_free(tb_p2p *p);
 
 void tb_p2p_round_trips(tb_p2p *p, int64_t count);

@@ -18,8 +18,10 @@ static double trips_batch(void *arg, int64_t count)
     pp_ctx *c = arg;
     tb_comm_barrier();
     double t0 = tb_now();
-    if (c->player && c->bandwidth) tb_p2p_windows(&c->p, count);
-    else if (c->player) tb_p2p_round_trips(&c->p, count);
+    if (c->player && c->bandwidth)
+        tb_p2p_windows(&c->p, count);
+    else if (c->player)
+        tb_p2p_round_trips(&c->p, count);
     return tb_now() - t0;
 }
 
@@ -38,8 +40,8 @@ tb_status pingpong_run(tb_run *run)
     if (pair.player) {
         send = tb_alloc(n, 1);
         recv = tb_alloc(n, 1);
-        st = send && recv ? tb_p2p_init(&c.p, pair.comm, pair.peer, pair.first, 1, 0, window,
-                                        &send, &recv, n)
+        st = send && recv ? tb_p2p_init(&c.p, pair.comm, pair.peer, pair.first, 1, 0, window, &send,
+                                        &recv, n)
                           : tb_error_set(TB_ERUNTIME, "out of memory for two %zu-byte buffers", n);
     }
     st = tb_comm_worst(st);
@@ -58,7 +60,8 @@ tb_status pingpong_run(tb_run *run)
                         pair.player ? c.p.stale : 0.0);
     }
     if (pair.player) tb_p2p_free(&c.p);
-    tb_free(send); tb_free(recv);
+    tb_free(send);
+    tb_free(recv);
     tb_p2p_pair_free(&pair);
     return st;
 }

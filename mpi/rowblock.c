@@ -65,8 +65,8 @@ void tb_rowblock_gather(tb_rowblock *rb, double *full)
                         MPI_DOUBLE, MPI_COMM_WORLD, &req);
         wait_yielding(&req);
     } else {
-        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, full, rb->counts, rb->displs,
-                       MPI_DOUBLE, MPI_COMM_WORLD);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, full, rb->counts, rb->displs, MPI_DOUBLE,
+                       MPI_COMM_WORLD);
     }
     rb->comm += tb_now() - t0;
 }

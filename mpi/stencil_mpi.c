@@ -24,7 +24,8 @@ tb_status stencil_run(tb_run *run)
         st = tb_arena_check(&mem, "two %lld x %lld blocks", (long long)g.rows, (long long)g.cols);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&mem); tb_grid2d_free(&g);
+        tb_arena_free(&mem);
+        tb_grid2d_free(&g);
         return st;
     }
     memset(in, 0, sizeof(double) * (size_t)tb_grid2d_points(&g));
@@ -56,6 +57,7 @@ tb_status stencil_run(tb_run *run)
     stencil_accumulate(out_blk, g.ld, i0, i1, j0, j1, acc);
     stencil_accumulate_in(in_blk, g.ld, 0, g.rows, 0, g.cols, g.row0, g.col0, inc);
     stencil_verify(run, acc, inc, run->warmup + run->iters);
-    tb_arena_free(&mem); tb_grid2d_free(&g);
+    tb_arena_free(&mem);
+    tb_grid2d_free(&g);
     return TB_OK;
 }

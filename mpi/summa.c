@@ -24,7 +24,8 @@ tb_status summa_create(summa *s, int64_t n, int64_t panel)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Dims_create(size, 2, s->dims);
     if (n < s->dims[0])
-        return tb_error_set(TB_EINPUT, "--size %lld over %d ranks (a %dx%d process grid) leaves "
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld over %d ranks (a %dx%d process grid) leaves "
                             "process rows without matrix rows: n must be at least %d",
                             (long long)n, size, s->dims[0], s->dims[1], s->dims[0]);
     s->coords[0] = rank / s->dims[1];
@@ -50,8 +51,10 @@ tb_status summa_create(summa *s, int64_t n, int64_t panel)
     s->abuf = tb_alloc_huge((size_t)(s->rows * s->panel), sizeof(double));
     s->bbuf = tb_alloc_huge((size_t)(s->panel * s->cols), sizeof(double));
     if (!s->a || !s->b || !s->c || !s->abuf || !s->bbuf)
-        return tb_error_set(TB_ERUNTIME, "out of memory for three %lld x %lld blocks and "
-                            "SUMMA's panel buffers", (long long)s->rows, (long long)s->cols);
+        return tb_error_set(TB_ERUNTIME,
+                            "out of memory for three %lld x %lld blocks and "
+                            "SUMMA's panel buffers",
+                            (long long)s->rows, (long long)s->cols);
     return TB_OK;
 }
 
@@ -59,9 +62,13 @@ void summa_free(summa *s)
 {
     if (s->row_comm != MPI_COMM_NULL) MPI_Comm_free(&s->row_comm);
     if (s->col_comm != MPI_COMM_NULL) MPI_Comm_free(&s->col_comm);
-    tb_free(s->row_start); tb_free(s->col_start);
-    tb_free(s->a); tb_free(s->b); tb_free(s->c);
-    tb_free(s->abuf); tb_free(s->bbuf);
+    tb_free(s->row_start);
+    tb_free(s->col_start);
+    tb_free(s->a);
+    tb_free(s->b);
+    tb_free(s->c);
+    tb_free(s->abuf);
+    tb_free(s->bbuf);
     memset(s, 0, sizeof *s);
     s->row_comm = s->col_comm = MPI_COMM_NULL;
 }

@@ -29,8 +29,8 @@ typedef struct summa {
     int64_t n, panel;
     int64_t *row_start, *col_start; /* [pr + 1], [pc + 1] */
     int64_t row0, rows, col0, cols; /* my block */
-    double *a, *b, *c;           /* my blocks of A, B, C: rows x cols, uninitialised */
-    double *abuf, *bbuf;         /* panel buffers: rows x panel, panel x cols */
+    double *a, *b, *c;              /* my blocks of A, B, C: rows x cols, uninitialised */
+    double *abuf, *bbuf;            /* panel buffers: rows x panel, panel x cols */
 } summa;
 
 /* One step of the k loop: columns [k0, k1) of A, rows of B. */

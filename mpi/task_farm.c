@@ -27,15 +27,15 @@ enum { TASK_PENDING, TASK_OUT, TASK_DONE };
 
 /* The master's view of one worker (--ft). */
 typedef struct peer {
-    double heard, told;     /* last message from it, to it */
+    double heard, told; /* last message from it, to it */
     int lost;
-    int deferred;           /* its requests the master has not answered yet */
-    int stops;              /* TB_FARM_STOP sent to it this round */
-    int ended;              /* its TB_FARM_TAG_END came this round */
+    int deferred; /* its requests the master has not answered yet */
+    int stops;    /* TB_FARM_STOP sent to it this round */
+    int ended;    /* its TB_FARM_TAG_END came this round */
     int nout;
     int64_t out[TB_FARM_DEPTH]; /* its tasks not done */
     long pid;
-    unsigned long long start;   /* process start time (/proc), to fence the right process */
+    unsigned long long start; /* process start time (/proc), to fence the right process */
     char host[64];
 } peer;
 
@@ -53,24 +53,24 @@ struct tb_farm {
     size_t result_bytes;
     tb_farm_combine_fn combine;
     void *acc;
-    unsigned char *msg;    /* task id + result; FINAL: lost ranks + result */
-    tb_farm_ft ft;         /* mode TB_FT_NONE: plain MPI */
+    unsigned char *msg; /* task id + result; FINAL: lost ranks + result */
+    tb_farm_ft ft;      /* mode TB_FT_NONE: plain MPI */
     /* master */
-    unsigned char *state;  /* per task: TASK_PENDING, TASK_OUT or TASK_DONE */
-    int64_t next;          /* tasks below it have been handed out (or were done) */
-    int64_t *requeue;      /* tasks of lost workers, pending again */
+    unsigned char *state; /* per task: TASK_PENDING, TASK_OUT or TASK_DONE */
+    int64_t next;         /* tasks below it have been handed out (or were done) */
+    int64_t *requeue;     /* tasks of lost workers, pending again */
     int nrequeue;
     int64_t ndone;
     int64_t stops_sent;
     int64_t anomalies;
     double last_done_at;
-    int stopping;          /* --ft detect after a loss: every answer is a stop */
+    int stopping; /* --ft detect after a loss: every answer is a stop */
     peer *peers;
     /* every survivor */
-    int *lost;             /* world ranks lost so far */
+    int *lost; /* world ranks lost so far */
     int nlost, nexcluded;
     /* worker */
-    int open;              /* requests not answered yet */
+    int open; /* requests not answered yet */
     double heard_master, told_master;
     double comm_time, sync_time;
 };
@@ -392,8 +392,8 @@ static int master_poll(tb_farm *f)
     for (int w = 1; w < f->size; w++) {
         peer *p = &f->peers[w];
         if (p->lost) continue;
-        int waiting_on_master = p->ended || (p->stops < TB_FARM_DEPTH &&
-                                             p->deferred == TB_FARM_DEPTH - p->stops);
+        int waiting_on_master =
+            p->ended || (p->stops < TB_FARM_DEPTH && p->deferred == TB_FARM_DEPTH - p->stops);
         if (!waiting_on_master && now - p->heard > f->ft.timeout) {
             lose(f, w, now - p->heard);
         } else if (waiting_on_master && now - p->told > f->ft.timeout / 4) {
@@ -417,10 +417,12 @@ int64_t tb_farm_take(tb_farm *f)
     double t0 = tb_now();
     int64_t task;
     int idle = 0;
-    while ((task = f->stopping ? TB_FARM_STOP : take_pending(f)) == TB_FARM_STOP &&
-           !f->stopping && f->ndone < f->ntasks) {
-        if (master_poll(f)) idle = 0;
-        else pause_briefly(idle++);
+    while ((task = f->stopping ? TB_FARM_STOP : take_pending(f)) == TB_FARM_STOP && !f->stopping &&
+           f->ndone < f->ntasks) {
+        if (master_poll(f))
+            idle = 0;
+        else
+            pause_briefly(idle++);
     }
     f->sync_time += tb_now() - t0;
     return task;
@@ -460,9 +462,11 @@ void tb_farm_service(tb_farm *f)
 static void master_lost(tb_farm *f)
 {
     if (f->rank == 1) {
-        tb_error_set(TB_ERUNTIME, "the master (rank 0) is lost: no message for %g s (--ft-timeout); "
-                                  "a master-worker run cannot replace its master: rerun with "
-                                  "--checkpoint FILE and --resume", f->ft.timeout);
+        tb_error_set(TB_ERUNTIME,
+                     "the master (rank 0) is lost: no message for %g s (--ft-timeout); "
+                     "a master-worker run cannot replace its master: rerun with "
+                     "--checkpoint FILE and --resume",
+                     f->ft.timeout);
         tb_error_print(tb_this_backend.program, tb_error_message());
     }
     tb_comm_leave(TB_ERUNTIME);
@@ -553,8 +557,10 @@ static void end_fault_tolerant(tb_farm *f)
             for (int w = 1; w < f->size; w++)
                 if (!f->peers[w].lost && !f->peers[w].ended) all_ended = 0;
             if (all_ended) break;
-            if (master_poll(f)) idle = 0;
-            else pause_briefly(idle++);
+            if (master_poll(f))
+                idle = 0;
+            else
+                pause_briefly(idle++);
         }
         if (f->ft.log && f->nlost > 0 && f->ndone == f->ntasks)
             f->ft.log->recovered_at = f->last_done_at;

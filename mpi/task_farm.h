@@ -64,15 +64,15 @@
 
 #include "tb_fault.h"
 
-#define TB_FARM_TAG_REQUEST 101
-#define TB_FARM_TAG_RESULT 102
-#define TB_FARM_TAG_TASK 103
+#define TB_FARM_TAG_REQUEST   101
+#define TB_FARM_TAG_RESULT    102
+#define TB_FARM_TAG_TASK      103
 #define TB_FARM_TAG_HEARTBEAT 104
-#define TB_FARM_TAG_END 105
-#define TB_FARM_TAG_FINAL 106
-#define TB_FARM_STOP (-1)
-#define TB_FARM_HEARTBEAT (-2) /* a task id that is only a sign of life */
-#define TB_FARM_DEPTH 2
+#define TB_FARM_TAG_END       105
+#define TB_FARM_TAG_FINAL     106
+#define TB_FARM_STOP          (-1)
+#define TB_FARM_HEARTBEAT     (-2) /* a task id that is only a sign of life */
+#define TB_FARM_DEPTH         2
 
 /* acc += part, for the master's running result. */
 typedef void (*tb_farm_combine_fn)(void *acc, const void *part);
@@ -81,10 +81,10 @@ typedef struct tb_farm tb_farm;
 struct tb_ckpt;
 
 typedef struct tb_farm_ft {
-    tb_ft_mode mode;         /* TB_FT_NONE: plain MPI */
-    double timeout;          /* seconds of silence before a process is lost */
-    tb_fault_log *log;       /* master: what it detected */
-    struct tb_ckpt *ckpt;    /* master: the checkpoint, or NULL */
+    tb_ft_mode mode;      /* TB_FT_NONE: plain MPI */
+    double timeout;       /* seconds of silence before a process is lost */
+    tb_fault_log *log;    /* master: what it detected */
+    struct tb_ckpt *ckpt; /* master: the checkpoint, or NULL */
 } tb_farm_ft;
 
 /* Collective. NULL on this rank when it could not allocate (agree with

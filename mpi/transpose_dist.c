@@ -43,8 +43,10 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
     d->recvbuf = tb_alloc_huge((size_t)off, sizeof(double));
     if (!d->sendbuf || !d->recvbuf) {
         transpose_dist_free(d);
-        return tb_error_set(TB_ERUNTIME, "out of memory for the transpose's message buffers "
-                            "(2 x %lld doubles)", (long long)off);
+        return tb_error_set(TB_ERUNTIME,
+                            "out of memory for the transpose's message buffers "
+                            "(2 x %lld doubles)",
+                            (long long)off);
     }
     /* Counts in rows keep them far below INT_MAX whatever n. */
     for (int r = 0; r < p; r++) {
@@ -58,9 +60,13 @@ void transpose_dist_free(transpose_dist *d)
 {
     if (d->row_type && d->sendbuf && d->recvbuf)
         for (int r = 0; r < d->nranks; r++) MPI_Type_free(&d->row_type[r]);
-    tb_free(d->start); tb_free(d->send_off); tb_free(d->recv_off);
-    tb_free(d->row_type); tb_free(d->req);
-    tb_free(d->sendbuf); tb_free(d->recvbuf);
+    tb_free(d->start);
+    tb_free(d->send_off);
+    tb_free(d->recv_off);
+    tb_free(d->row_type);
+    tb_free(d->req);
+    tb_free(d->sendbuf);
+    tb_free(d->recvbuf);
     memset(d, 0, sizeof *d);
 }
 
@@ -83,13 +89,13 @@ void transpose_dist_start(transpose_dist *d)
     d->nreq = 0;
     for (int k = 1; k < p; k++) {
         int from = (me + k) % p;
-        MPI_Irecv(d->recvbuf + d->recv_off[from], (int)d->rows, d->row_type[from], from,
-                  TAG_BLOCK, MPI_COMM_WORLD, &d->req[d->nreq++]);
+        MPI_Irecv(d->recvbuf + d->recv_off[from], (int)d->rows, d->row_type[from], from, TAG_BLOCK,
+                  MPI_COMM_WORLD, &d->req[d->nreq++]);
     }
     for (int k = 1; k < p; k++) {
         int to = (me - k + p) % p;
-        MPI_Isend(d->sendbuf + d->send_off[to], (int)width(d, to), d->row_type[me], to,
-                  TAG_BLOCK, MPI_COMM_WORLD, &d->req[d->nreq++]);
+        MPI_Isend(d->sendbuf + d->send_off[to], (int)width(d, to), d->row_type[me], to, TAG_BLOCK,
+                  MPI_COMM_WORLD, &d->req[d->nreq++]);
     }
 }
 

@@ -26,12 +26,12 @@
 typedef struct transpose_dist {
     int nranks, rank;
     int64_t n, tile;
-    int64_t row0, rows;      /* my rows R_me */
-    int64_t *start;          /* [nranks + 1] first row of every rank */
+    int64_t row0, rows;           /* my rows R_me */
+    int64_t *start;               /* [nranks + 1] first row of every rank */
     int64_t *send_off, *recv_off; /* [nranks] where X_q, Y_p start in the buffers */
     double *sendbuf, *recvbuf;
-    MPI_Datatype *row_type;  /* [nranks] a row of |R_p| doubles */
-    MPI_Request *req;        /* [2 * nranks] */
+    MPI_Datatype *row_type; /* [nranks] a row of |R_p| doubles */
+    MPI_Request *req;       /* [2 * nranks] */
     int nreq;
 } transpose_dist;
 

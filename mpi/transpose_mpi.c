@@ -22,7 +22,8 @@ tb_status transpose_run(tb_run *run)
         st = tb_arena_check(&mem, "two %lld x %lld row blocks", (long long)d.rows, (long long)n);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&mem); transpose_dist_free(&d);
+        tb_arena_free(&mem);
+        transpose_dist_free(&d);
         return st;
     }
     transpose_init(a, b, n, d.rows, n, n, d.row0, 0);
@@ -48,6 +49,7 @@ tb_status transpose_run(tb_run *run)
     double acc[2] = {0.0, 0.0};
     transpose_accumulate(b, n, 0, d.rows, n, d.row0, 0, n, run->warmup + run->iters, acc);
     transpose_verify(run, acc, run->warmup + run->iters);
-    tb_arena_free(&mem); transpose_dist_free(&d);
+    tb_arena_free(&mem);
+    transpose_dist_free(&d);
     return TB_OK;
 }

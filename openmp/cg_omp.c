@@ -101,6 +101,7 @@ tb_status cg_run(tb_run *run)
         tb_team_breakdown(run, times, nthreads);
         cg_verify(run, worst, steps);
     }
-    tb_arena_free(&arena); tb_team_reduce_free(&reduce);
+    tb_arena_free(&arena);
+    tb_team_reduce_free(&reduce);
     return st;
 }

@@ -59,6 +59,7 @@ tb_status dgemm_run(tb_run *run)
     double total[3] = {0.0, 0.0, 0.0};
     for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
     dgemm_verify(run, total, run->warmup + run->iters);
-    tb_arena_free(&mem); dgemm_team_free(&team);
+    tb_arena_free(&mem);
+    dgemm_team_free(&team);
     return TB_OK;
 }

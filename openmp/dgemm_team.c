@@ -11,7 +11,8 @@ tb_status dgemm_team_create(dgemm_team *team, int nthreads, int64_t kb)
 {
     team->nthreads = nthreads;
     team->ws = tb_alloc((size_t)nthreads, sizeof *team->ws);
-    if (!team->ws) return tb_error_set(TB_ERUNTIME, "out of memory for %d thread buffers", nthreads);
+    if (!team->ws)
+        return tb_error_set(TB_ERUNTIME, "out of memory for %d thread buffers", nthreads);
     memset(team->ws, 0, sizeof *team->ws * (size_t)nthreads);
     for (int t = 0; t < nthreads; t++)
         if (dgemm_ws_alloc(&team->ws[t], kb) != TB_OK) {
@@ -49,9 +50,8 @@ void dgemm_team_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, in
     split_units(n, DGEMM_NR, tc, t % tc, j0, j1);
 }
 
-void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k,
-                         const double *a, int64_t lda, const double *b, int64_t ldb, double *c,
-                         int64_t ldc)
+void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k, const double *a,
+                         int64_t lda, const double *b, int64_t ldb, double *c, int64_t ldc)
 {
     int64_t i0, i1, j0, j1;
     dgemm_team_block(t, team->nthreads, m, n, &i0, &i1, &j0, &j1);

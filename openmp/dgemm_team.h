@@ -27,8 +27,7 @@ void dgemm_team_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, in
                       int64_t *j0, int64_t *j1);
 
 /* Called by thread t of the team: its block of C[m x n] += A[m x k] B[k x n]. */
-void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k,
-                         const double *a, int64_t lda, const double *b, int64_t ldb, double *c,
-                         int64_t ldc);
+void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k, const double *a,
+                         int64_t lda, const double *b, int64_t ldb, double *c, int64_t ldc);
 
 #endif

@@ -48,13 +48,15 @@ tb_status ep_run(tb_run *run)
     ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
     tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     if (!parts || !times) {
-        tb_free(parts); tb_free(times);
+        tb_free(parts);
+        tb_free(times);
         return tb_error_set(TB_ERUNTIME, "out of memory for %d partial results", nthreads);
     }
     struct tb_ckpt *ck = NULL;
     tb_status st = by_task ? ep_ckpt_open(run, &ck) : TB_OK;
     if (st != TB_OK) {
-        tb_free(parts); tb_free(times);
+        tb_free(parts);
+        tb_free(times);
         return st;
     }
     ep_team_schedule(run->params);
@@ -106,6 +108,7 @@ tb_status ep_run(tb_run *run)
     tb_team_breakdown(run, times, nthreads);
     if (by_task) st = ep_ckpt_close(run, ck, &total);
     ep_verify(run, &total, &ref);
-    tb_free(parts); tb_free(times);
+    tb_free(parts);
+    tb_free(times);
     return st;
 }

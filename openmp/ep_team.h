@@ -20,8 +20,8 @@ void ep_team_schedule(const tb_params *p);
 /* Called by every thread of the team: batches [first, first + count) are
  * shared out and computed with fn, each thread adding into parts[its
  * number]. Under the dynamic schedule a range of at most --chunk batches
- * (one task of the hybrid farm) is shared out batch by batch. When between is given, thread 0 calls between(ctx) after each
- * of its batches (the hybrid master answers the task farm there). Ends
+ * (one task of the hybrid farm) is shared out batch by batch. When between is given, thread 0 calls
+ * between(ctx) after each of its batches (the hybrid master answers the task farm there). Ends
  * without a barrier. */
 void ep_team_batches(ep_block_fn fn, int64_t first, int64_t count, ep_team_part *parts,
                      void (*between)(void *), void *ctx);

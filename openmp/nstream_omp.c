@@ -3,4 +3,7 @@
 #include "kernels/nstream.h"
 #include "nstream_team.h"
 
-tb_status nstream_run(tb_run *run) { return nstream_team_run(run, run->params->value[NSTREAM_P_N]); }
+tb_status nstream_run(tb_run *run)
+{
+    return nstream_team_run(run, run->params->value[NSTREAM_P_N]);
+}

@@ -32,7 +32,8 @@ tb_status nstream_team_run(tb_run *run, int64_t count)
     if (st == TB_OK) st = tb_arena_check(&mem, "%d thread accounts", nthreads);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        nstream_free(&x); tb_arena_free(&mem);
+        nstream_free(&x);
+        tb_arena_free(&mem);
         return st;
     }
 
@@ -68,6 +69,7 @@ tb_status nstream_team_run(tb_run *run, int64_t count)
     nstream_acc_init(total);
     for (int t = 0; t < nthreads; t++) nstream_acc_merge(total, acc + 3 * t);
     nstream_verify(run, total, run->warmup + run->iters);
-    nstream_free(&x); tb_arena_free(&mem);
+    nstream_free(&x);
+    tb_arena_free(&mem);
     return TB_OK;
 }

@@ -35,13 +35,13 @@ typedef struct mailbox {
 } __attribute__((aligned(64))) mailbox;
 
 typedef struct pp_ctx {
-    mailbox box[2];   /* box[t]: messages to thread t */
-    int64_t sent;     /* rounds (round trips or windows) of earlier batches */
+    mailbox box[2];                       /* box[t]: messages to thread t */
+    int64_t sent;                         /* rounds (round trips or windows) of earlier batches */
     unsigned char *send, *slot[2], *recv; /* thread 0's; thread 1's */
     size_t bytes;
     int copy, window; /* window 0: latency */
     int nthreads;
-    int stale[2];     /* messages thread t received without their stamp */
+    int stale[2]; /* messages thread t received without their stamp */
 } pp_ctx;
 
 static void post(mailbox *b, unsigned char *ptr, int64_t seq)
@@ -117,8 +117,10 @@ static void body(void *arg, int t, int nthreads, int64_t count)
     (void)nthreads;
     pp_ctx *c = arg;
     if (t > 1) return;
-    if (c->window) bandwidth(c, t, count);
-    else latency(c, t, count);
+    if (c->window)
+        bandwidth(c, t, count);
+    else
+        latency(c, t, count);
 }
 
 static double pp_batch(void *arg, int64_t count)
@@ -151,7 +153,7 @@ tb_status pingpong_run(tb_run *run)
     if (st != TB_OK) return st;
     if (run->nthreads < 2)
         return tb_error_set(TB_EINPUT, "pingpong needs at least 2 threads: run with "
-                            "OMP_NUM_THREADS=2 or --threads 2");
+                                       "OMP_NUM_THREADS=2 or --threads 2");
     const size_t n = (size_t)run->params->value[PINGPONG_P_BYTES];
     const int bw = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
     pp_ctx *c = tb_alloc(1, sizeof *c);
@@ -184,7 +186,10 @@ tb_status pingpong_run(tb_run *run)
     } else {
         st = tb_error_set(TB_ERUNTIME, "out of memory for four %zu-byte buffers", n);
     }
-    tb_free(c->send); tb_free(c->slot[0]); tb_free(c->slot[1]); tb_free(c->recv);
+    tb_free(c->send);
+    tb_free(c->slot[0]);
+    tb_free(c->slot[1]);
+    tb_free(c->recv);
     tb_free(c);
     return st;
 }

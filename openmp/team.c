@@ -82,8 +82,8 @@ tb_status tb_team_barrier_run(tb_run *run, void (*across)(void))
 
 typedef struct team_reduce {
     int64_t length, n;
-    double **part;      /* [nthreads], each thread's own contribution */
-    double *result[3];  /* the rank's shared results, used in turn */
+    double **part;     /* [nthreads], each thread's own contribution */
+    double *result[3]; /* the rank's shared results, used in turn */
     void (*across)(double *result, int64_t n);
     int nthreads, pe0, npes; /* pe0: the PE number of thread 0; npes: all PEs */
     allreduce_tally tally;
@@ -138,11 +138,19 @@ tb_status tb_team_allreduce_run(tb_run *run, void (*across)(double *result, int6
 {
     const int nthreads = run->nthreads;
     const int64_t n = allreduce_count(run);
-    team_reduce x = {0, n, tb_alloc((size_t)nthreads, sizeof(double *)), {NULL, NULL, NULL},
-                     across, nthreads, run->rank * nthreads, run->nranks * nthreads, {0, 0.0, 0.0}};
+    team_reduce x = {0,
+                     n,
+                     tb_alloc((size_t)nthreads, sizeof(double *)),
+                     {NULL, NULL, NULL},
+                     across,
+                     nthreads,
+                     run->rank * nthreads,
+                     run->nranks * nthreads,
+                     {0, 0.0, 0.0}};
     int ok = x.part != NULL;
     for (int t = 0; ok && t < nthreads; t++) x.part[t] = NULL;
-    for (int i = 0; ok && i < 3; i++) ok = (x.result[i] = tb_alloc((size_t)n, sizeof(double))) != NULL;
+    for (int i = 0; ok && i < 3; i++)
+        ok = (x.result[i] = tb_alloc((size_t)n, sizeof(double))) != NULL;
     /* Each thread first-touches its contribution. */
     if (ok) {
 #pragma omp parallel num_threads(nthreads) reduction(&& : ok)
@@ -152,12 +160,15 @@ tb_status tb_team_allreduce_run(tb_run *run, void (*across)(double *result, int6
             ok = x.part[t] != NULL;
         }
     }
-    tb_status st = tb_comm_worst(ok ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for "
-                                                           "%d arrays of %lld doubles",
-                                                           nthreads + 3, (long long)n));
+    tb_status st = tb_comm_worst(ok ? TB_OK
+                                    : tb_error_set(TB_ERUNTIME,
+                                                   "out of memory for "
+                                                   "%d arrays of %lld doubles",
+                                                   nthreads + 3, (long long)n));
     if (st == TB_OK) {
         micro_measure_delayed(run, reduce_batch, &x, run->params->value[ALLREDUCE_P_DELAY],
-                              &x.length, micro_target(run, ALLREDUCE_P_TARGET), &run->breakdown.comm);
+                              &x.length, micro_target(run, ALLREDUCE_P_TARGET),
+                              &run->breakdown.comm);
         allreduce_verify(run, &x.tally, n);
     }
     for (int t = 0; x.part && t < nthreads; t++) tb_free(x.part[t]);

@@ -7,4 +7,7 @@
 
 static void fence(void) { atomic_thread_fence(memory_order_seq_cst); }
 
-tb_status barrier_run(tb_run *run) { return barrier_run_single(run, fence, &run->breakdown.compute); }
+tb_status barrier_run(tb_run *run)
+{
+    return barrier_run_single(run, fence, &run->breakdown.compute);
+}

@@ -10,10 +10,16 @@
 
 static void nothing_to_sum(void *ctx, double *values, int count)
 {
-    (void)ctx; (void)values; (void)count;
+    (void)ctx;
+    (void)values;
+    (void)count;
 }
 
-static void nothing_to_share(void *ctx, double *full) { (void)ctx; (void)full; }
+static void nothing_to_share(void *ctx, double *full)
+{
+    (void)ctx;
+    (void)full;
+}
 
 tb_status cg_run(tb_run *run)
 {

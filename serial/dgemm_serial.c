@@ -33,6 +33,7 @@ tb_status dgemm_run(tb_run *run)
     double acc[3] = {0.0, 0.0, 0.0};
     dgemm_accumulate(c, n, 0, n, n, 0, 0, n, run->warmup + run->iters, acc);
     dgemm_verify(run, acc, run->warmup + run->iters);
-    tb_arena_free(&mem); dgemm_ws_free(&ws);
+    tb_arena_free(&mem);
+    dgemm_ws_free(&ws);
     return TB_OK;
 }

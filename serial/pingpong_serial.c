@@ -55,8 +55,13 @@ tb_status pingpong_run(tb_run *run)
     const size_t n = (size_t)run->params->value[PINGPONG_P_BYTES];
     const int bw = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
     tb_arena mem = {0};
-    copies c = {tb_arena_alloc(&mem, n, 1), tb_arena_alloc(&mem, n, 1), tb_arena_alloc(&mem, n, 1),
-                n, bw ? (int)run->params->value[PINGPONG_P_WINDOW] : 0, 0, 0.0};
+    copies c = {tb_arena_alloc(&mem, n, 1),
+                tb_arena_alloc(&mem, n, 1),
+                tb_arena_alloc(&mem, n, 1),
+                n,
+                bw ? (int)run->params->value[PINGPONG_P_WINDOW] : 0,
+                0,
+                0.0};
     st = tb_arena_check(&mem, "three %zu-byte buffers", n);
     if (st != TB_OK) return st;
     pingpong_fill(c.send, n, 0);
@@ -66,7 +71,8 @@ tb_status pingpong_run(tb_run *run)
                       &run->breakdown.compute};
     micro_measure(run, copy_batch, &c, &m);
     const uint64_t last = c.round - 1;
-    double wrong = pingpong_wrong(c.recv, n, 0, last) + (bw ? 0.0 : pingpong_wrong(c.back, n, 0, last));
+    double wrong =
+        pingpong_wrong(c.recv, n, 0, last) + (bw ? 0.0 : pingpong_wrong(c.back, n, 0, last));
     double checked = bw ? (double)n : 2.0 * n;
     pingpong_verify(run, wrong, checked, checked, c.stale);
     tb_arena_free(&mem);

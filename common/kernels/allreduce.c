@@ -101,14 +101,18 @@ static double single_batch(void *arg, int64_t count)
     return t;
 }
 
-tb_status allreduce_run_single(tb_run *run, void (*reduce)(const double *part, double *result,
-                                                           int64_t n), double *account)
+tb_status allreduce_run_single(tb_run *run,
+                               void (*reduce)(const double *part, double *result, int64_t n),
+                               double *account)
 {
     const int64_t n = allreduce_count(run);
-    double *part = tb_alloc((size_t)n, sizeof(double)), *result = tb_alloc((size_t)n, sizeof(double));
+    double *part = tb_alloc((size_t)n, sizeof(double)),
+           *result = tb_alloc((size_t)n, sizeof(double));
     tb_status st = part && result ? TB_OK
-                                  : tb_error_set(TB_ERUNTIME, "out of memory for two arrays of "
-                                                 "%lld doubles", (long long)n);
+                                  : tb_error_set(TB_ERUNTIME,
+                                                 "out of memory for two arrays of "
+                                                 "%lld doubles",
+                                                 (long long)n);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
         single_ctx c = {0, n, part, result, run->rank, run->nranks, {0, 0.0, 0.0}, reduce};
@@ -116,6 +120,7 @@ tb_status allreduce_run_single(tb_run *run, void (*reduce)(const double *part, d
                               &c.length, micro_target(run, ALLREDUCE_P_TARGET), account);
         allreduce_verify(run, &c.tally, n);
     }
-    tb_free(part); tb_free(result);
+    tb_free(part);
+    tb_free(result);
     return st;
 }

@@ -52,8 +52,9 @@ void allreduce_check(allreduce_tally *a, const double *result, int64_t n, int np
 /* The whole benchmark for one thread per process (serial, mpi): each
  * operation is delay then reduce(part, result, n), this rank's array to
  * its result. */
-tb_status allreduce_run_single(tb_run *run, void (*reduce)(const double *part, double *result,
-                                                           int64_t n), double *account);
+tb_status allreduce_run_single(tb_run *run,
+                               void (*reduce)(const double *part, double *result, int64_t n),
+                               double *account);
 
 /* Record the checks of every batch (collective). */
 void allreduce_verify(tb_run *run, const allreduce_tally *a, int64_t n);

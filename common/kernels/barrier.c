@@ -18,7 +18,8 @@ static tb_work barrier_work(const tb_params *p)
 
 static double barrier_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
 {
-    (void)p; (void)nranks;
+    (void)p;
+    (void)nranks;
     return 64.0 * nthreads;
 }
 
@@ -52,12 +53,12 @@ static double counted_batch(void *arg, int64_t count)
     return c->batch(c->ctx, count);
 }
 
-tb_status barrier_measure(tb_run *run, double (*batch)(void *ctx, int64_t count),
-                          barrier_ctx *ctx, double *account)
+tb_status barrier_measure(tb_run *run, double (*batch)(void *ctx, int64_t count), barrier_ctx *ctx,
+                          double *account)
 {
     counted c = {batch, ctx};
-    micro_measure_delayed(run, counted_batch, &c, run->params->value[BARRIER_P_DELAY],
-                          &ctx->length, micro_target(run, BARRIER_P_TARGET), account);
+    micro_measure_delayed(run, counted_batch, &c, run->params->value[BARRIER_P_DELAY], &ctx->length,
+                          micro_target(run, BARRIER_P_TARGET), account);
     double v[2] = {ctx->passed, (double)ctx->ran * run->nthreads};
     tb_comm_sum_doubles(v, 2);
     tb_run_verify(run, "barriers passed, all PEs", v[0], v[1], 0.0);

@@ -23,15 +23,15 @@ extern const tb_kernel barrier_kernel;
  * and adds the barriers each PE passed to *passed. Records the overhead
  * per barrier and the check (collective). */
 typedef struct barrier_ctx {
-    int64_t length;  /* delay loop length */
-    int64_t ran;     /* barriers the method asked for, summed over batches */
-    double passed;   /* barriers this rank's PEs passed */
-    void *backend;   /* the driver's own state */
+    int64_t length;        /* delay loop length */
+    int64_t ran;           /* barriers the method asked for, summed over batches */
+    double passed;         /* barriers this rank's PEs passed */
+    void *backend;         /* the driver's own state */
     void (*barrier)(void); /* barrier_run_single's barrier */
 } barrier_ctx;
 
-tb_status barrier_measure(tb_run *run, double (*batch)(void *ctx, int64_t count),
-                          barrier_ctx *ctx, double *account);
+tb_status barrier_measure(tb_run *run, double (*batch)(void *ctx, int64_t count), barrier_ctx *ctx,
+                          double *account);
 
 /* The whole benchmark for one thread per process (serial, mpi): each
  * operation is delay(length) then barrier(). */

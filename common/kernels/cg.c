@@ -7,16 +7,14 @@
 #include "npb_random.h"
 #include "tb_error.h"
 
-#define CG_RCOND 0.1          /* NPB's rcond */
-#define CG_INNER 25           /* CG iterations per outer iteration (cgitmax) */
-#define CG_SEED 314159265     /* makea's stream (tran) */
+#define CG_RCOND 0.1       /* NPB's rcond */
+#define CG_INNER 25        /* CG iterations per outer iteration (cgitmax) */
+#define CG_SEED  314159265 /* makea's stream (tran) */
 
 /* NPB 3.4.2's classes and zeta values (CG/cg.f90). */
 static const cg_class cg_classes[] = {
-    {"S", 1400, 7, 15, 10.0, 8.5971775078648},
-    {"W", 7000, 8, 15, 12.0, 10.362595087124},
-    {"A", 14000, 11, 15, 20.0, 17.130235054029},
-    {"B", 75000, 13, 75, 60.0, 22.712745482631},
+    {"S", 1400, 7, 15, 10.0, 8.5971775078648},     {"W", 7000, 8, 15, 12.0, 10.362595087124},
+    {"A", 14000, 11, 15, 20.0, 17.130235054029},   {"B", 75000, 13, 75, 60.0, 22.712745482631},
     {"C", 150000, 15, 75, 110.0, 28.973605592845},
 };
 static const char *const cg_class_names[] = {"S", "W", "A", "B", "C", NULL};
@@ -51,7 +49,7 @@ static double cg_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
     double triples = 1.05 * rows * (c->nonzer + 1) * (c->nonzer + 1) + 64.0;
     return triples * (sizeof(double) + sizeof(int32_t)) + (rows + 1) * 16.0 /* rowptr, counts */
            + 2.0 * n * sizeof(double) + 3.0 * rows * sizeof(double) /* z, p whole; x, r, q */
-           + nthreads * (2.0 * n * sizeof(int32_t) + 65536.0);       /* builders' marks */
+           + nthreads * (2.0 * n * sizeof(int32_t) + 65536.0);      /* builders' marks */
 }
 
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
@@ -93,7 +91,8 @@ static void stream_start(makea_stream *s, const cg_class *c)
     s->x = CG_SEED;
     s->n = c->n;
     s->nonzer = c->nonzer;
-    for (s->nn1 = 2; s->nn1 < c->n; s->nn1 *= 2) {} /* smallest power of 2 >= n */
+    for (s->nn1 = 2; s->nn1 < c->n; s->nn1 *= 2) {
+    }                      /* smallest power of 2 >= n */
     (void)npb_next(&s->x); /* NPB draws one number before makea */
 }
 
@@ -159,7 +158,10 @@ static tb_status merge_rows(cg_block *b, int64_t n)
     int32_t *ucol = malloc(sizeof(int32_t) * (size_t)(longest + 1));
     double *uval = malloc(sizeof(double) * (size_t)(longest + 1));
     if (!mark || !where || !ucol || !uval) {
-        free(mark); free(where); free(ucol); free(uval);
+        free(mark);
+        free(where);
+        free(ucol);
+        free(uval);
         return tb_error_set(TB_ERUNTIME, "out of memory while assembling the CG matrix");
     }
     for (int64_t c = 0; c < n; c++) mark[c] = -1;
@@ -186,7 +188,10 @@ static tb_status merge_rows(cg_block *b, int64_t n)
         start = end;
     }
     b->rowptr[rows] = out;
-    free(mark); free(where); free(ucol); free(uval);
+    free(mark);
+    free(where);
+    free(ucol);
+    free(uval);
     /* Give back the room the duplicates took. */
     int32_t *col = realloc(b->col, sizeof(int32_t) * (size_t)(out > 0 ? out : 1));
     double *val = realloc(b->val, sizeof(double) * (size_t)(out > 0 ? out : 1));

@@ -29,11 +29,11 @@ extern const tb_kernel cg_kernel;
 
 typedef struct cg_class {
     const char *name;
-    int64_t n;          /* rows and columns */
-    int nonzer;         /* nonzeros per generating vector */
-    int niter;          /* outer iterations */
+    int64_t n;  /* rows and columns */
+    int nonzer; /* nonzeros per generating vector */
+    int niter;  /* outer iterations */
     double shift;
-    double zeta;        /* NPB 3.4.2's verification value */
+    double zeta; /* NPB 3.4.2's verification value */
 } cg_class;
 
 const cg_class *cg_class_of(const tb_params *p);

@@ -7,8 +7,8 @@
 #include "tb_error.h"
 #include "tb_mem.h"
 
-#define MR DGEMM_MR
-#define NR DGEMM_NR
+#define MR              DGEMM_MR
+#define NR              DGEMM_NR
 #define DGEMM_MAX_PANEL 2048
 #define A_BLOCK_DOUBLES 32768  /* MC x kb block of A: 256 KiB, half a Zen L2 */
 #define B_BLOCK_DOUBLES 524288 /* kb x NC block of B: 4 MiB, in the L3 */
@@ -35,7 +35,8 @@ static tb_status dgemm_check(const tb_params *p, int nranks)
     int pr, pc;
     grid_shape(nranks, &pr, &pc);
     if (n < pr)
-        return tb_error_set(TB_EINPUT, "--size %lld over %d ranks (a %dx%d process grid) leaves "
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld over %d ranks (a %dx%d process grid) leaves "
                             "process rows without matrix rows: n must be at least %d",
                             (long long)n, nranks, pr, pc, pr);
     return TB_OK;
@@ -193,8 +194,8 @@ static void edge_kernel(int64_t kb, const double *ap, const double *bp, double *
         for (int64_t q = 0; q < w; q++) c[r * ldc + q] += tile[r * NR + q];
 }
 
-void dgemm_multiply(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
-                    const double *b, int64_t ldb, double *c, int64_t ldc, dgemm_ws *ws)
+void dgemm_multiply(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda, const double *b,
+                    int64_t ldb, double *c, int64_t ldc, dgemm_ws *ws)
 {
     for (int64_t jc = 0; jc < n; jc += ws->nc) {
         const int64_t nc = n - jc < ws->nc ? n - jc : ws->nc;
@@ -237,8 +238,8 @@ void dgemm_init_c(double *c, int64_t ld, int64_t rows, int64_t cols)
     for (int64_t i = 0; i < rows; i++) memset(c + i * ld, 0, sizeof(double) * (size_t)cols);
 }
 
-void dgemm_accumulate(const double *c, int64_t ld, int64_t i0, int64_t i1, int64_t cols,
-                      int64_t gi, int64_t gj, int64_t n, int64_t multiplies, double acc[3])
+void dgemm_accumulate(const double *c, int64_t ld, int64_t i0, int64_t i1, int64_t cols, int64_t gi,
+                      int64_t gj, int64_t n, int64_t multiplies, double acc[3])
 {
     const double dn = (double)n, s1 = dn * (dn - 1.0) / 2.0;
     const double s2 = (dn - 1.0) * dn * (2.0 * dn - 1.0) / 6.0, kk = (double)multiplies;

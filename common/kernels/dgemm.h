@@ -42,8 +42,8 @@ double dgemm_ws_bytes(int64_t kb);
 
 /* C[m x n] += A[m x k] * B[k x n]; leading dimensions lda, ldb, ldc; any
  * sizes (k deeper than ws->kb is done in steps of kb). */
-void dgemm_multiply(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
-                    const double *b, int64_t ldb, double *c, int64_t ldc, dgemm_ws *ws);
+void dgemm_multiply(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda, const double *b,
+                    int64_t ldb, double *c, int64_t ldc, dgemm_ws *ws);
 
 /* A(gi+i, gk+k), B(gk+k, gj+j) and C = 0 over blocks with leading dimension ld. */
 void dgemm_init_a(double *a, int64_t ld, int64_t rows, int64_t cols, int64_t gi, int64_t gk);
@@ -53,8 +53,8 @@ void dgemm_init_c(double *c, int64_t ld, int64_t rows, int64_t cols);
 /* Rows [i0, i1) x columns [0, cols) of a block of C whose first point is the
  * global (gi, gj), after `multiplies` multiplies: adds to
  * acc = {sum of C, largest |C - exact|, largest |exact|} (start at zeros). */
-void dgemm_accumulate(const double *c, int64_t ld, int64_t i0, int64_t i1, int64_t cols,
-                      int64_t gi, int64_t gj, int64_t n, int64_t multiplies, double acc[3]);
+void dgemm_accumulate(const double *c, int64_t ld, int64_t i0, int64_t i1, int64_t cols, int64_t gi,
+                      int64_t gj, int64_t n, int64_t multiplies, double acc[3]);
 void dgemm_acc_merge(double into[3], const double from[3]);
 
 /* Combine acc over all processes and record the verification (collective). */

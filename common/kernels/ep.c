@@ -9,7 +9,7 @@
 #include "tb_comm.h"
 #include "tb_error.h"
 
-#define EP_SEED 271828183.0
+#define EP_SEED  271828183.0
 #define EP_MIN_M EP_BATCH_LOG2
 #define EP_MAX_M 40
 
@@ -30,15 +30,40 @@ typedef struct ep_class {
 } ep_class;
 
 static const ep_class ep_classes[] = {
-    {"S", 24, 1.051299420395306e+07, 1.051517131857535e+07, 13176389.0, 1,
+    {"S",
+     24,
+     1.051299420395306e+07,
+     1.051517131857535e+07,
+     13176389.0,
+     1,
      {6140517, 5865300, 1100361, 68546, 1648, 17, 0, 0, 0, 0}},
-    {"W", 25, 2.102505525182392e+07, 2.103162209578822e+07, 26354769.0, 1,
+    {"W",
+     25,
+     2.102505525182392e+07,
+     2.103162209578822e+07,
+     26354769.0,
+     1,
      {12281576, 11729692, 2202726, 137368, 3371, 36, 0, 0, 0, 0}},
-    {"A", 28, 1.682235632304711e+08, 1.682195123368299e+08, 210832767.0, 1,
+    {"A",
+     28,
+     1.682235632304711e+08,
+     1.682195123368299e+08,
+     210832767.0,
+     1,
      {98257395, 93827014, 17611549, 1110028, 26536, 245, 0, 0, 0, 0}},
-    {"B", 30, 6.728927543423024e+08, 6.728951822504275e+08, 843345606.0, 1,
+    {"B",
+     30,
+     6.728927543423024e+08,
+     6.728951822504275e+08,
+     843345606.0,
+     1,
      {393058470, 375280898, 70460742, 4438852, 105691, 948, 5, 0, 0, 0}},
-    {"C", 32, 2.691444083862931e+09, 2.691519118724585e+09, 3373275903.0, 1,
+    {"C",
+     32,
+     2.691444083862931e+09,
+     2.691519118724585e+09,
+     3373275903.0,
+     1,
      {1572172634, 1501108549, 281805648, 17761221, 424017, 3821, 13, 0, 0, 0}},
     {"D", 36, 4.306350280812112e+10, 4.306347571859157e+10, 53972171957.0, 0, {0}},
     {"E", 40, 6.890169663167274e+11, 6.890164670688535e+11, 863554308186.0, 0, {0}},
@@ -91,7 +116,8 @@ static tb_status ep_resolve(tb_params *p)
 static tb_work ep_work(const tb_params *p)
 {
     tb_work w = {
-        ldexp(1.0, (int)p->value[EP_P_M] + 1), 0.0,
+        ldexp(1.0, (int)p->value[EP_P_M] + 1),
+        0.0,
         "2^(m+1) random numbers generated: NPB's operation count for EP (Mop/s), not "
         "floating-point operations",
         "0: no array traffic (each batch lives in registers)",
@@ -142,7 +168,7 @@ const tb_kernel ep_kernel = {
     .resolve = ep_resolve,
     .default_iters = 1,             /* NPB times one EP computation ... */
     .default_warmup = TB_NO_WARMUP, /* ... and runs none untimed */
-    .weak = {TB_WEAK_LOG2, 1.0}, /* 2^m pairs: work ~ 2^m */
+    .weak = {TB_WEAK_LOG2, 1.0},    /* 2^m pairs: work ~ 2^m */
     .sweep_params = (const char *const[]){"schedule", "chunk", NULL},
     .ext = &tb_fault_extension, /* a pool of tasks: --inject-fault, --ft, --checkpoint */
 };
@@ -153,7 +179,8 @@ tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)
     snprintf(identity, sizeof identity, "ep m=%lld chunk=%lld",
              (long long)run->params->value[EP_P_M], (long long)run->params->value[EP_P_CHUNK]);
     tb_ft_of(run)->log.tasks_total = ep_ntasks(run->params);
-    return tb_ckpt_open(ck, &tb_ft_of(run)->opts, identity, ep_ntasks(run->params), sizeof(ep_result));
+    return tb_ckpt_open(ck, &tb_ft_of(run)->opts, identity, ep_ntasks(run->params),
+                        sizeof(ep_result));
 }
 
 tb_status ep_ckpt_close(tb_run *run, struct tb_ckpt *ck, const ep_result *r)
@@ -230,7 +257,7 @@ static inline v4i as_v4i(v4d x)
 static inline v4d centred_uniform(v4u x)
 {
     v4d big = as_v4d((v4i)x | INT64_C(0x4330000000000000)); /* 2^52 + x */
-    return big * 0x1p-45 - (0x1p7 + 1.0); /* one exact FMA */
+    return big * 0x1p-45 - (0x1p7 + 1.0);                   /* one exact FMA */
 }
 
 /* Natural log of t, 0 < t <= 1 (normal numbers), within 2 ulp (1.74 ulp the
@@ -255,7 +282,7 @@ static inline v4d log_v4d(v4d t)
     v4d p01 = z * (1.0 / 5) + 1.0 / 3, p23 = z * (1.0 / 9) + 1.0 / 7;
     v4d p45 = z * (1.0 / 13) + 1.0 / 11, p67 = z * (1.0 / 17) + 1.0 / 15;
     v4d poly = (p01 + z2 * p23) + z4 * ((p45 + z2 * p67) + z4 * (1.0 / 19));
-    const double ln2_hi = 0x1.62e42fee00000p-1; /* ln 2 to 32 bits: e * ln2_hi is exact */
+    const double ln2_hi = 0x1.62e42fee00000p-1;  /* ln 2 to 32 bits: e * ln2_hi is exact */
     const double ln2_lo = 0x1.a39ef35793c76p-33; /* ln 2 - ln2_hi */
     v4d two_s = s + s;
     return e * ln2_hi + ((two_s * z * poly + e * ln2_lo) + two_s);
@@ -414,11 +441,11 @@ static const char *const q_npb[EP_NQ] = {
     "q[0] vs NPB 3.4.2", "q[1] vs NPB 3.4.2", "q[2] vs NPB 3.4.2", "q[3] vs NPB 3.4.2",
     "q[4] vs NPB 3.4.2", "q[5] vs NPB 3.4.2", "q[6] vs NPB 3.4.2", "q[7] vs NPB 3.4.2",
     "q[8] vs NPB 3.4.2", "q[9] vs NPB 3.4.2"};
-static const char *const q_rec[EP_NQ] = {
-    "q[0] vs recomputation", "q[1] vs recomputation", "q[2] vs recomputation",
-    "q[3] vs recomputation", "q[4] vs recomputation", "q[5] vs recomputation",
-    "q[6] vs recomputation", "q[7] vs recomputation", "q[8] vs recomputation",
-    "q[9] vs recomputation"};
+static const char *const q_rec[EP_NQ] = {"q[0] vs recomputation", "q[1] vs recomputation",
+                                         "q[2] vs recomputation", "q[3] vs recomputation",
+                                         "q[4] vs recomputation", "q[5] vs recomputation",
+                                         "q[6] vs recomputation", "q[7] vs recomputation",
+                                         "q[8] vs recomputation", "q[9] vs recomputation"};
 
 void ep_verify(tb_run *run, const ep_result *r, const ep_result *reference)
 {

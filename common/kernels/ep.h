@@ -22,7 +22,7 @@
 #include "tb_kernel.h"
 
 #define EP_BATCH_LOG2 16 /* 2^16 pairs per batch (NPB's mk) */
-#define EP_NQ 10         /* annuli counted */
+#define EP_NQ         10 /* annuli counted */
 
 enum { EP_P_M, EP_P_CLASS, EP_P_SCHEDULE, EP_P_CHUNK };
 enum { EP_STATIC, EP_DYNAMIC };

@@ -59,8 +59,9 @@ static tb_status thin(int64_t n, int halo, int blocks, const int dims[2], const 
     return tb_error_set(TB_EINPUT,
                         "--size %lld over %d %s (a %dx%d grid of blocks) gives blocks %lld "
                         "points wide, fewer than the radius %d: use a larger --size or fewer "
-                        "%s", (long long)n, blocks, pes, dims[0], dims[1], (long long)thinnest,
-                        halo, pes);
+                        "%s",
+                        (long long)n, blocks, pes, dims[0], dims[1], (long long)thinnest, halo,
+                        pes);
 }
 
 tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, const char *pes)
@@ -213,8 +214,7 @@ void halo_verify(tb_run *run, double v[4], double bytes, double stamps)
 {
     tb_comm_sum_doubles(v, 4);
     run->work_bytes = bytes;
-    tb_run_verify(run, "stale stamps (an exchange that did not deliver its round)", v[2], 0.0,
-                  0.0);
+    tb_run_verify(run, "stale stamps (an exchange that did not deliver its round)", v[2], 0.0, 0.0);
     tb_run_verify(run, "stamps checked", v[3], stamps, 0.0);
     tb_run_verify(run, "ghost points wrong", v[0], 0.0, 0.0);
     tb_run_verify(run, "ghost points filled", v[1], bytes / sizeof(double), 0.0);

@@ -28,12 +28,16 @@
 #include "tb_kernel.h"
 
 /* The parameters every micro-benchmark has (tb_param_def initialisers). */
-#define MICRO_PARAM_TARGET                                                                  \
-    {"target-time", TB_PARAM_INT, 1000, 1, 60000000, NULL,                                 \
-     "microseconds a timed batch lasts at least (the batch grows until it does)"}
-#define MICRO_PARAM_DELAY                                                                   \
-    {"delay", TB_PARAM_INT, 100, 0, 1000000000, NULL,                                      \
-     "nanoseconds of delay loop before each operation, subtracted again (EPCC; 0: none)"}
+#define MICRO_PARAM_TARGET                                                                         \
+    {                                                                                              \
+        "target-time", TB_PARAM_INT, 1000, 1, 60000000, NULL,                                      \
+            "microseconds a timed batch lasts at least (the batch grows until it does)"            \
+    }
+#define MICRO_PARAM_DELAY                                                                          \
+    {                                                                                              \
+        "delay", TB_PARAM_INT, 100, 0, 1000000000, NULL,                                           \
+            "nanoseconds of delay loop before each operation, subtracted again (EPCC; 0: none)"    \
+    }
 
 /* Run the operation `count` times; return this rank's wall seconds. */
 typedef double (*micro_batch_fn)(void *ctx, int64_t count);

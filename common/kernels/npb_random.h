@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#define NPB_A UINT64_C(1220703125) /* 5^13 */
+#define NPB_A    UINT64_C(1220703125) /* 5^13 */
 #define NPB_MASK ((UINT64_C(1) << 46) - 1)
 
 /* a * b mod 2^46, for a, b < 2^46. */

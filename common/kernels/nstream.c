@@ -9,9 +9,9 @@
 #include "tb_timer.h"
 
 #define NSTREAM_SCALAR 3.0
-#define NSTREAM_A0 0.0
-#define NSTREAM_B0 2.0
-#define NSTREAM_C0 2.0
+#define NSTREAM_A0     0.0
+#define NSTREAM_B0     2.0
+#define NSTREAM_C0     2.0
 
 static const tb_param_def nstream_params[] = {
     {"n", TB_PARAM_INT, 1 << 24, 1, INT64_C(1) << 40, NULL,
@@ -22,8 +22,10 @@ static tb_status nstream_check(const tb_params *p, int nranks)
 {
     int64_t n = p->value[NSTREAM_P_N];
     if (n < nranks)
-        return tb_error_set(TB_EINPUT, "--size %lld is smaller than the %d ranks: every rank "
-                            "needs at least one element", (long long)n, nranks);
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld is smaller than the %d ranks: every rank "
+                            "needs at least one element",
+                            (long long)n, nranks);
     return TB_OK;
 }
 

@@ -17,34 +17,34 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 typedef __m512d peak_vec;
-#define PEAK_WIDTH 8
-#define PEAK_CHAINS 16
-#define PEAK_SET1(v) _mm512_set1_pd(v)
-#define PEAK_LOAD(p) _mm512_load_pd(p)
-#define PEAK_STORE(p, x) _mm512_store_pd((p), (x))
+#define PEAK_WIDTH        8
+#define PEAK_CHAINS       16
+#define PEAK_SET1(v)      _mm512_set1_pd(v)
+#define PEAK_LOAD(p)      _mm512_load_pd(p)
+#define PEAK_STORE(p, x)  _mm512_store_pd((p), (x))
 #define PEAK_FMA(x, a, b) _mm512_fmadd_pd((x), (a), (b))
-#define PEAK_FORM "vfmadd on zmm registers (AVX-512): 16 chains of 8 doubles"
+#define PEAK_FORM         "vfmadd on zmm registers (AVX-512): 16 chains of 8 doubles"
 #elif defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 typedef __m256d peak_vec;
-#define PEAK_WIDTH 4
-#define PEAK_CHAINS 12
-#define PEAK_SET1(v) _mm256_set1_pd(v)
-#define PEAK_LOAD(p) _mm256_load_pd(p)
-#define PEAK_STORE(p, x) _mm256_store_pd((p), (x))
+#define PEAK_WIDTH        4
+#define PEAK_CHAINS       12
+#define PEAK_SET1(v)      _mm256_set1_pd(v)
+#define PEAK_LOAD(p)      _mm256_load_pd(p)
+#define PEAK_STORE(p, x)  _mm256_store_pd((p), (x))
 #define PEAK_FMA(x, a, b) _mm256_fmadd_pd((x), (a), (b))
-#define PEAK_FORM "vfmadd on ymm registers (AVX2 + FMA): 12 chains of 4 doubles"
+#define PEAK_FORM         "vfmadd on ymm registers (AVX2 + FMA): 12 chains of 4 doubles"
 #else
 /* A portable build: 16-byte vectors (SSE2 on x86-64, NEON on AArch64), as
  * a multiply and an add unless the target has FMA and the compiler fuses. */
 typedef double peak_vec __attribute__((vector_size(16)));
-#define PEAK_WIDTH 2
-#define PEAK_CHAINS 12
-#define PEAK_SET1(v) ((peak_vec){(v), (v)})
-#define PEAK_LOAD(p) (*(const peak_vec *)(p))
-#define PEAK_STORE(p, x) (*(peak_vec *)(p) = (x))
+#define PEAK_WIDTH        2
+#define PEAK_CHAINS       12
+#define PEAK_SET1(v)      ((peak_vec){(v), (v)})
+#define PEAK_LOAD(p)      (*(const peak_vec *)(p))
+#define PEAK_STORE(p, x)  (*(peak_vec *)(p) = (x))
 #define PEAK_FMA(x, a, b) ((x) * (a) + (b))
-#define PEAK_FORM "a*x + b on 16-byte vectors (no FMA target): 12 chains of 2 doubles"
+#define PEAK_FORM         "a*x + b on 16-byte vectors (no FMA target): 12 chains of 2 doubles"
 #endif
 
 /* One thread's lanes: whole cache lines (128, 48 or 24 doubles). */
@@ -63,8 +63,10 @@ static tb_status peak_check(const tb_params *p, int nranks)
 {
     int64_t n = p->value[PEAK_P_N];
     if (n < nranks)
-        return tb_error_set(TB_EINPUT, "--size %lld is smaller than the %d ranks: every rank "
-                            "needs at least one FMA", (long long)n, nranks);
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld is smaller than the %d ranks: every rank "
+                            "needs at least one FMA",
+                            (long long)n, nranks);
     return TB_OK;
 }
 
@@ -190,8 +192,9 @@ tb_status peak_run_process(tb_run *run, int64_t count, peak_team team)
     const int nthreads = run->nthreads;
     peak_ctx c = {tb_alloc((size_t)nthreads * PEAK_LANES, sizeof(double)),
                   tb_alloc((size_t)nthreads, sizeof(peak_slot)), 0};
-    tb_status st = c.lanes && c.slot ? TB_OK
-                   : tb_error_set(TB_ERUNTIME, "out of memory for %d threads' lanes", nthreads);
+    tb_status st = c.lanes && c.slot
+                       ? TB_OK
+                       : tb_error_set(TB_ERUNTIME, "out of memory for %d threads' lanes", nthreads);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
         for (int t = 0; t < nthreads; t++) {

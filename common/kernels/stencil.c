@@ -8,7 +8,8 @@
 
 static const tb_param_def stencil_params[] = {
     {"n", TB_PARAM_INT, 1000, 1, 1000000000, NULL, "grid points per side (n x n grid)"},
-    {"radius", TB_PARAM_INT, 2, 1, STENCIL_MAX_RADIUS, NULL, "stencil radius R (star of 4R+1 points)"},
+    {"radius", TB_PARAM_INT, 2, 1, STENCIL_MAX_RADIUS, NULL,
+     "stencil radius R (star of 4R+1 points)"},
 };
 
 static tb_status stencil_check(const tb_params *p, int nranks)
@@ -16,8 +17,10 @@ static tb_status stencil_check(const tb_params *p, int nranks)
     (void)nranks; /* the decomposition is checked by the distributed drivers */
     int64_t n = p->value[STENCIL_P_N], r = p->value[STENCIL_P_RADIUS];
     if (n <= 2 * r)
-        return tb_error_set(TB_EINPUT, "--size %lld is too small for radius %lld: n must exceed "
-                            "2*radius = %lld", (long long)n, (long long)r, (long long)(2 * r));
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld is too small for radius %lld: n must exceed "
+                            "2*radius = %lld",
+                            (long long)n, (long long)r, (long long)(2 * r));
     return TB_OK;
 }
 

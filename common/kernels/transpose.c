@@ -19,8 +19,10 @@ static tb_status transpose_check(const tb_params *p, int nranks)
 {
     int64_t n = p->value[TRANSPOSE_P_N];
     if (n < nranks)
-        return tb_error_set(TB_EINPUT, "--size %lld over %d ranks leaves ranks without a row "
-                            "block: n must be at least the number of ranks", (long long)n, nranks);
+        return tb_error_set(TB_EINPUT,
+                            "--size %lld over %d ranks leaves ranks without a row "
+                            "block: n must be at least the number of ranks",
+                            (long long)n, nranks);
     return TB_OK;
 }
 
@@ -105,9 +107,8 @@ static inline v4d load4(const double *p)
 static inline void store4(double *p, v4d v) { memcpy(p, &v, sizeof v); }
 
 /* One 4x4 register block: d(i,j) (+)= s(j,i); s += 1. */
-static inline __attribute__((always_inline)) void micro(double *restrict s, int64_t lds,
-                                                        double *restrict d, int64_t ldd,
-                                                        const int accumulate)
+static inline __attribute__((always_inline)) void
+micro(double *restrict s, int64_t lds, double *restrict d, int64_t ldd, const int accumulate)
 {
     const v4d one = {1.0, 1.0, 1.0, 1.0};
     v4d r0 = load4(s), r1 = load4(s + lds), r2 = load4(s + 2 * lds), r3 = load4(s + 3 * lds);
@@ -119,22 +120,23 @@ static inline __attribute__((always_inline)) void micro(double *restrict s, int6
     v4d t2 = SHUFFLE(r2, r3, 0, 4, 2, 6), t3 = SHUFFLE(r2, r3, 1, 5, 3, 7);
     v4d c[4] = {SHUFFLE(t0, t2, 0, 1, 4, 5), SHUFFLE(t1, t3, 0, 1, 4, 5),
                 SHUFFLE(t0, t2, 2, 3, 6, 7), SHUFFLE(t1, t3, 2, 3, 6, 7)};
-    for (int i = 0; i < MICRO; i++) store4(d + i * ldd, accumulate ? load4(d + i * ldd) + c[i] : c[i]);
+    for (int i = 0; i < MICRO; i++)
+        store4(d + i * ldd, accumulate ? load4(d + i * ldd) + c[i] : c[i]);
 }
 
 static inline __attribute__((always_inline)) void scalar(double *restrict src, int64_t lds,
                                                          double *restrict dst, int64_t ldd,
-                                                         int64_t i, int64_t j,
-                                                         const int accumulate)
+                                                         int64_t i, int64_t j, const int accumulate)
 {
     double v = src[j * lds + i];
     dst[i * ldd + j] = accumulate ? dst[i * ldd + j] + v : v;
     src[j * lds + i] = v + 1.0;
 }
 
-static inline __attribute__((always_inline)) void
-tiled(double *restrict src, int64_t lds, double *restrict dst, int64_t ldd, int64_t i0, int64_t i1,
-      int64_t cols, int64_t tile, const int accumulate)
+static inline __attribute__((always_inline)) void tiled(double *restrict src, int64_t lds,
+                                                        double *restrict dst, int64_t ldd,
+                                                        int64_t i0, int64_t i1, int64_t cols,
+                                                        int64_t tile, const int accumulate)
 {
     for (int64_t ib = i0; ib < i1; ib += tile) {
         const int64_t ie = ib + tile < i1 ? ib + tile : i1;
@@ -157,12 +159,14 @@ tiled(double *restrict src, int64_t lds, double *restrict dst, int64_t ldd, int6
 void transpose_block(double *src, int64_t lds, double *dst, int64_t ldd, int64_t i0, int64_t i1,
                      int64_t cols, int64_t tile, int accumulate)
 {
-    if (accumulate) tiled(src, lds, dst, ldd, i0, i1, cols, tile, 1);
-    else tiled(src, lds, dst, ldd, i0, i1, cols, tile, 0);
+    if (accumulate)
+        tiled(src, lds, dst, ldd, i0, i1, cols, tile, 1);
+    else
+        tiled(src, lds, dst, ldd, i0, i1, cols, tile, 0);
 }
 
-void transpose_add(double *dst, int64_t ldd, const double *src, int64_t lds, int64_t i0,
-                   int64_t i1, int64_t cols)
+void transpose_add(double *dst, int64_t ldd, const double *src, int64_t lds, int64_t i0, int64_t i1,
+                   int64_t cols)
 {
     for (int64_t i = i0; i < i1; i++) {
         double *restrict d = dst + i * ldd;

@@ -41,8 +41,8 @@ void transpose_block(double *src, int64_t lds, double *dst, int64_t ldd, int64_t
                      int64_t cols, int64_t tile, int accumulate);
 
 /* dst += src over rows [i0, i1) and columns [0, cols). */
-void transpose_add(double *dst, int64_t ldd, const double *src, int64_t lds, int64_t i0,
-                   int64_t i1, int64_t cols);
+void transpose_add(double *dst, int64_t ldd, const double *src, int64_t lds, int64_t i0, int64_t i1,
+                   int64_t cols);
 
 /* Check rows [i0, i1) x columns [0, cols) of a block of B whose first point
  * is the global (gi, gj) after `iterations` iterations, adding to

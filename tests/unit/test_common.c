@@ -18,7 +18,6 @@
 #include "tb_split.h"
 #include "tb_timer.h"
 
-
 static void test_parse_int(void)
 {
     int64_t v = -1;
@@ -134,7 +133,7 @@ static void test_halo_blocks(void)
     }
     for (int b = 0; b < 6; b++) halo_pull(&L, origin, b);
     for (int b = 0; b < 6; b++) {
-        const int bi = b / 2, bj = b % 2, has[4] = {bi > 0, bi < 2, bj > 0, bj < 1};
+        const int bi = b / 2, bj = b % 2, has[4] = {bi > 0, bi<2, bj> 0, bj < 1};
         halo_points(&L, b, &ld);
         halo_block(&L, b, &row0, &rows, &col0, &cols);
         halo_check(origin[b], ld, rows, cols, 2, row0, col0, has, v);
@@ -185,7 +184,8 @@ static void test_json(void)
     tb_json_bool(&j, 0);
     tb_json_end_array(&j);
     tb_json_end_object(&j);
-    CHECK(!strcmp(j.text, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"x\":0.5,\"nan\":null,\"a\":[1,false]}"));
+    CHECK(!strcmp(j.text,
+                  "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"x\":0.5,\"nan\":null,\"a\":[1,false]}"));
     tb_json_free(&j);
 }
 
@@ -238,7 +238,8 @@ static void test_mem(void)
     CHECK(!strcmp(tb_mem_pages_name(), "huge"));
     for (int huge_call = 0; huge_call < 2; huge_call++) {
         size_t count = (size_t)3 << 20;
-        double *big = huge_call ? tb_alloc_huge(count, sizeof(double)) : tb_alloc(count, sizeof(double));
+        double *big =
+            huge_call ? tb_alloc_huge(count, sizeof(double)) : tb_alloc(count, sizeof(double));
         CHECK(big && (uintptr_t)big % ((size_t)2 << 20) == 0);
         big[0] = big[count - 1] = 1.0;
         tb_free(big);
@@ -267,19 +268,25 @@ static void test_mem(void)
  * nothing for a kernel whose working set does not grow. */
 static double eight_per_n(const tb_params *p, int nranks, int nthreads)
 {
-    (void)nranks; (void)nthreads;
+    (void)nranks;
+    (void)nthreads;
     return 8.0 * (double)p->value[0];
 }
 static double constant_bytes(const tb_params *p, int nranks, int nthreads)
 {
-    (void)p; (void)nranks; (void)nthreads;
+    (void)p;
+    (void)nranks;
+    (void)nthreads;
     return 4096.0;
 }
 
 static void test_size_auto(void)
 {
     static const tb_param_def n_param[] = {{"n", TB_PARAM_INT, 10, 1, INT64_C(1) << 50, NULL, "n"}};
-    tb_kernel k = {.name = "fake", .params = n_param, .nparams = 1, .size_param = 0,
+    tb_kernel k = {.name = "fake",
+                   .params = n_param,
+                   .nparams = 1,
+                   .size_param = 0,
                    .bytes_per_rank = eight_per_n};
     tb_params p = {{10}, {0}};
     const tb_machine *m = tb_machine_get();
@@ -288,8 +295,10 @@ static void test_size_auto(void)
     if (m->llc_bytes > 0.0) {
         CHECK(tb_size_auto(&k, &p, &v, &why) == 0);
         double target = TB_AUTO_RATIO * m->llc_bytes, cap = TB_AUTO_MEM_SHARE * m->mem_available;
-        if (target <= cap) CHECK(8.0 * v >= target && 8.0 * (v - 1) < target);
-        else CHECK(8.0 * v <= cap && 8.0 * (v + 1) > cap);
+        if (target <= cap)
+            CHECK(8.0 * v >= target && 8.0 * (v - 1) < target);
+        else
+            CHECK(8.0 * v <= cap && 8.0 * (v + 1) > cap);
         CHECK(p.value[0] == 10); /* the caller's parameters stay as they were */
         k.bytes_per_rank = constant_bytes;
         CHECK(tb_size_auto(&k, &p, &v, &why) == -1 && why != NULL);

@@ -74,10 +74,12 @@ static void test_check(void)
     CHECK(check_launch(&o, 4, 1, 1, 10) == TB_OK);
     CHECK(refused(parse_kernel("stencil", "--inject-fault", "kill:rank=4,after=1"),
                   "kernel stencil has no pool of tasks"));
-    CHECK(refused(parse_kernel("stencil", "--resume", NULL), "kernel stencil has no pool of tasks"));
+    CHECK(
+        refused(parse_kernel("stencil", "--resume", NULL), "kernel stencil has no pool of tasks"));
     CHECK(parse_kernel("ep", "--inject-fault", "kill:rank=4,after=1") == TB_OK);
     tb_fault_parse_spec("kill:rank=4,after=1", &o);
-    CHECK(refused(check_launch(&o, 4, 1, 1, 1), "rank 4 does not exist: the run has 4 ranks (0 to 3)"));
+    CHECK(refused(check_launch(&o, 4, 1, 1, 1),
+                  "rank 4 does not exist: the run has 4 ranks (0 to 3)"));
     CHECK(check_launch(&o, 5, 1, 1, 1) == TB_OK);
     tb_fault_parse_spec("kill:thread=2", &o);
     CHECK(refused(check_launch(&o, 1, 2, 0, 1), "thread 2 does not exist"));
@@ -135,17 +137,20 @@ static void test_checkpoint(void)
     CHECK(back[0] == 9.0 && back[1] == 12.0 && back[2] == 6.0);
     tb_ckpt_close(c);
     /* another computation */
-    CHECK(refused(tb_ckpt_open(&c, &o, "ep m=20 chunk=4", 8, sizeof back),
-                  "was written for 'ep m=20 chunk=3' (11 tasks), but this run is 'ep m=20 chunk=4'"));
+    CHECK(
+        refused(tb_ckpt_open(&c, &o, "ep m=20 chunk=4", 8, sizeof back),
+                "was written for 'ep m=20 chunk=3' (11 tasks), but this run is 'ep m=20 chunk=4'"));
     /* a flipped byte, a truncation, another version, not a checkpoint, none */
     long size = file_size(path);
     FILE *f = fopen(path, "r+b");
     fseek(f, size - 12, SEEK_SET);
     fputc(0x55, f);
     fclose(f);
-    CHECK(refused(tb_ckpt_open(&c, &o, id, 11, sizeof back), "is corrupted: its checksum does not match"));
+    CHECK(refused(tb_ckpt_open(&c, &o, id, 11, sizeof back),
+                  "is corrupted: its checksum does not match"));
     CHECK(truncate(path, size - 1) == 0);
-    CHECK(refused(tb_ckpt_open(&c, &o, id, 11, sizeof back), "is damaged (truncated or corrupted)"));
+    CHECK(
+        refused(tb_ckpt_open(&c, &o, id, 11, sizeof back), "is damaged (truncated or corrupted)"));
     CHECK(truncate(path, 40) == 0);
     CHECK(refused(tb_ckpt_open(&c, &o, id, 11, sizeof back), "is truncated: 40 bytes"));
     unsigned char bits[2] = {0x05, 0x00};
