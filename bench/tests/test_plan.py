@@ -93,6 +93,22 @@ class Shapes(unittest.TestCase):
         self.assertIn(("serial", "1x1"), barrier)
         self.assertIn(("hybrid", "1x2"), barrier)
 
+    def test_one_pe_backends(self):
+        """A preset's one_pe_backends = ["serial"]: the 1-PE point is the serial baseline alone; every
+        model still runs at 2 PEs."""
+        s = settings("--kernels", "stencil", "--pes", "1,2")
+        s.one_pe_backends = ["serial"]
+        p = plan.build_plan(s, CATALOGUE, CAP4, warn=lambda t: None)
+        ones = {c.backend for c in p.configs if c.ranks * c.threads == 1}
+        twos = {c.backend for c in p.configs if c.ranks * c.threads == 2}
+        self.assertEqual(ones, {"serial"})
+        self.assertEqual(twos, {"omp", "mpi", "hybrid"})
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write('one_pe_backends = "serial"\n')
+        self.addCleanup(os.unlink, f.name)
+        with self.assertRaisesRegex(UserError, "one_pe_backends"):
+            settings("--preset", f.name)
+
     def test_interleaved_order(self):
         p = make("--kernels", "stencil", "--backends", "omp", "--pes", "1,2", "--reps", "3")
         order = [(rep, c.shape) for rep, c in p.runs()]

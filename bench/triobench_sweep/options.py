@@ -87,6 +87,7 @@ class Settings:
     reps_forced: bool = False      # --reps given: overrides the preset's per-kernel reps
     seed: object = None            # --seed, else the preset's, else None (the sweep draws one)
     probes: bool = True            # the roofline probes after the planned runs (--no-probes: False)
+    one_pe_backends: object = None  # the preset's: backends that run at 1 PE (None: all)
     preset: object = None
     faults: object = None          # a fault preset's [[fault]] scenarios
 
@@ -322,4 +323,5 @@ def settings_from(args):
         iters_forced=args.iters is not None, warmup_forced=args.warmup is not None,
         reps_forced=args.reps is not None, seed=args.seed if args.seed is not None else preset.get("seed"),
         probes=not (args.no_probes or preset.get("probes") is False), preset=args.preset,
+        one_pe_backends=preset.get("one_pe_backends"),
         faults=preset.get("fault"))

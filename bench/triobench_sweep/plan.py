@@ -340,6 +340,8 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print, se
                 pes = ranks * threads
                 if not _pes_allowed(info, backend, ranks, threads):
                     continue
+                if pes == 1 and settings.one_pe_backends is not None and backend not in settings.one_pe_backends:
+                    continue
                 size = base
                 if weak:
                     size = tbcat.weak_size(info.get("weak"), base, pes)

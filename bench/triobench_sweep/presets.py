@@ -17,6 +17,7 @@ A preset may set any of the keys below; command-line options override it.
     skip_missing_kernels = true            # kernels this build lacks: warn, skip
     seed = 42                              # the order of runs within a round (default: random)
     probes = false                         # skip the roofline probes (as --no-probes)
+    one_pe_backends = ["serial"]           # only these run at 1 PE (default: every backend)
 
     [[fault]]                              # fault scenarios instead of a scaling plan:
     name = "kill-reassign"                 # see bench/triobench_sweep/faults.py
@@ -57,6 +58,7 @@ _TOP_KEYS = {
     "timeout": (lambda v: _num(v) and 0 < v <= 7 * 86400, "a positive number of seconds up to a week"),
     "seed": (lambda v: _int(v) and 0 <= v < 2 ** 63, "an integer from 0 to 2^63-1"),
     "probes": (lambda v: isinstance(v, bool), "true or false"),
+    "one_pe_backends": (lambda v: _str_list(v), 'a list of backends, e.g. ["serial"]'),
     "launcher": (lambda v: v in ("auto", "mpirun", "srun", "hostfile"), "auto, mpirun, srun or hostfile"),
     "allow_oversubscribe": (lambda v: isinstance(v, bool), "true or false"),
     "skip_missing_kernels": (lambda v: isinstance(v, bool), "true or false"),
