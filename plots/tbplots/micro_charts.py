@@ -48,7 +48,10 @@ def _micro_lines(ax, series, value, power=1):
             for x, c in good:
                 lo_t, hi_t, kind = c.interval()
                 y, ends = value(c), sorted(value(c) * (t / c.median) ** power for t in (lo_t, hi_t))
-                ax.errorbar([dodge(x, backend)], [y], yerr=[[y - ends[0]], [ends[1] - y]], fmt="none",
+                # An overhead's interval can reach 0 or below (a difference of medians): the
+                # bar stops just above 0 on the log axis.
+                down, up = min(max(0.0, y - ends[0]), 0.999 * y), max(0.0, ends[1] - y)
+                ax.errorbar([dodge(x, backend)], [y], yerr=[[down], [up]], fmt="none",
                             ecolor=col, elinewidth=0.8, capsize=2 if kind == "ci" else 0)
                 if c.oversubscribed:
                     over = True

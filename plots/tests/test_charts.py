@@ -133,6 +133,20 @@ class EdgeCasesTest(unittest.TestCase):
         for name in files:
             check_png(self, os.path.join(out, "figures", name))
 
+    def test_overhead_at_or_below_zero(self):
+        """An overhead is a difference of medians: a near no-op can give 0 or a little below. Such
+        repetitions are measurements (not failed runs) and the chart's error bar stays drawable."""
+        times = [2e-7, 1e-7, -5e-8, 2e-7, 1.5e-7, 1e-7]
+        recs = reps("barrier", "omp", 1, 2, times, params={"delay": 100}, flops=0, nbytes=0, rate_unit="us")
+        folder = write_folder(scratch(), recs, meta=META)
+        proc = run_wrapper(folder)
+        if NO_MPL in proc.stderr:
+            self.skipTest("no interpreter with matplotlib")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("error", proc.stderr)
+        self.assertIn("barrier.png", os.listdir(os.path.join(folder, "report", "figures")))
+        self.assertNotIn("no plausible time", read(os.path.join(folder, "report", "report.md")))
+
     def test_one_model_only(self):
         recs = reps("stencil", "omp", 1, 1, [1.0] * 3) + reps("stencil", "omp", 1, 2, [0.6] * 3)
         out = plot(self, recs, "--format", "svg")
