@@ -51,6 +51,21 @@ class Flags(unittest.TestCase):
         self.assertFalse(self.rows["stencil.hybrid.1x2"]["superlinear"])
         self.assertIsNone(self.rows["stencil.hybrid.1x2"]["superlinear_cause"])
 
+    def test_superlinear_within_noise_or_at_one_pe(self):
+        """E > 1 whose CI reaches the ideal time is called noise; at 1 PE it is never cache (the
+        serial baseline has the same working set)."""
+        recs = (records("cg", "serial", 1, 1, spread(1.0))
+                + records("cg", "omp", 1, 1, spread(0.97, 0.02))             # E 1.03, CI reaches 1.0
+                + records("cg", "mpi", 1, 1, spread(0.90))                   # E 1.11, CI below 1.0
+                + records("cg", "omp", 1, 2, spread(0.49, 0.04)))            # E 1.02, CI reaches 0.5
+        rows = {r["config_id"]: r for r in stats.summarize(recs, {}, "strong")[0]}
+        self.assertIn("within noise", rows["cg.omp.1x1"]["superlinear_cause"])
+        self.assertIn("1-PE run faster", rows["cg.mpi.1x1"]["superlinear_cause"])
+        self.assertIn("within noise", rows["cg.omp.1x2"]["superlinear_cause"])
+        # rows come sorted: kernel, then serial, omp, mpi, hybrid, then PEs
+        self.assertEqual([r["config_id"] for r in stats.summarize(recs, {}, "strong")[0]],
+                         ["cg.serial.1x1", "cg.omp.1x1", "cg.omp.1x2", "cg.mpi.1x1"])
+
     def test_overlapping_intervals_are_not_ranked(self):
         omp, mpi = self.rows["stencil.omp.1x2"], self.rows["stencil.mpi.2x1"]
         self.assertEqual(omp["significance"], "no significant difference")

@@ -110,7 +110,7 @@ class TinySweep(SweepCase):
                        "--size", "stencil=100,nstream=1000", env={"FAKE_TRIOBENCH_KERNELS": "stencil,nstream"})
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual({x["kernel"] for x in self.records()}, {"stencil", "nstream"})  # "all": the catalogue's
-        self.assertEqual({x["iterations"] for x in self.records()}, {5})   # the preset's iters
+        self.assertEqual({x["iterations"] for x in self.records()}, {3})   # the preset's iters
         r = self.sweep("--preset", "quick", "--kernels", "stencil,dgemm", "--backends", "serial", "--reps", "1",
                        "--size", "stencil=100", env={"FAKE_TRIOBENCH_KERNELS": "stencil,nstream"}, out=False)
         self.assertEqual(r.returncode, 2, r.stderr)              # named on the command line: refused

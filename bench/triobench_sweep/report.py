@@ -62,9 +62,9 @@ def notes_of(row):
 def table(rows):
     """Rows of stats.summarize as aligned text tables: scaling kernels with speedup and efficiency,
     micro-benchmarks (kind micro) without them."""
-    varying_by_config = {}
+    params_by_kernel = {}          # the parameters that differ between a kernel's rows are shown
     for row in rows:
-        varying_by_config.setdefault(row["config_id"], []).append(row["params"])
+        params_by_kernel.setdefault(row["kernel"], []).append(row["params"])
     parts = []
     for micro in (False, True):
         chosen = [r for r in rows if (r.get("kind") == "micro") == micro]
@@ -74,8 +74,8 @@ def table(rows):
         head += ["validated", "notes"] if micro else ["speedup", "effic.", "validated", "notes"]
         lines = [head]
         for row in chosen:
-            ps = varying_by_config[row["config_id"]]
-            varying = sorted(k for k in ps[0] if len({str(p.get(k)) for p in ps}) > 1) if len(ps) > 1 else []
+            ps = params_by_kernel[row["kernel"]]
+            varying = sorted(k for k in ps[0] if k != row["size_param"] and len({str(p.get(k)) for p in ps}) > 1)
             ci = row["ci95_s"]
             line = [str(row["kernel"] or "?"),
                     str(row["backend"] or "?") + (f" {row['transport']}" if row.get("transport") else ""),

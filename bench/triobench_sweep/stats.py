@@ -21,6 +21,8 @@
 
 import json
 
+from tbcommon.models import BACKENDS
+
 from tbcommon.stats import median, median_ci, tukey_outliers
 
 # What the flags of a summary row mean (summary.json carries this under "flags").
@@ -108,11 +110,23 @@ def summarize(records, configs, scaling):
             "kind": first.get("kind") or (cfg.kind if cfg else None),
             "working_set": ws,
         })
+    order = {b: i for i, b in enumerate(BACKENDS)}
+    rows.sort(key=lambda r: (str(r["kernel"]), order.get(r["backend"], len(order)), r["pes"] or 0,
+                             r["ranks"] or 0, _params_order(r["params"])))
     _speedups(rows, scaling)
     _superlinear(rows)
     _significance(rows)
     _best_shapes(rows)
     return rows, outliers
+
+
+def _params_order(params):
+    """Parameters in a sortable form, numbers by value (8 B before 1 KiB)."""
+    out = []
+    for k, v in sorted((params or {}).items()):
+        num = isinstance(v, (int, float)) and not isinstance(v, bool)
+        out.append((k, 0 if num else 1, v if num else 0, "" if num else str(v)))
+    return out
 
 
 def _regime_text(ws):
@@ -133,7 +147,14 @@ def _superlinear(rows):
         base = serial.get(_baseline_key(row, False))
         base_text = _regime_text(base["working_set"]) if base else "no record"
         regime = ws.get("regime")
-        if regime in ("cache-resident", "mixed"):
+        ideal = row["baseline_s"] / (row["pes"] or 1) if row.get("baseline_s") else None
+        ci = row.get("ci95_s")
+        if ideal is not None and ci and ci[1] >= ideal:
+            cause = "within noise: the 95% CI of the median reaches the ideal time"
+        elif (row["pes"] or 1) == 1:
+            cause = ("a 1-PE run faster than the serial baseline at the same size (not cache: "
+                     "both have the same working set)")
+        elif regime in ("cache-resident", "mixed"):
             cause = f"likely cache: working set {_regime_text(ws)} (1 PE: {base_text})"
         elif regime == "dram":
             cause = (f"not cache (working set {_regime_text(ws)}, 1 PE: {base_text}): "
