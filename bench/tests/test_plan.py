@@ -318,7 +318,7 @@ class Presets(unittest.TestCase):
                     self.assertEqual(s.kernel_opts[k]["size"], "auto", (name, k))
         quick = settings("--preset", "quick").kernel_opts
         self.assertEqual(quick["pingpong"]["params"]["bytes"], [8, 1024, 65536, 1048576])
-        self.assertEqual(quick["allreduce"]["params"]["bytes"], [8, 1024, 65536, 1048576])
+        self.assertEqual(quick["allreduce"]["params"]["bytes"], [8, 1048576])
 
     def test_options_override_preset(self):
         s = settings("--preset", "quick", "--reps", "7", "--size", "stencil=500", "--pes", "1")
