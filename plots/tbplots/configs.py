@@ -11,6 +11,8 @@ import json
 from tbcommon import stats
 from tbcommon.models import BACKENDS
 
+from .loader import shape_text
+
 REGIME_TEXT = {"dram": "DRAM-sized", "mixed": "mixed", "cache-resident": "cache-resident"}
 
 
@@ -65,9 +67,7 @@ class Config:
 
     @property
     def shape(self):
-        if self.ranks is None or self.threads is None:
-            return "?"
-        return "%dx%d" % (self.ranks, self.threads)
+        return shape_text(self.ranks, self.threads)
 
     @property
     def micro_kernel(self):

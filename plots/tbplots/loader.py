@@ -57,6 +57,13 @@ def _working_set(value):
     return ws if ws["regime"] or ws["bytes"] else None
 
 
+def shape_text(ranks, threads):
+    """"2x1" (ranks x threads), "?" when either is unknown."""
+    if ranks is None or threads is None:
+        return "?"
+    return "%dx%d" % (ranks, threads)
+
+
 def params_key(params):
     """Canonical text of a params object (sorted keys), used to group runs."""
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
@@ -155,9 +162,7 @@ class Run:
 
     @property
     def shape(self):
-        if self.ranks is None or self.threads is None:
-            return "?"
-        return "%dx%d" % (self.ranks, self.threads)
+        return shape_text(self.ranks, self.threads)
 
 
 @dataclass
