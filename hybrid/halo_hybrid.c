@@ -3,34 +3,18 @@
  * while the team waits at the barrier; after it each thread checks its
  * neighbour threads' band stamps, the rows it would read in place. */
 #include "halo_grid.h"
-#include "team.h"
+#include "halo_team.h"
 
-static void body(void *arg, int t, int nthreads, int64_t count)
-{
-    tb_halo_grid *c = arg;
-    const uint64_t first = c->round;
-    int stale = 0, stamps = 0;
-    for (int64_t k = 0; k < count; k++) {
-        const uint64_t r = first + (uint64_t)k;
-        halo_edge_stamp(c->edges, t, r);
-#pragma omp master
-        tb_halo_grid_exchange(c, r);
-#pragma omp barrier
-        stale += halo_edge_stale(c->edges, t, nthreads, r);
-        stamps += (t > 0) + (t < nthreads - 1);
-    }
-#pragma omp critical
-    {
-        c->stale += stale;
-        c->stamps += stamps;
-    }
-}
+static void exchange(void *arg, uint64_t r) { tb_halo_grid_exchange(arg, r); }
 
 static double exchange_batch(void *arg, int64_t count)
 {
     tb_halo_grid *c = arg;
-    double t = tb_team_batch(c->nthreads, body, arg, count);
-    c->round += (uint64_t)count;
+    halo_team h = {c->edges, c->nthreads, c->round, 0.0, 0.0, exchange, c};
+    double t = halo_team_batch(&h, count);
+    c->round = h.round;
+    c->stale += h.stale;
+    c->stamps += h.stamps;
     return t;
 }
 

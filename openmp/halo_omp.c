@@ -4,46 +4,13 @@
  * neighbour's rows are final. Each thread writes the round's stamp into
  * its band's edge record before the barrier and checks its neighbour
  * threads' records after it (kernels/halo.h). */
-#include <omp.h>
-
+#include "halo_team.h"
 #include "kernels/halo.h"
 #include "kernels/micro.h"
-#include "team.h"
 #include "tb_error.h"
 #include "tb_mem.h"
 
-typedef struct halo_ctx {
-    halo_edge *edges; /* [nthreads] */
-    uint64_t round;   /* exchanges of earlier batches */
-    double stale, stamps;
-    int nthreads;
-} halo_ctx;
-
-static void body(void *arg, int t, int nthreads, int64_t count)
-{
-    halo_ctx *c = arg;
-    int stale = 0, stamps = 0;
-    for (int64_t k = 0; k < count; k++) {
-        const uint64_t r = c->round + (uint64_t)k;
-        halo_edge_stamp(c->edges, t, r);
-#pragma omp barrier
-        stale += halo_edge_stale(c->edges, t, nthreads, r);
-        stamps += (t > 0) + (t < nthreads - 1);
-    }
-#pragma omp critical
-    {
-        c->stale += stale;
-        c->stamps += stamps;
-    }
-}
-
-static double exchange_batch(void *arg, int64_t count)
-{
-    halo_ctx *c = arg;
-    double t = tb_team_batch(c->nthreads, body, arg, count);
-    c->round += (uint64_t)count;
-    return t;
-}
+static double exchange_batch(void *arg, int64_t count) { return halo_team_batch(arg, count); }
 
 tb_status halo_run(tb_run *run)
 {
@@ -51,7 +18,8 @@ tb_status halo_run(tb_run *run)
     tb_status st = halo_bands_check(run->params->value[HALO_P_N],
                                     (int)run->params->value[HALO_P_RADIUS], nthreads, "threads");
     if (st != TB_OK) return st;
-    halo_ctx c = {tb_alloc((size_t)nthreads, sizeof(halo_edge)), 0, 0.0, 0.0, nthreads};
+    halo_team c = {
+        tb_alloc((size_t)nthreads, sizeof(halo_edge)), nthreads, 0, 0.0, 0.0, NULL, NULL};
     if (!c.edges) return tb_error_set(TB_ERUNTIME, "out of memory for %d edge records", nthreads);
     for (int t = 0; t < nthreads; t++) c.edges[t].stamp[0] = c.edges[t].stamp[1] = 0.0;
     micro_method m = {micro_target(run, HALO_P_TARGET), 1.0, 0.0, &run->breakdown.sync};
