@@ -128,9 +128,9 @@ tb_status cg_run(tb_run *run)
             tb_team_account(run, &mine, t, it, elapsed - ctx.in_ops, comm, ctx.in_ops - comm,
                             elapsed);
             if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
-            if (t == 0) steps = v.steps;
         }
         times[t] = mine;
+        if (t == 0) steps = v.steps;
     }
 
     tb_team_breakdown(run, times, nthreads);

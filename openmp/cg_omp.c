@@ -88,9 +88,9 @@ tb_status cg_run(tb_run *run)
                 double elapsed = tb_now() - t0;
                 tb_team_account(run, &mine, t, it, elapsed - ctx.sync, 0.0, ctx.sync, elapsed);
                 if (t == 0) worst = cg_worst_zeta(run->params, worst, zeta);
-                if (t == 0) steps = v.steps;
             }
             times[t] = mine;
+            if (t == 0) steps = v.steps;
         }
         cg_block_free(&A);
     }
