@@ -108,6 +108,10 @@ class Shapes(unittest.TestCase):
         self.addCleanup(os.unlink, f.name)
         with self.assertRaisesRegex(UserError, "one_pe_backends"):
             settings("--preset", f.name)
+        with open(f.name, "w") as g:          # a misspelt backend would leave out every model at 1 PE
+            g.write('one_pe_backends = ["seral"]\n')
+        with self.assertRaisesRegex(UserError, "one_pe_backends"):
+            settings("--preset", f.name)
 
     def test_interleaved_order(self):
         p = make("--kernels", "stencil", "--backends", "omp", "--pes", "1,2", "--reps", "3")

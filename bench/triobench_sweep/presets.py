@@ -37,6 +37,7 @@ import os
 import tomllib
 
 from tbcommon.errors import UserError
+from tbcommon.models import BACKENDS
 
 from .faults import check_preset
 from .plan import MAX_COUNT
@@ -58,7 +59,8 @@ _TOP_KEYS = {
     "timeout": (lambda v: _num(v) and 0 < v <= 7 * 86400, "a positive number of seconds up to a week"),
     "seed": (lambda v: _int(v) and 0 <= v < 2 ** 63, "an integer from 0 to 2^63-1"),
     "probes": (lambda v: isinstance(v, bool), "true or false"),
-    "one_pe_backends": (lambda v: _str_list(v), 'a list of backends, e.g. ["serial"]'),
+    "one_pe_backends": (lambda v: _str_list(v) and set(v) <= set(BACKENDS),
+                        f'a list of backends ({", ".join(BACKENDS)}), e.g. ["serial"]'),
     "launcher": (lambda v: v in ("auto", "mpirun", "srun", "hostfile"), "auto, mpirun, srun or hostfile"),
     "allow_oversubscribe": (lambda v: isinstance(v, bool), "true or false"),
     "skip_missing_kernels": (lambda v: isinstance(v, bool), "true or false"),
