@@ -70,6 +70,12 @@ def median_ci(xs, level=CI_LEVEL):
     return {"lo": s[l - 1], "hi": s[u - 1], "l": l, "u": u, "coverage": coverage}
 
 
+def intervals_overlap(a, b):
+    """True when the closed intervals a = (lo, hi) and b = (lo, hi) share a point: two 95% CIs of
+    the median that overlap are "no significant difference" (a conservative test)."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
 def tukey_outliers(xs, k=1.5):
     """A flag per value: outside [Q1 - k*IQR, Q3 + k*IQR]; all False when len(xs) < 4."""
     if len(xs) < 4:

@@ -23,7 +23,7 @@ import json
 
 from tbcommon.models import BACKENDS
 
-from tbcommon.stats import median, median_ci, tukey_outliers
+from tbcommon.stats import intervals_overlap, median, median_ci, tukey_outliers
 
 # What the flags of a summary row mean (summary.json carries this under "flags").
 FLAGS = {
@@ -185,7 +185,7 @@ def _significance(rows):
             others = [o for o in group if o is not row and o["ci95_s"]]
             if not ci or not others:
                 continue
-            overlap = [o for o in others if o["ci95_s"][0] <= ci[1] and ci[0] <= o["ci95_s"][1]]
+            overlap = [o for o in others if intervals_overlap(o["ci95_s"], ci)]
             row["no_significant_difference"] = [o["config_id"] for o in overlap]
             if overlap:
                 row["significance"] = "no significant difference"

@@ -8,12 +8,9 @@ ranked. Overlap of two 95% intervals is a conservative test (it calls some
 real differences insignificant, never the reverse at this level).
 """
 
+from tbcommon.stats import intervals_overlap as overlap
+
 NO_DIFFERENCE = "no significant difference"
-
-
-def overlap(a, b):
-    """True when the closed intervals a = (lo, hi) and b = (lo, hi) share a point."""
-    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def verdicts(configs, name=lambda c: c.label()):
