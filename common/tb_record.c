@@ -67,12 +67,13 @@ static void json_working_set(tb_json *j, const tb_options *o, const tb_run *run)
         tb_json_null(j);
         return;
     }
-    double bytes = tb_working_set(k, run->params), llc = tb_machine_get()->llc_bytes;
+    const tb_machine *m = tb_machine_get();
+    double bytes = tb_working_set(k, run->params), llc = m->llc_bytes;
     double ratio = llc > 0.0 ? bytes / llc : NAN;
     tb_json_begin_object(j);
     tb_json_kv_number(j, "bytes", bytes);
     tb_json_kv_number(j, "llc_bytes", llc > 0.0 ? llc : NAN);
-    tb_json_kv_string(j, "llc_source", tb_machine_get()->llc_source);
+    tb_json_kv_string(j, "llc_source", m->llc_source);
     tb_json_kv_number(j, "ratio", ratio);
     tb_json_kv_string(j, "regime", tb_regime(ratio));
     tb_json_kv_string(j, "size_rule",
