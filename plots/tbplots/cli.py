@@ -1,4 +1,5 @@
 """plots/plot RESULTS_FOLDER [--out DIR] [--format png,svg,pdf] [--baseline best-serial|self]
+   plots/plot --compare A B [--fail-if-slower PCT] [--out DIR] [--format ...]  (compare.py)
 
 Exit status: 0 done; 1 a chart failed (the report says which; the rest is
 written); 2 bad input (one line on stderr, nothing written).
@@ -26,7 +27,11 @@ def parse_args(argv):
     p = _Parser(prog=PROG, description=(
         "Draw every chart a triobench sweep supports and write report.html, report.md and CSV "
         "tables. Reads RESULTS_FOLDER/results.jsonl (one record per run) and meta.json."))
-    p.add_argument("folder", metavar="RESULTS_FOLDER", help="a bench/sweep results folder")
+    p.add_argument("folder", metavar="RESULTS_FOLDER", nargs="?", help="a bench/sweep results folder")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two sweep folders instead "
+                   "(B against A: ratio of times, its CI, U test; see docs/compare.md)")
+    p.add_argument("--fail-if-slower", type=float, metavar="PCT", help="with --compare: exit 1 when a "
+                   "configuration of B is significantly slower than A by more than PCT%%")
     p.add_argument("--out", metavar="DIR", help="where to write (default: RESULTS_FOLDER/report)")
     p.add_argument("--format", default="png", metavar="LIST",
                    help="figure formats, comma separated from png, svg, pdf (default: png)")
@@ -35,6 +40,11 @@ def parse_args(argv):
                         "or each model's own 1-PE run")
     p.add_argument("--quiet", action="store_true", help="print errors only")
     args = p.parse_args(argv)
+    if (args.folder is None) == (args.compare is None):
+        p.error("give one RESULTS_FOLDER, or --compare A B" if args.folder is None
+                else "--compare A B takes no other folder (got %s)" % args.folder)
+    if args.fail_if_slower is not None and not args.compare:
+        p.error("--fail-if-slower needs --compare A B")
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -69,6 +79,9 @@ def _charts_module():
 
 def run(argv):
     args = parse_args(argv)
+    if args.compare:
+        from . import compare
+        return compare.run(args)
     data = loader.load(args.folder)
     info = meta.describe(data)
     faults.set_aside(data)  # runs with a fault on purpose are no measurements
