@@ -81,13 +81,15 @@ def run(args):
     _prepare(out)
     compared, _ = compare_match.by_change(rows)
     figures, notes, errors = _chart(out, args.formats, names, data_a, data_b, compared, pct)
-    notes = ["A: " + w for w in data_a.warnings] + ["B: " + w for w in data_b.warnings] + notes + errors
+    warnings = ["A: " + w for w in data_a.warnings] + ["B: " + w for w in data_b.warnings] + notes
+    notes = warnings + errors
     bad = None if pct is None else compare_match.offenders(rows, pct) + [
         r for r in rows if r.status == "failed in B"]
     compare_report.write_all(out, names, compare_meta.differences(data_a, data_b), rows, figures, notes, pct, bad,
                              args.formats if figures else [])
-    for note in notes:
-        print("%s: %s" % (PROG, note), file=sys.stderr)
+    for kind, lines in (("warning", warnings), ("error", errors)):
+        for line in lines:
+            print("%s: %s: %s" % (PROG, kind, line), file=sys.stderr)
     if not args.quiet:
         print(compare_report.stdout_table(rows))
         print("%s: comparison: %s" % (PROG, os.path.join(out, "compare.html")))

@@ -7,8 +7,10 @@ U <= 5 or U >= 31 (P(U <= 5) = 19/924, P(U <= 6) = 30/924), and the CI of B/A is
 6th smallest to the 6th largest difference.
 """
 
+import contextlib
 import csv
 import importlib.util
+import io
 import math
 import os
 import shutil
@@ -23,7 +25,7 @@ sys.path[:0] = [PLOTS, HERE]
 
 from fixtures import BUILD, META, read, record, scratch, write_folder  # noqa: E402
 from test_compare_stats import grid  # noqa: E402
-from tbplots import compare_match, configs, loader  # noqa: E402
+from tbplots import cli, compare_match, configs, loader  # noqa: E402
 
 B_BUILD = dict(BUILD, git_commit="fedcba9876543210fedcba9876543210fedcba98", compiler="clang 16.0.6")
 PP = {"bytes": 8, "target-time": 1000}  # pingpong's parameters; bytes changes per size
@@ -75,6 +77,15 @@ def sweep_pair(root, failing_dgemm=False):
 def run_plot(*args):
     return subprocess.run(["sh", os.path.join(PLOTS, "plot")] + list(args), capture_output=True, text=True,
                           timeout=240)
+
+
+def run_inline(*args):
+    """cli.main in this process (no interpreter or matplotlib start-up per call): the same code and
+    exit status as run_plot, whose wrapper the other tests go through."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(list(args))
+    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
 
 
 def rows_of(folder_a, folder_b):
@@ -142,6 +153,30 @@ class Numbers(unittest.TestCase):
                          ["pingpong mpi 2x1 bytes=1024", "stencil serial 1x1"])
 
 
+class Overheads(unittest.TestCase):
+    def rows(self, a, b):
+        root = scratch()
+        return rows_of(write_folder(os.path.join(root, "a"), _reps("barrier", "omp", 1, 2, {}, a, rate_unit="us")),
+                       write_folder(os.path.join(root, "b"), _reps("barrier", "omp", 1, 2, {}, b, rate_unit="us")))
+
+    def test_no_interval_below_zero(self):
+        # A barrier's overhead is a difference of two medians: 0 or a little below on a near no-op.
+        # Every B above every A: U = 36, p = 2/924, "slower". Medians 0.5e-8 and 10.5e-8: ratio 21;
+        # but times <= 0 have no logarithm: no CI, so never an offender.
+        a = [-2e-8, -1e-8, 0.0, 1e-8, 2e-8, 3e-8]
+        r = self.rows(a, [t + 1e-7 for t in a])["barrier omp 1x2"]
+        self.assertEqual((r.status, r.verdict, r.ci), ("compared", "slower", None))
+        self.assertAlmostEqual(r.ratio, 21.0)
+        self.assertAlmostEqual(r.p, 2 / 924)
+        self.assertEqual(compare_match.offenders([r], 0), [])
+
+    def test_no_ratio_of_a_negative_median(self):
+        # A's median is -0.5e-8: no ratio either; the row is still compared and tested.
+        a = [-3e-8, -2e-8, -1e-8, 0.0, 1e-8, 2e-8]
+        r = self.rows(a, [t + 1e-7 for t in a])["barrier omp 1x2"]
+        self.assertEqual((r.status, r.verdict, r.ratio, r.ci), ("compared", "slower", None, None))
+
+
 class EndToEnd(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -189,16 +224,16 @@ class EndToEnd(unittest.TestCase):
         self.assertIn("stencil serial 1x1: +22.1% slower (95% CI 1.185 – 1.259, p = 0.0022)",
                       offenders[0])
         self.assertEqual(proc.stdout, "")
-        proc = run_plot("--compare", self.a, self.b, "--fail-if-slower", "20", "--out", out, "--quiet")
+        proc = run_inline("--compare", self.a, self.b, "--fail-if-slower", "20", "--out", out, "--quiet")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("Passed.", read(os.path.join(out, "compare.md")))
 
     def test_failed_in_b_fails_the_check(self):
         a, b = sweep_pair(os.path.join(self.root, "failing"), failing_dgemm=True)
-        proc = run_plot("--compare", a, b, "--fail-if-slower", "50", "--quiet")
+        proc = run_inline("--compare", a, b, "--fail-if-slower", "50", "--quiet")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         self.assertIn("dgemm serial 1x1 n=64: all 6 failed (did not validate) in B", proc.stderr)
-        proc = run_plot("--compare", a, b, "--quiet")   # without the check: listed, exit 0
+        proc = run_inline("--compare", a, b, "--quiet")   # without the check: listed, exit 0
         self.assertEqual(proc.returncode, 0, proc.stderr)
 
 
@@ -218,22 +253,22 @@ class BadInput(unittest.TestCase):
     def test_not_a_sweep(self):
         empty = scratch()
         self.assertOneLine(run_plot("--compare", self.a, empty), "--compare B: %s has no results.jsonl" % empty)
-        self.assertOneLine(run_plot("--compare", "/nonexistent", self.b), "--compare A: /nonexistent: no such")
+        self.assertOneLine(run_inline("--compare", "/nonexistent", self.b), "--compare A: /nonexistent: no such")
 
     def test_nothing_in_common(self):
         other = write_folder(os.path.join(scratch(), "other"), _reps("cg", "serial", 1, 1, {"class": "S"}, grid(0)))
-        proc = run_plot("--compare", self.a, other)
+        proc = run_inline("--compare", self.a, other)
         self.assertOneLine(proc, "sweep-a and other have no configuration in common")
         self.assertFalse(os.path.exists(os.path.join(other, "compare-vs-sweep-a")))  # nothing written
 
     def test_argument_count(self):
         self.assertOneLine(run_plot("--compare", self.a), "expected 2 arguments")
-        self.assertOneLine(run_plot("--compare", self.a, self.b, self.b), "takes no other folder")
-        self.assertOneLine(run_plot("--fail-if-slower", "5", self.a), "--fail-if-slower needs --compare")
+        self.assertOneLine(run_inline("--compare", self.a, self.b, self.b), "takes no other folder")
+        self.assertOneLine(run_inline("--fail-if-slower", "5", self.a), "--fail-if-slower needs --compare")
 
     def test_bad_percentage(self):
-        self.assertOneLine(run_plot("--compare", self.a, self.b, "--fail-if-slower", "-3"), "not a percentage")
-        self.assertOneLine(run_plot("--compare", self.a, self.b, "--fail-if-slower", "ten"), "invalid float")
+        self.assertOneLine(run_inline("--compare", self.a, self.b, "--fail-if-slower", "-3"), "not a percentage")
+        self.assertOneLine(run_inline("--compare", self.a, self.b, "--fail-if-slower", "ten"), "invalid float")
 
 
 class Pages(unittest.TestCase):
