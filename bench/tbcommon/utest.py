@@ -44,7 +44,7 @@ def _midranks(values):
     return ranks, ties
 
 
-def _u_counts(m, n):
+def u_counts(m, n):
     """counts[u] = the number of orderings of m a's and n b's whose U is u
     (all C(m+n, m) of them equally likely under the null hypothesis)."""
     # prev[j] holds the counts for (i-1, j); row[j] for (i, j).
@@ -78,7 +78,7 @@ def mann_whitney(a, b):
     mean = m * n / 2
     has_ties = any(t > 1 for t in ties)
     if not has_ties and m * n <= EXACT_MAX_PAIRS:
-        counts = _u_counts(m, n)
+        counts = u_counts(m, n)
         total = sum(counts)
         k = int(round(u))
         low = sum(counts[:k + 1]) / total

@@ -14,16 +14,16 @@ class Distribution(unittest.TestCase):
     def test_counts_2_2(self):
         # The 6 orderings of a a b b, ascending, and the pairs (a > b) each has:
         # aabb 0, abab 1, abba 2, baab 2, baba 3, bbaa 4.
-        self.assertEqual(utest._u_counts(2, 2), [1, 1, 2, 1, 1])
+        self.assertEqual(utest.u_counts(2, 2), [1, 1, 2, 1, 1])
 
     def test_counts_3_3(self):
         # The Gaussian binomial [6 choose 3]_q: 1 1 2 3 3 3 3 2 1 1 (sum C(6,3) = 20).
-        self.assertEqual(utest._u_counts(3, 3), [1, 1, 2, 3, 3, 3, 3, 2, 1, 1])
+        self.assertEqual(utest.u_counts(3, 3), [1, 1, 2, 3, 3, 3, 3, 2, 1, 1])
 
     def test_counts_unequal(self):
         # m=1, n=3: the a is 1st..4th of 4: U = 0, 1, 2, 3 once each.
-        self.assertEqual(utest._u_counts(1, 3), [1, 1, 1, 1])
-        self.assertEqual(sum(utest._u_counts(4, 7)), math.comb(11, 4))
+        self.assertEqual(utest.u_counts(1, 3), [1, 1, 1, 1])
+        self.assertEqual(sum(utest.u_counts(4, 7)), math.comb(11, 4))
 
 
 class Exact(unittest.TestCase):

@@ -32,7 +32,7 @@ from tbcommon.stats import CI_LEVEL
 def _u_cdf(m, n):
     """P(U <= u) for u = 0 .. m n under the null hypothesis: a function of u."""
     if m * n <= utest.EXACT_MAX_PAIRS:
-        counts = utest._u_counts(m, n)  # the test's own exact distribution, shared
+        counts = utest.u_counts(m, n)
         total = sum(counts)
         cumulative, run = [], 0
         for c in counts:
