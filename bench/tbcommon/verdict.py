@@ -181,9 +181,10 @@ def tells_apart(fast, slow):
     """{"apart": bool, "p": U-test p or None, "too_few": bool}: is `fast` significantly faster?"""
     test = utest.compare(fast["times"], slow["times"])
     if test["verdict"] == "not enough repetitions":
-        return {"apart": False, "p": None, "too_few": True}
+        return {"apart": False, "p": None, "too_few": True, "ci_apart": None}
     ci_apart = not intervals_overlap(_ci(fast), _ci(slow))
-    return {"apart": ci_apart and test["verdict"] == "lower", "p": test["p"], "too_few": False}
+    return {"apart": ci_apart and test["verdict"] == "lower", "p": test["p"], "too_few": False,
+            "ci_apart": ci_apart}
 
 
 def decide(entries):
@@ -191,18 +192,19 @@ def decide(entries):
 
     {"status": "win"|"tie"|"few"|"alone"|"none", "best": entry, "next": entry or None,
      "margin": next median / best median, "p": the U test's p against the runner-up,
+     "ci_apart": whether the CIs of the best and the runner-up are apart,
      "tied": [entries not told apart from the best]}."""
     cands = _fastest_per_model(entries)
     if not cands:
         return {"status": "none", "best": None, "next": None, "margin": None, "p": None, "tied": []}
     best, others = cands[0], cands[1:]
-    cell = {"best": best, "next": others[0] if others else None, "p": None, "tied": [],
+    cell = {"best": best, "next": others[0] if others else None, "p": None, "ci_apart": None, "tied": [],
             "margin": others[0]["median"] / best["median"] if others and best["median"] > 0 else None}
     if not others:
         cell["status"] = "alone"
         return cell
     tests = [tells_apart(best, o) for o in others]
-    cell["p"] = tests[0]["p"]
+    cell["p"], cell["ci_apart"] = tests[0]["p"], tests[0]["ci_apart"]
     if any(t["too_few"] for t in tests):
         cell["status"] = "few"
     else:
@@ -221,7 +223,9 @@ def cell_text(cell, compact=False):
         return TOO_FEW if not compact else "few reps"
     if s == "tie":
         who = " = ".join(name(e) for e in [cell["best"]] + cell["tied"])
-        return "tie (%s)" % who if compact else "tie: %s (p = %.2g)" % (who, cell["p"])
+        if compact:
+            return "tie (%s)" % who
+        return "tie: %s (%sp = %.2g)" % (who, "" if cell["ci_apart"] else "CIs overlap, ", cell["p"])
     if compact:
         return "%s %.2fx" % (name(cell["best"]), cell["margin"])
     return "%s, %.2f× faster than %s (p = %.2g)" % (name(cell["best"]), cell["margin"], name(cell["next"]),
@@ -300,6 +304,15 @@ def why(cells, kind, bandwidth=None, serial_1pe=None):
                                _time(nxt["median"] * sn["compute"]), name(nxt), where, 100 * COMM_GAP))
     return "unexplained", ("%s is %.2f× faster than %s %s; the records carry no breakdown to say why"
                            % (name(best), cell["margin"], name(nxt), where))
+
+
+def pick(values, limit=8):
+    """At most `limit` of the sorted values, evenly spread, first and last kept: the columns a
+    verdict table shows when a sweep has many PE counts (all of them go to the CSV)."""
+    values = sorted(values)
+    if len(values) <= limit:
+        return values
+    return sorted({values[round(i * (len(values) - 1) / (limit - 1))] for i in range(limit)})
 
 
 def _natural(label):

@@ -37,7 +37,7 @@ class Decide(unittest.TestCase):
         self.assertAlmostEqual(cell["p"], 4 / 924)
         self.assertEqual(cell["status"], "tie")
         self.assertEqual([x["model"] for x in cell["tied"]], ["mpi"])
-        self.assertTrue(verdict.cell_text(cell).startswith("tie: omp = mpi"))
+        self.assertEqual(verdict.cell_text(cell), "tie: omp = mpi (CIs overlap, p = 0.0043)")
 
     def test_u_test_alone_is_not_enough_either(self):
         # interleaved: U = 0+1+2+3+4+5... omp 1.00..1.05 against MPI_CLOSE 1.03..1.08: CIs overlap.
