@@ -195,8 +195,13 @@ padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
+figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85em;color:#444}p,li,figcaption{overflow-wrap:anywhere}
+@media (max-width:700px){body{margin:1em auto;padding:0 .6em}nav ol{columns:1;font-size:.85em;padding-left:1.6em}
+table{font-size:.75em}th,td{min-width:7em}td:first-child,th:first-child{min-width:5em}}
 """
+# Phones (issue 12): the page never scrolls sideways; a wide table scrolls inside itself (display:block,
+# overflow-x:auto) with cells wide enough to read, and images shrink to the width.
 
 
 def render_html(blks, formats, title):
