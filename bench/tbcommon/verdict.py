@@ -284,8 +284,9 @@ def why(cells, kind, bandwidth=None, serial_1pe=None):
             ai = "intensity %.2g flop/B, " % (best["flops"] / best["bytes"]) if best["flops"] is not None else ""
             tail = ("so neither model can go further" if not wins else
                     "%s gets closest to it" % name(best))
-            return "memory-bound", ("memory-bound (%s%s of the measured bandwidth ceiling %s): threads and "
-                                    "ranks share one memory system, %s" % (ai, _pct(frac), where, tail))
+            own = ", which nstream itself measures" if best["kernel"] == "nstream" else ""
+            return "memory-bound", ("memory-bound (%s%s of the measured bandwidth ceiling%s %s): threads and "
+                                    "ranks share one memory system, %s" % (ai, _pct(frac), own, where, tail))
     if not wins:
         return "tie", ("no significant difference at any PE count (overlapping 95% CIs of the median or "
                        "U test p ≥ 0.05): the models do equally well here")

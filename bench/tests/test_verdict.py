@@ -83,6 +83,11 @@ class Why(unittest.TestCase):
         rule, text = verdict.why(c, "strong", bandwidth=1.0e9)
         self.assertEqual(rule, "memory-bound")
         self.assertIn("so neither model can go further", text)
+        # nstream is the bandwidth probe: near 100% of a ceiling it measured itself, and it says so
+        c = cells((2, [e("omp", OMP, kernel="nstream", nbytes=1e9, regime="dram"),
+                       e("mpi", MPI_CLOSE, kernel="nstream", nbytes=1e9)]))
+        self.assertIn("98% of the measured bandwidth ceiling, which nstream itself measures at 2 PEs",
+                      verdict.why(c, "strong", bandwidth=1e9 / 1.0045)[1])   # 1.0045 / 1.025 = 98%
 
     def test_communication(self):
         # mpi: comm 0.38, sync 0.02, compute 0.6 (shares of 1.0); omp: sync 0.04 of 1.0.

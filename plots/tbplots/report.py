@@ -198,7 +198,8 @@ th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-va
 figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#444}p,li,figcaption{overflow-wrap:anywhere}
 @media (max-width:700px){body{margin:1em auto;padding:0 .6em}nav ol{columns:1;font-size:.85em;padding-left:1.6em}
-table{font-size:.75em}th,td{min-width:7em}td:first-child,th:first-child{min-width:5em}}
+table{font-size:.75em}th,td{min-width:7em}td:first-child,th:first-child{min-width:5em}
+td:last-child{min-width:16em}}
 """
 # Phones (issue 12): the page never scrolls sideways; a wide table scrolls inside itself (display:block,
 # overflow-x:auto) with cells wide enough to read, and images shrink to the width.
