@@ -101,5 +101,30 @@ class Flags(unittest.TestCase):
         self.assertIn("no significant difference vs mpi 2x1", text)
 
 
+class Verdict(unittest.TestCase):
+    """The verdict the sweep prints before the folder's path: the report's rules (tbcommon.verdict)."""
+
+    def test_compact_table(self):
+        # omp 0.40 s against mpi 0.55 s (each 6 reps, 1% apart: CIs and U test apart): 0.55/0.40 = 1.375;
+        # at 1 PE serial ran alone. Records without breakdown or bandwidth: "no breakdown to say why".
+        recs = (records("stencil", "serial", 1, 1, spread(1.0), regime="dram")
+                + records("stencil", "omp", 1, 2, spread(0.40), regime="dram")
+                + records("stencil", "mpi", 2, 1, spread(0.55), regime="dram"))
+        text = report.verdict(recs)
+        head, rule, line, why = text.splitlines()[:4]
+        self.assertEqual(head.split()[:4], ["verdict:", "strong", "1", "PE"])
+        self.assertIn("only serial ran", line)
+        self.assertIn("omp 1.38x", line)
+        self.assertTrue(why.startswith("  why, stencil: omp is 1.38× faster than mpi at 2 PEs"), why)
+        self.assertIn("no breakdown to say why", why)
+        self.assertIn("verdict: no bandwidth ceiling", text)
+
+    def test_few_repetitions_say_what_to_run(self):
+        recs = records("cg", "omp", 1, 2, spread(0.4)[:3]) + records("cg", "mpi", 2, 1, spread(0.5)[:3])
+        text = report.verdict(recs)
+        self.assertIn("few reps", text)
+        self.assertIn("run bench/sweep --reps 6", text)
+
+
 if __name__ == "__main__":
     unittest.main()

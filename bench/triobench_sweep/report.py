@@ -1,4 +1,6 @@
-"""The summary table printed at the end of a sweep."""
+"""The summary table printed at the end of a sweep, and its verdict (tbcommon.verdict)."""
+
+from tbcommon import verdict as tbverdict
 
 
 def fmt_time(seconds):
@@ -99,3 +101,19 @@ def aligned(lines):
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def verdict(records):
+    """The verdict of the sweep (tbcommon.verdict, the report's rules), compact: per scaling kind a
+    row per kernel, a column per PE count (the fastest model and its margin over the next, "tie",
+    "few reps"), then each row's why; and a line for each part the records cannot give."""
+    result = tbverdict.tables(tbverdict.from_records(records))
+    parts = []
+    for t in result["tables"]:
+        lines = [["verdict: " + t["kind"]] + [f"{p} PE" + ("" if p == 1 else "s") for p in t["pes"]]]
+        for row in t["rows"]:
+            lines.append([row["label"]] + [tbverdict.cell_text(row["cells"][p], compact=True)
+                                           if p in row["cells"] else "-" for p in t["pes"]])
+        parts.append(aligned(lines) + "\n" + "\n".join(f"  why, {row['label']}: {row['why']}" for row in t["rows"]))
+    parts.extend("verdict: " + m for m in result["missing"])
+    return "\n\n".join(parts) if result["tables"] else "\n".join(parts)

@@ -189,6 +189,7 @@ def finish(ctx, records, rows, overhead):
         probe_rows = probes.summary(records)
         if probe_rows:
             print("\n" + probes.table(probe_rows))
+        print("\n" + report.verdict(records))   # issue 12: the verdict, last before the folder's path
     runs = [r for r in records if r.get("sweep", {}).get("record_index", 0) == 0]
     failed = [r for r in runs if r["sweep"].get("failure") and not probes.is_probe(r)]
     failed_probes = [r for r in runs if r["sweep"].get("failure") and probes.is_probe(r)]

@@ -119,19 +119,30 @@ class Study:
     def pes_list(self):
         return sorted({c.pes for c in self.configs if c.pes})
 
+    def _index(self):
+        """{(backend, pes): [usable configurations]}, built once: a study of 2,000 configurations
+        asks for it thousands of times (issue 16)."""
+        if getattr(self, "_by_shape", None) is None:
+            self._by_shape = {}
+            for c in self.configs:
+                if c.usable and c.pes:
+                    self._by_shape.setdefault((c.backend, c.pes), []).append(c)
+        return self._by_shape
+
     def series(self, backend):
         """{pes: Config} with the fastest usable configuration per PE count."""
-        best = {}
-        for c in self.configs:
-            if c.backend != backend or not c.usable or not c.pes:
-                continue
-            if c.pes not in best or c.median < best[c.pes].median:
-                best[c.pes] = c
-        return dict(sorted(best.items()))
+        cache = self.__dict__.setdefault("_series", {})
+        if backend not in cache:
+            best = {}
+            for (b, pes), cs in self._index().items():
+                if b == backend:
+                    best[pes] = min(cs, key=lambda c: c.median)
+            cache[backend] = dict(sorted(best.items()))
+        return dict(cache[backend])
 
     def shapes(self, backend, pes):
         """The usable configurations of one model at one PE count (several for hybrid)."""
-        return [c for c in self.configs if c.backend == backend and c.pes == pes and c.usable]
+        return list(self._index().get((backend, pes), []))
 
     def best_of(self, config):
         """'best of N shapes' (plus whether it differs significantly) when config beat other shapes; else None."""
@@ -212,7 +223,10 @@ def model_rows(study, mode):
     ("superlinear": (cause key, sentence) or None) and, for a model with
     several shapes at one PE count, "best_of": 'best of N shapes ...'.
     """
-    out = {}
+    cache = study.__dict__.setdefault("_model_rows", {})   # several charts and tables ask
+    if mode in cache:
+        return cache[mode]
+    out = cache[mode] = {}
     for backend in study.models():
         base = study.baseline(mode, backend)
         rows = []

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import significance  # noqa: E402
-from .figure import MIB, OUTSIDE, put_titles, study_subtitle  # noqa: E402
+from .figure import MIB, OUTSIDE, log_spread, put_titles, study_subtitle  # noqa: E402
 from .style import COMPONENT_STYLE, FAILED_COLOR, color  # noqa: E402
 
 
@@ -74,12 +74,26 @@ def _bar_legend(ax, models, over, failed, extra=()):
     ax.legend(handles=handles, fontsize=7.5, **OUTSIDE)
 
 
+MAX_BARS = 28    # bars one chart can hold and stay readable within MAX_WIDTH_IN
+
+
 def _configs_by_pes(study, want):
+    """[(pes, [Config])]; with more bars than MAX_BARS, only a spread of the PE counts (powers of
+    two, first and last): the chart's subtitle says how many (``_shown``)."""
     groups = {}
     for c in study.configs:
         if c.pes and want(c):
             groups.setdefault(c.pes, []).append(c)
-    return sorted(groups.items())
+    out = sorted(groups.items())
+    widest = max((len(g) for _, g in out), default=1)
+    keep = set(log_spread([p for p, _ in out], max(2, MAX_BARS // widest)))
+    return [(p, g) for p, g in out if p in keep] if len(keep) < len(out) else out
+
+
+def _shown(study, groups, want):
+    """' · 8 of 500 PE counts shown' when _configs_by_pes left some out, else ''."""
+    total = len({c.pes for c in study.configs if c.pes and want(c)})
+    return " · %d of %d PE counts shown" % (len(groups), total) if len(groups) < total else ""
 
 
 def _bar_chart(ctx, study, groups, draw, ylabel, names, subtitle, desc, models=None, extra=(), headroom=1.1):
@@ -111,7 +125,8 @@ def shapes_chart(ctx, study):
     hybrid_pes = {c.pes for c in study.configs if c.backend == "hybrid" and c.pes and c.pes >= 2}
     if not hybrid_pes:
         return
-    groups = _configs_by_pes(study, lambda c: c.pes in hybrid_pes and c.backend != "serial")
+    want = lambda c: c.pes in hybrid_pes and c.backend != "serial"  # noqa: E731
+    groups = _configs_by_pes(study, want)
     verdict = {}
     for _, g in groups:
         verdict.update(significance.verdicts(g))
@@ -133,14 +148,15 @@ def shapes_chart(ctx, study):
                ("shapes", "Hybrid shapes", "how to split the PEs (ranks × threads)"),
                study_subtitle(study, "every ranks × threads split at each PE count; bars: 95% CI of the median, or "
                          "min–max below 6 reps; 'fastest' only when its CI overlaps no other's, else the "
-                         "overlapping ones read 'no sig. difference'"),
+                         "overlapping ones read 'no sig. difference'") + _shown(study, groups, want),
                "Each ranks × threads split side by side per PE count (omp = 1×p, mpi = p×1); splits whose "
                "95% CIs of the median overlap are marked 'no significant difference', not ranked.",
                models=[m for m in study.models() if m != "serial"], headroom=1.18)
 
 
 def breakdown_chart(ctx, study):
-    groups = _configs_by_pes(study, lambda c: c.usable and c.breakdown)
+    want = lambda c: c.usable and c.breakdown  # noqa: E731
+    groups = _configs_by_pes(study, want)
     if not groups:
         ctx.notes.append("%s: no time breakdown in the records" % study.title)
         return
@@ -163,17 +179,18 @@ def breakdown_chart(ctx, study):
     _bar_chart(ctx, study, groups, draw, "seconds per iteration",
                ("breakdown", "Time breakdown", "where the time goes"),
                "compute / communication / synchronisation per iteration (means over ranks and threads, "
-               "median over reps)",
+               "median over reps)" + _shown(study, groups, want),
                "Stacked compute, communication and synchronisation seconds per iteration for each model "
                "and PE count; the black line is the median iteration time.", extra=extra)
 
 
 def memory_chart(ctx, study):
-    groups = _configs_by_pes(study, lambda c: c.usable and c.mem_sum)
+    want = lambda c: c.usable and c.mem_sum  # noqa: E731
+    groups = _configs_by_pes(study, want)
     if not groups:
         ctx.notes.append("%s: no memory.peak_rss_sum in the records" % study.title)
         return
     _bar_chart(ctx, study, groups, lambda ax, x, c: _bar(ax, x, c, c.mem_sum / MIB),
                "peak RSS summed over processes (MiB)", ("memory", "Memory", "memory footprint"),
-               "peak resident set size, summed over all ranks",
+               "peak resident set size, summed over all ranks" + _shown(study, groups, want),
                "Peak resident memory summed over processes, per model and PE count.")

@@ -10,16 +10,18 @@ from .bars import breakdown_chart, memory_chart, shapes_chart
 from .figure import Context
 from .lines import efficiency_chart, fits_chart, scaling_chart, speedup_chart
 from .micro_charts import micro_charts
+from .overview_chart import overview_chart
 from .roofline_chart import roofline_chart
 
 __all__ = ["Context", "draw_all"]  # cli.py makes a charts.Context and calls charts.draw_all
 
 
 def draw_all(ctx, configs, studies):
-    """Every chart the data supports; a chart that raises is reported, not fatal."""
+    """Every chart the data supports; a chart that raises is reported, not fatal. Without
+    ctx.study_charts (a large sweep) the summary charts only: overview, roofline, micro-benchmarks."""
     errors = []
-    jobs = []
-    for s in studies:
+    jobs = [] if ctx.study_charts else [(overview_chart, studies)]
+    for s in (studies if ctx.study_charts else []):
         jobs.extend([(speedup_chart, s), (efficiency_chart, s)] if s.scaling == "strong" else [])
         jobs.extend([(scaling_chart, s), (shapes_chart, s), (breakdown_chart, s), (memory_chart, s),
                      (fits_chart, s)])

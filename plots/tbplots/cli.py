@@ -1,4 +1,5 @@
 """plots/plot RESULTS_FOLDER [--out DIR] [--format png,svg,pdf] [--baseline best-serial|self]
+                 [--charts auto|all|summary]
    plots/plot --compare A B [--fail-if-slower PCT] [--out DIR] [--format ...]  (compare.py)
 
 Exit status: 0 done; 1 a chart failed (the report says which; the rest is
@@ -14,6 +15,8 @@ from . import analysis, configs as configs_mod, faults, loader, meta, report, ta
 
 PROG = "plots/plot"
 FORMATS = ("png", "svg", "pdf")
+CHARTS = ("auto", "all", "summary")
+MAX_STUDIES = 12   # --charts auto: more studies than this get the summary charts only (issue 16)
 NO_MPL = ("matplotlib not found: install it with apt-get install python3-matplotlib "
           "(charts skipped; tables written)")
 
@@ -38,6 +41,10 @@ def parse_args(argv):
     p.add_argument("--baseline", default="best-serial", choices=analysis.BASELINES,
                    help="speedup baseline: the best serial median (default, Hoefler & Belli rule 1) "
                         "or each model's own 1-PE run")
+    p.add_argument("--charts", default="auto", choices=CHARTS,
+                   help="per-study charts: all, or summary only (an overview, the roofline, the "
+                        "micro-benchmarks; every table stays); auto: all up to %d studies (default)"
+                        % MAX_STUDIES)
     p.add_argument("--quiet", action="store_true", help="print errors only")
     args = p.parse_args(argv)
     if (args.folder is None) == (args.compare is None):
@@ -94,7 +101,12 @@ def run(argv):
     if charts is None:
         print(NO_MPL, file=sys.stderr)
     else:
-        ctx = charts.Context(os.path.join(out, "figures"), args.formats, meta.caption(info), args.baseline)
+        per_study = args.charts == "all" or (args.charts == "auto" and len(studies) <= MAX_STUDIES)
+        ctx = charts.Context(os.path.join(out, "figures"), args.formats, meta.caption(info), args.baseline,
+                             study_charts=per_study)
+        if not per_study:
+            ctx.notes.append("%d studies: per-study charts not drawn (summary charts and every table are); "
+                             "plots/plot %s --charts all draws them" % (len(studies), args.folder))
         errors = charts.draw_all(ctx, configs, studies)
     tbls = tables.build(data, configs, studies, args.baseline)
     report.write_all(out, data, info, configs, studies, tbls, ctx, errors, args.baseline, args.formats)

@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
+from tbcommon.verdict import pick  # noqa: E402
+
 from .configs import backend_order  # noqa: E402
 from .style import FAILED_COLOR, color, marker  # noqa: E402
 
@@ -34,24 +36,46 @@ MIB = 2.0 ** 20
 LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6}  # text over lines stays legible
 
 
-class Context:
-    """Where figures go, in which formats, and what every caption says."""
+# No figure wider than a screen (1920 px at DPI) or taller than one and a half: a chart that would
+# grow past it (bars per configuration) shows a selection of its PE counts instead (issue 16).
+DPI = 150
+MAX_WIDTH_IN = 1920 / DPI
+MAX_HEIGHT_IN = 1600 / DPI
+MAX_PE_TICKS = 12
 
-    def __init__(self, outdir, formats, caption, mode):
+
+def log_spread(pes, limit=MAX_PE_TICKS):
+    """At most `limit` of the PE counts for ticks, labels and bar groups on a log2 axis: all of
+    them when few, else the powers of two and the first and last (thinned evenly if still too many)."""
+    pes = sorted(set(pes))
+    if len(pes) <= limit:
+        return pes
+    chosen = sorted({p for p in pes if isinstance(p, int) and p > 0 and p & (p - 1) == 0} | {pes[0], pes[-1]})
+    return pick(chosen, limit)
+
+
+class Context:
+    """Where figures go, in which formats, and what every caption says. study_charts: False for a
+    large sweep, whose report keeps its summary charts and tables (cli.py --charts)."""
+
+    def __init__(self, outdir, formats, caption, mode, study_charts=True):
         self.outdir = outdir
         self.formats = formats
         self.caption = caption
         self.mode = mode
+        self.study_charts = study_charts
         self.figures = []  # (stem, title, description)
         self.notes = []
 
     def save(self, fig, stem, title, description):
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(min(w, MAX_WIDTH_IN), min(h, MAX_HEIGHT_IN))
         fig.text(0.01, 0.012, self.caption, fontsize=6.5, color="#555555", ha="left", va="bottom")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         for fmt in self.formats:
             meta = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
             fig.savefig(os.path.join(self.outdir, "%s.%s" % (stem, fmt)), format=fmt,
-                        dpi=150, metadata=meta)
+                        dpi=DPI, metadata=meta)
         self.figures.append((stem, title, description))
 
 # --- axis and marking helpers ------------------------------------------------
@@ -61,7 +85,7 @@ def pe_axis(ax, pes, axis="x", label="processing elements (PEs = ranks × thread
     set_scale("log", base=2)
     target = ax.xaxis if axis == "x" else ax.yaxis
     if pes:
-        target.set_major_locator(ticker.FixedLocator(pes))
+        target.set_major_locator(ticker.FixedLocator(log_spread(pes)))
         lo, hi = min(pes), max(pes)
         (ax.set_xlim if axis == "x" else ax.set_ylim)(lo / 1.35, hi * 1.35)
     target.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
@@ -120,20 +144,29 @@ def draw_series(ax, backend, points, label):
         last = normal[-1]
         over = [last] + [p for p in points if p["over"] and p["x"] > last["x"]]
         ax.plot([p["x"] for p in over], [p["y"] for p in over], ":", color=c, lw=1.2, zorder=2)
-    for p in points:
-        if p.get("lo") is not None and p.get("hi") is not None:
-            ci = p["bars"] == "ci"
-            ax.errorbar([p["x"]], [p["y"]], yerr=[[max(p["y"] - p["lo"], 0)], [max(p["hi"] - p["y"], 0)]],
+    # one errorbar and one marker call per kind of point, not per point: a study of 500 PE
+    # counts would otherwise spend minutes in matplotlib (issue 16)
+    for ci in (True, False):
+        bars = [p for p in points if p.get("lo") is not None and p.get("hi") is not None
+                and (p["bars"] == "ci") == ci]
+        if bars:
+            ax.errorbar([p["x"] for p in bars], [p["y"] for p in bars],
+                        yerr=[[max(p["y"] - p["lo"], 0) for p in bars], [max(p["hi"] - p["y"], 0) for p in bars]],
                         fmt="none", ecolor=c, elinewidth=1.2 if ci else 0.8, capsize=3 if ci else 0,
                         alpha=1.0 if ci else 0.6, zorder=3)
-        ax.plot([p["x"]], [p["y"]], m, color=c, markersize=6, zorder=4,
-                markerfacecolor="white" if p["over"] else c, markeredgewidth=1.3)
+    for over in (False, True):
+        marks = [p for p in points if bool(p["over"]) == over]
+        if marks:
+            ax.plot([p["x"] for p in marks], [p["y"] for p in marks], m, ls="", color=c, markersize=6,
+                    zorder=4, markerfacecolor="white" if over else c, markeredgewidth=1.3)
+    labelled = set(log_spread([p["x0"] for p in points]))   # shape labels where the ticks are
+    for p in points:
         if p.get("super"):
             ax.plot([p["x"]], [p["y"]], "o", markersize=13, markerfacecolor="none", zorder=5,
                     markeredgecolor=FAILED_COLOR, markeredgewidth=1.4)
             notes = ax.__dict__.setdefault("_tb_superlinear", {})
             notes.setdefault((p["x0"], p["super"]), []).append((backend, p["y"]))
-        if p.get("shape"):
+        if p.get("shape") and p["x0"] in labelled:
             ax.annotate(p["shape"], (p["x"], p["y"]), textcoords="offset points", xytext=(-18, -12),
                         ha="right", fontsize=6.5, color=c, zorder=3.5, bbox=LABEL_BOX)  # under the markers
         if p.get("nfail"):

@@ -9,6 +9,7 @@ import csv
 import html
 import os
 
+from . import verdict_section
 from .meta import caption, flatten
 from .table import Table, csv_cell, fmt
 
@@ -66,7 +67,31 @@ def study_table(summary, study):
     return Table("", "", cols, rows)
 
 
-def blocks(dataset, info, studies, tables, ctx, errors, mode):
+# What each study chart needs, and what to run when the data lacks it (issue 12, "Bad input").
+CHART_NEEDS = {
+    "speedup": "a 1-PE run (the baseline) and a usable run: run bench/sweep --pes 1,2",
+    "efficiency": "a 1-PE run (the baseline) and a usable run: run bench/sweep --pes 1,2",
+    "scaling": "a usable run: see the failed runs below",
+    "shapes": "hybrid runs at 2 or more PEs: run bench/sweep --backends omp,mpi,hybrid --pes 1,2",
+    "breakdown": "records with a breakdown (compute/comm/sync): rerun with the current executables",
+    "memory": "records with memory.peak_rss_sum: rerun with the current executables",
+    "fits": "speedups at two or more PE counts: run bench/sweep --pes 1,2,4 (or more)",
+}
+
+
+def missing_charts(study, figs):
+    """One line per chart of the study that is not there, saying what it needs."""
+    out = []
+    for suffix in STUDY_CHARTS:
+        if "%s-%s" % (study.name, suffix) in figs:
+            continue
+        if study.scaling == "weak" and suffix in ("speedup", "efficiency", "fits"):
+            continue  # weak scaling draws its efficiency in the scaling chart, and fits no Amdahl
+        out.append("No %s chart: it needs %s." % (suffix, CHART_NEEDS[suffix]))
+    return out
+
+
+def blocks(dataset, info, studies, tables, ctx, errors, mode, verdict=None):
     by_name = {t.name: t for t in tables}
     figs = {stem: (title, desc) for stem, title, desc in ctx.figures} if ctx else {}
     out = [("h", 1, "triobench sweep report"), ("p", caption(info))]
@@ -79,6 +104,8 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
     if nfault:
         out.append(("p", "%d more runs had a fault injected on purpose: they are no measurements, see "
                          "'Fault scenarios' below." % nfault))
+    if verdict is not None:
+        out.extend(verdict_section.blocks(verdict))
     msgs = dataset.warnings + (ctx.notes if ctx else []) + errors
     if not ctx:
         msgs.append("charts skipped: matplotlib not found (install it with apt-get install python3-matplotlib)")
@@ -98,6 +125,8 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode):
             stem = "%s-%s" % (s.name, suffix)
             if stem in figs:
                 out.append(("fig", stem) + figs[stem])
+        if ctx and getattr(ctx, "study_charts", True):
+            out.extend(("p", line) for line in missing_charts(s, figs))
         out.append(("table", study_table(by_name["summary"], s), None))
     study_stems = {"%s-%s" % (s.name, suffix) for s in studies for suffix in STUDY_CHARTS}
     for stem, title, desc in (ctx.figures if ctx else []):
@@ -166,8 +195,14 @@ padding:0 1em;color:#222;line-height:1.4}h1{font-size:1.6em}h2{font-size:1.25em;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;margin:.8em 0;display:block;
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85em;color:#444}
+figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.85em;color:#444}p,li,figcaption{overflow-wrap:anywhere}
+@media (max-width:700px){body{margin:1em auto;padding:0 .6em}nav ol{columns:1;font-size:.85em;padding-left:1.6em}
+table{font-size:.75em}th,td{min-width:7em}td:first-child,th:first-child{min-width:5em}
+td:last-child{min-width:16em}}
 """
+# Phones (issue 12): the page never scrolls sideways; a wide table scrolls inside itself (display:block,
+# overflow-x:auto) with cells wide enough to read, and images shrink to the width.
 
 
 def render_html(blks, formats, title):
@@ -213,8 +248,10 @@ def render_html(blks, formats, title):
 def write_all(outdir, dataset, info, configs, studies, tables, ctx, errors, mode, formats):
     tdir = os.path.join(outdir, "tables")
     os.makedirs(tdir, exist_ok=True)
+    result = verdict_section.build(configs)
+    tables = tables + [verdict_section.csv_table(result)]
     written = [write_csv(t, tdir) for t in tables]
-    blks = blocks(dataset, info, studies, tables, ctx, errors, mode)
+    blks = blocks(dataset, info, studies, tables, ctx, errors, mode, result)
     md = os.path.join(outdir, "report.md")
     with open(md, "w", encoding="utf-8") as fh:
         fh.write(render_md(blks, formats if ctx else []))

@@ -287,6 +287,49 @@ def realistic(path, reps=7, pes_list=(1, 2, 4), cores=2, seed=7):
     return write_folder(path, recs, meta)
 
 
+def large(path, shape="many", reps=5, seed=3):
+    """10,000 records over 2,000 configurations (5 repetitions each), shaped as issue 16 saw them.
+    "many": 100 strong-scaling studies (stencil at 100 sizes), each with serial, omp, mpi and hybrid
+    1x1 at 1 PE and omp, mpi, hybrid 1xp and 2x(p/2) at 2, 4, 8, 16 PEs (4 + 16 = 20 configurations);
+    "wide": one study at 500 PE counts: serial and hybrid 1x1 at 1 PE, omp and mpi at each of the
+    500 counts, hybrid 1xp and px1 at each of the 499 above 1 (2 + 1000 + 998 = 2,000)."""
+    rnd = random.Random(seed)
+    recs = []
+
+    def add(params, backend, ranks, threads, t1):
+        pes = ranks * threads
+        t = t1 * (0.1 + 0.9 / pes) * (1.0 + 0.05 * (backend == "mpi") + 0.02 * (backend == "hybrid"))
+        comm = 0.05 * t * (ranks - 1) / max(1, pes)
+        for rep in range(reps):
+            recs.append(record("stencil", backend, ranks, threads, params, t * (1 + rnd.random() * 0.02), rep=rep,
+                               flops=1e9, nbytes=8e9, breakdown={"compute": t - comm, "comm": comm, "sync": 0.0},
+                               ws=working_set(8 * LLC, "auto")))
+
+    if shape == "many":
+        for i in range(100):
+            params, t1 = {"n": 1000 + 10 * i, "radius": 2}, 0.1 + i * 1e-3
+            add(params, "serial", 1, 1, t1)
+            for pes in (2, 4, 8, 16):
+                add(params, "omp", 1, pes, t1)
+                add(params, "mpi", pes, 1, t1)
+                add(params, "hybrid", 1, pes, t1)
+                add(params, "hybrid", 2, pes // 2, t1)
+            for backend in ("omp", "mpi", "hybrid"):
+                add(params, backend, 1, 1, t1)
+    else:
+        params = {"n": 4000, "radius": 2}
+        add(params, "serial", 1, 1, 0.1)
+        add(params, "hybrid", 1, 1, 0.1)
+        for pes in range(1, 501):
+            add(params, "omp", 1, pes, 0.1)
+            add(params, "mpi", pes, 1, 0.1)
+            if pes > 1:
+                add(params, "hybrid", 1, pes, 0.1)
+                add(params, "hybrid", pes, 1, 0.1)
+    meta = dict(META, catalogue={"omp": CATALOGUE})
+    return write_folder(path, recs, meta)
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: fixtures.py OUT_FOLDER")

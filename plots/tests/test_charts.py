@@ -132,6 +132,11 @@ class EdgeCasesTest(unittest.TestCase):
         self.assertNotIn("stencil-fits.png", files)
         for name in files:
             check_png(self, os.path.join(out, "figures", name))
+        # the missing chart is one line saying what to run, not a silent gap (issue 12, bad input)
+        md = read(os.path.join(out, "report.md"))
+        self.assertIn("No fits chart: it needs speedups at two or more PE counts: run bench/sweep --pes 1,2,4", md)
+        self.assertIn("No shapes chart: it needs hybrid runs at 2 or more PEs", md)
+        self.assertNotIn("No speedup chart", md)
 
     def test_overhead_at_or_below_zero(self):
         """An overhead is a difference of medians: a near no-op can give 0 or a little below. Such
