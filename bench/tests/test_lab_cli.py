@@ -49,6 +49,23 @@ class BadInput(unittest.TestCase):
         self.assertIn("usage: bench/lab N", r.stdout)
 
 
+class WithoutMpi(unittest.TestCase):
+    """On a machine without an MPI launcher a lab runs what it can: its presets' other backends."""
+
+    def test_steps_keep_serial_and_omp(self):
+        sys.path.insert(0, BENCH)
+        from triobench_lab.run import without_mpi
+        # lab1.toml: backends omp, mpi, hybrid; --transports only concerns MPI
+        self.assertEqual(without_mpi(["--preset", "lab1", "--transports", "shm,tcp"]),
+                         (["--preset", "lab1", "--backends", "omp"], None))
+        self.assertEqual(without_mpi(["--preset", "lab2", "--scaling", "weak"]),
+                         (["--preset", "lab2", "--scaling", "weak", "--backends", "serial,omp"], None))
+        args, reason = without_mpi(["--preset", "lab4"])          # mpi only
+        self.assertIsNone(args)
+        self.assertIn("needs MPI", reason)
+        self.assertIsNone(without_mpi(["--preset", "lab5", "--backends", "hybrid"])[0])
+
+
 class WithTheDouble(SweepCase):
     """Lab 5 (two steps, the second chosen from the first's meta.json) on the test double, once
     whole and once with every MPI run crashing."""

@@ -87,6 +87,21 @@ class Lab2(unittest.TestCase):
         return [row("stencil", "serial", 1, 1, 1.0, (0.9, 1.1), {"n": 1500}),
                 row("stencil", "omp", 1, 2, 0.625, (0.6, 0.65), {"n": 1500}, speedup=1.6, efficiency=0.8)] + list(extra)
 
+    def test_speedups(self):
+        a = lab2.speedups(lab(strong=self.strong()).step("strong"))
+        self.assertIn("OpenMP (1x2) at 2 PEs: 625 ms per iteration, speedup 1.6, efficiency 0.8.", text(a))
+        self.assertEqual(a.verdict, EXPECTED)
+
+    def test_slowdown_contradicts(self):
+        rows = self.strong()
+        rows[1].update(median_s=25.0, speedup=0.04, efficiency=0.02)      # a busy machine's 2-PE run
+        a = lab2.speedups(lab(strong=rows).step("strong"))
+        self.assertEqual(a.verdict, CONTRADICTS)
+        self.assertIn("every model faster on 2 PEs than the serial code; OpenMP ran slower", text(a))
+        weak = [row("stencil", "omp", 1, 2, 0.55, None, {"n": 2121}, speedup=1.9, efficiency=0.95)]
+        self.assertEqual(lab2.weak(lab(strong=rows).step("strong"), lab(weak=weak).step("weak")).verdict,
+                         CONTRADICTS)
+
     def test_amdahl_fraction(self):
         a = lab2.amdahl(lab(strong=self.strong()).step("strong"))
         # x = 1 - 1/2 = 0.5, y = 1/1.6 - 1/2 = 0.125, f = xy / x^2 = 0.25, 1/f = 4

@@ -4,7 +4,7 @@ from .sheet import Answer, by_rule, judged
 from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, ci, judge, missing, num, t, x
 
 TITLE = "Lab 1: shared memory vs message passing — what does a message cost?"
-STEPS = {"messages": ["--preset", "lab1", "--transports", "shm,tcp"]}
+STEPS = {"messages": ["--preset", "lab1", "--transports", "shm,tcp"], "collectives": ["--preset", "lab1-collectives"]}
 LAB = 1
 
 
@@ -61,24 +61,27 @@ def bandwidth(step):
 def crossover(step):
     q = ("Where is the crossover from latency-bound to bandwidth-bound: the smallest message that takes twice "
          "as long as an 8-byte one?")
-    lines, found = [], {}
-    for backend in ("omp", "mpi"):
+    lines, found, absent = [], {}, []
+    for backend, name in (("omp", "OpenMP"), ("mpi", "MPI")):
         sizes = _sizes(step, backend)
-        if not sizes:
+        if len(sizes) < 2:
+            absent.append(name)
             continue
         base = _pp(step, backend, sizes[0])["median_s"]
         cross = next((s for s in sizes if _pp(step, backend, s)["median_s"] >= 2 * base), None)
         found[backend] = cross
-        lines.append(f"{'OpenMP' if backend == 'omp' else 'MPI'}: {sizes[0]} bytes take {t(base)}; " +
+        lines.append(f"{name}: {sizes[0]} bytes take {t(base)}; " +
                      (f"the first size at twice that is {cross} bytes ({t(_pp(step, backend, cross)['median_s'])})."
                       if cross else f"no size up to {sizes[-1]} bytes took twice as long."))
-    if not found:
-        return Answer(q, [missing("the ping-pong series", LAB)], MISSING)
+    if absent:
+        lines.append(missing("the ping-pong series in " + " and ".join(absent), LAB))
     why = ("Below the crossover a message costs about its latency whatever its size, so many small messages "
            "cost far more than one large one: aggregate them. Above it the cost grows with the bytes. The "
            "larger a model's latency, the later (in bytes) the crossover comes: the product latency × "
            "bandwidth is the size at which half the bandwidth is reached (n½).")
-    ok = found.get("omp") is not None and found.get("mpi") is not None
+    if absent:
+        return Answer(q, lines + ([why] if found else []), MISSING)
+    ok = all(cross is not None for cross in found.values())
     return by_rule(q, lines, ok, LAB, "a crossover within the sizes measured", why)
 
 
@@ -124,9 +127,7 @@ def synchronisation(step):
 
 def answers(data):
     step = data.step("messages")
-    look = data.figures("messages", "pingpong") + data.figures("messages", "barrier") + \
-        data.figures("messages", "allreduce")
-    out = [latency(step), bandwidth(step), crossover(step), network(step), synchronisation(step)]
-    out[0].look = data.figures("messages", "pingpong")
-    out[4].look = [p for p in look if "pingpong" not in p]
+    out = [latency(step), bandwidth(step), crossover(step), network(step), synchronisation(data.step("collectives"))]
+    out[0].look = out[1].look = out[2].look = out[3].look = data.figures("messages", "pingpong")
+    out[4].look = data.figures("collectives", "barrier") + data.figures("collectives", "allreduce")
     return out

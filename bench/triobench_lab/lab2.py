@@ -4,7 +4,7 @@ from tbcommon.stats import amdahl_fit, karp_flatt
 
 from .scaling import MODELS, NAMES, best, pe_counts, top
 from .sheet import Answer, by_rule
-from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, contradiction, judge, missing, num, t, x
+from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, contradiction, judge, missing, noise, num, t, x
 
 TITLE = "Lab 2: strong and weak scaling"
 STEPS = {"strong": ["--preset", "lab2"], "weak": ["--preset", "lab2", "--scaling", "weak"]}
@@ -37,7 +37,16 @@ def speedups(step):
                      if verdict == EXPECTED else
                      f"{NAMES[rows[0]['backend']]} and {NAMES[rows[1]['backend']]} cannot be ranked: "
                      f"{caveat}")
-    return Answer(q, lines + [why], EXPECTED if all(r["efficiency"] <= 1.05 for r in rows) else CONTRADICTS)
+    slow = [NAMES[r["backend"]] for r in rows if r["speedup"] <= 1]
+    superlinear = [NAMES[r["backend"]] for r in rows if r["efficiency"] > 1]
+    if slow:
+        return Answer(q, lines + [contradiction(LAB, f"every model faster on {p} PEs than the serial code; "
+                                                     f"{' and '.join(slow)} ran slower"), why], CONTRADICTS)
+    if superlinear:
+        return Answer(q, lines + [f"An efficiency above 1 ({' and '.join(superlinear)}) is flagged SUPERLINEAR in "
+                                  "the sweep's summary with its likely cause (cache, or another code path at 1 PE): "
+                                  "it is not more than perfect parallelism.", why], CONTRADICTS)
+    return Answer(q, lines + [why], EXPECTED)
 
 
 def _points(step, m):
@@ -109,6 +118,8 @@ def weak(strong, weak_step):
     if p is None or pw is None:
         return Answer(q, [missing("both the strong and the weak sweep above 1 PE", LAB)], MISSING)
     p = min(p, pw)
+    slow = [NAMES[m] for m in MODELS if (best(strong, K, m, p) or {}).get("speedup") is not None
+            and best(strong, K, m, p)["speedup"] <= 1]
     lines, better = [], []
     for m in MODELS:
         s, w = best(strong, K, m, p), best(weak_step, K, m, p)
@@ -124,6 +135,10 @@ def weak(strong, weak_step):
            "side), so the fixed costs — a halo is one row per neighbour, a barrier is one per sweep — are "
            "shared over as much work as at 1 PE, instead of over a shrinking slice (Gustafson's view: "
            "bigger machines solve bigger problems).")
+    if slow:
+        return Answer(q, lines + [contradiction(LAB, f"a speedup above 1 under strong scaling ({' and '.join(slow)} "
+                                                     "ran slower than serial), without which the two cannot be "
+                                                     "compared"), why], CONTRADICTS)
     return by_rule(q, lines, sum(better) > len(better) / 2, LAB, "weak-scaling efficiency at least the strong one",
                    why)
 
@@ -131,21 +146,23 @@ def weak(strong, weak_step):
 def overhead(step):
     q = "What does each model cost at 1 PE, before it has anything to share (against the serial code)?"
     serial = step.one(kernel=K, backend="serial", pes=1)
-    lines, verdict, caveats = [], MISSING, []
+    lines, caveats, cmps = [], [], []
     for m in MODELS:
         r = best(step, K, m, 1)
         if not serial or not r:
             continue
         cmp = Comparison(r, serial)
+        cmps.append(cmp)
         lines.append(f"{NAMES[m]} 1x1: {t(r['median_s'])} against serial {t(serial['median_s'])} ({x(cmp.ratio)}).")
-        faster = cmp.a_slower is False
-        verdict = CONTRADICTS if faster or verdict == CONTRADICTS else EXPECTED
-        if faster:
+        if cmp.a_slower is False:
             caveats.append(f"{NAMES[m]} at 1 PE beat the serial code beyond noise: the two executables "
                            "compiled the loop differently, or the serial run was disturbed; look at the report's "
                            "superlinear flags and rerun.")
     if not lines:
         return Answer(q, [missing("every model at 1 PE and the serial run", LAB)], MISSING)
+    if any(c.overlap is None for c in cmps):
+        caveats.append(noise(next(c for c in cmps if c.overlap is None), LAB))
+    verdict = CONTRADICTS if caveats else EXPECTED
     why = ("At 1 PE a model pays its machinery without any benefit: an OpenMP parallel region and its barrier, "
            "an MPI process's halo copies to itself and its library calls. Where the confidence intervals "
            "overlap the cost is too small to see at this size.")

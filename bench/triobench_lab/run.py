@@ -1,8 +1,10 @@
 """Running a lab: each step is one bench/sweep into a subfolder of the lab folder; then the sheet."""
 
 import os
+import shutil
 import subprocess
 import time
+import tomllib
 
 from . import data as labdata
 from . import sheet
@@ -12,6 +14,34 @@ from .words import busy
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP = os.path.join(BENCH, "sweep")
 INTERRUPTED = (130, 143)
+MPI_BACKENDS = ("mpi", "hybrid")
+LAUNCHERS = ("mpirun", "mpiexec", "srun")
+
+
+def mpi_available():
+    """Whether any MPI launcher is on PATH (without one the sweep cannot run mpi or hybrid)."""
+    return any(shutil.which(name) for name in LAUNCHERS)
+
+
+def without_mpi(args):
+    """A step's sweep options for a machine without MPI: its preset's backends less mpi and hybrid,
+    no --transports; (None, reason) when nothing is left to run."""
+    args = list(args)
+    backends = None
+    if "--preset" in args:
+        with open(os.path.join(BENCH, "presets", args[args.index("--preset") + 1] + ".toml"), "rb") as f:
+            backends = tomllib.load(f).get("backends")
+    if "--backends" in args:
+        i = args.index("--backends")
+        backends = args[i + 1].split(",")
+        del args[i:i + 2]
+    if "--transports" in args:
+        i = args.index("--transports")
+        del args[i:i + 2]
+    left = [b for b in (backends or ("serial", "omp")) if b not in MPI_BACKENDS]
+    if not left:
+        return None, "it needs MPI, and no MPI launcher (" + ", ".join(LAUNCHERS) + ") is on PATH"
+    return args + ["--backends", ",".join(left)], None
 
 
 def _load():
@@ -26,10 +56,16 @@ def run(lab, folder, sweep_args):
     info = {"lab": lab, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "load_start": _load(),
             "sweep_args": list(sweep_args), "steps": {}, "skipped": {}}
     labdata.write_info(folder, info)
+    mpi = mpi_available()
+    if not mpi:
+        print(f"bench/lab {lab}: no MPI launcher on PATH: running the serial and OpenMP parts only "
+              "(apt-get install openmpi-bin libopenmpi-dev for the rest)", flush=True)
     for name, how in steps(lab):
         args, reason = how, None
         if callable(how):
             args, reason = how(folder, labdata.load(folder, [n for n, _ in steps(lab)]))
+        if args is not None and not mpi:
+            args, reason = without_mpi(args)
         if args is None:
             info["skipped"][name] = reason
             print(f"bench/lab {lab}: step {name} skipped: {reason}", flush=True)
