@@ -153,15 +153,19 @@ def rec(kernel, backend, flops, bytes_, median, **extra):
 
 class Lab3(unittest.TestCase):
     def records(self, dgemm_flops=1.28e8):
-        return [rec("nstream", "omp", 2e8, 2.4e9, 0.24, working_set={"regime": "dram"}),   # 10 GB/s, I = 1/12
+        # nstream n = 1e8 (docs/kernels/nstream.md: 3n flops, 32n bytes): 10 GB/s, I = 3/32
+        return [rec("nstream", "omp", 3e8, 3.2e9, 0.32, working_set={"regime": "dram"}),
                 rec("peak", "omp", 1e11, 0.0, 1.0, sweep={"failure": None, "probe": True}),  # 100 GFLOP/s
                 rec("dgemm", "omp", dgemm_flops, 3.84e6, 0.01)]    # n = 400: 2n^3 flops on 3n^2 doubles
 
     def test_roofline(self):
         a = lab3.roofline(lab(roofline=([], self.records())).step("roofline"))
-        # ridge = 100 GFLOP/s / 10 GB/s = 10 flop/byte; nstream 0.0833 < 10 <= dgemm 33.3
+        # ridge = 100 GFLOP/s / 10 GB/s = 10 flop/byte; nstream 0.09375 < 10 <= dgemm 33.3
         self.assertIn("ridge point 10 flop/byte", text(a))
-        self.assertIn("nstream: intensity 0.0833 flop/byte, below the ridge: memory-bound", text(a))
+        # attainable 0.09375 x 10 GB/s = 0.9375 GFLOP/s, reached: 3e8 / 0.32 s, 100%
+        self.assertIn("nstream: intensity 0.0938 flop/byte, below the ridge: memory-bound; attainable "
+                      "min(peak, I × bandwidth) = 0.938 GFLOP/s; your best run reached 0.938 GFLOP/s (100% of it)",
+                      text(a))
         # dgemm: 1.28e8 / 0.01 = 12.8 GFLOP/s of min(100, 33.3 x 10) = 100: 12.8%
         self.assertIn("dgemm: intensity 33.3 flop/byte, above the ridge: compute-bound; attainable "
                       "min(peak, I × bandwidth) = 100 GFLOP/s; your best run reached 12.8 GFLOP/s (12.8% of it)",
@@ -171,6 +175,14 @@ class Lab3(unittest.TestCase):
     def test_roofline_dgemm_below_ridge_contradicts(self):
         a = lab3.roofline(lab(roofline=([], self.records(dgemm_flops=1.92e7))).step("roofline"))
         # I = 1.92e7 / 3.84e6 = 5 < 10
+        self.assertEqual(a.verdict, CONTRADICTS)
+
+    def test_above_the_roof_contradicts(self):
+        recs = self.records() + [rec("nstream", "omp", 3e6, 3.2e7, 0.0016, working_set={"regime": "cache-resident"})]
+        a = lab3.roofline(lab(roofline=([], recs)).step("roofline"))
+        # 3e6 / 0.0016 s = 1.875 GFLOP/s against 0.9375 attainable: 200%, from cache
+        self.assertIn("(200% of it)", text(a))
+        self.assertIn("nstream ran above its roof", text(a))
         self.assertEqual(a.verdict, CONTRADICTS)
 
     def test_no_peak_is_missing(self):
