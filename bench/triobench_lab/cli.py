@@ -76,6 +76,15 @@ def _new_folder(lab, out):
     return out
 
 
+def _no_results_yet(sweep_args):
+    """Why the steps left no results to answer from (a dry run, a job submitted without --wait), or None."""
+    if "--dry-run" in sweep_args:
+        return "--dry-run"
+    if "--submit" in sweep_args and "--wait" not in sweep_args:
+        return "jobs submitted (--submit without --wait)"
+    return None
+
+
 def main(argv):
     try:
         parsed = parse(argv)
@@ -90,6 +99,11 @@ def main(argv):
         else:
             folder = _new_folder(lab, out)
             statuses = labrun.run(lab, folder, rest)
+            later = _no_results_yet(rest)
+            if later:
+                print(f"bench/lab {lab}: {later}: no answer sheet yet; when there are results: "
+                      f"bench/lab {lab} --answers {folder}")
+                return max(statuses.values(), default=0)
         paths, answers = labrun.write_sheet(lab, folder)
     except UserError as e:
         print(f"bench/lab: error: {e}", file=sys.stderr)
