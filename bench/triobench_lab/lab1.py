@@ -1,7 +1,7 @@
 """Lab 1's answer rules: what a message costs in shared memory and in message passing."""
 
 from .sheet import Answer, by_rule, judged
-from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, ci, judge, missing, num, t, x
+from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, ci, judge, missing, num, t, without_ci, x
 
 TITLE = "Lab 1: shared memory vs message passing — what does a message cost?"
 STEPS = {"messages": ["--preset", "lab1", "--transports", "shm,tcp"], "collectives": ["--preset", "lab1-collectives"]}
@@ -29,7 +29,7 @@ def latency(step):
     if not omp or not mpi:
         return Answer(q, [missing("ping-pong at 8 bytes in " + ("OpenMP" if not omp else "MPI"), LAB)], MISSING)
     cmp = Comparison(mpi, omp)
-    text = (f"Your 8-byte MPI latency was {t(mpi['median_s'])} (95% CI {ci(mpi)}) against {t(omp['median_s'])} "
+    text = (f"Your 8-byte MPI latency was {t(mpi['median_s'])} ({ci(mpi)}) against {t(omp['median_s'])} "
             f"({ci(omp)}) for an OpenMP copy: {x(cmp.ratio)} "
             f"{'more' if cmp.ratio >= 1 else 'of it'}.")
     why = ("Why: an MPI message goes through the library even between two processes on one machine — the "
@@ -55,6 +55,9 @@ def bandwidth(step):
     why = ("The gap narrows because the fixed cost of a message (latency) is paid once, while both models "
            "are limited by the same memory copies once the message is large: time ≈ latency + bytes / "
            "bandwidth, and for large messages the second term dominates.")
+    caveat = without_ci([_pp(step, b, n) for b in ("omp", "mpi") for n in (small, big)], LAB)
+    if caveat:
+        return Answer(q, [text, caveat], CONTRADICTS)
     return by_rule(q, [text], r_big < r_small, LAB, "the MPI/OpenMP ratio shrinks for large messages", why)
 
 
@@ -81,6 +84,9 @@ def crossover(step):
            "bandwidth is the size at which half the bandwidth is reached (n½).")
     if absent:
         return Answer(q, lines + ([why] if found else []), MISSING)
+    caveat = without_ci([r for b in found for r in (_pp(step, b, n) for n in _sizes(step, b)) if r], LAB)
+    if caveat:
+        return Answer(q, lines + [caveat], CONTRADICTS)
     ok = all(cross is not None for cross in found.values())
     return by_rule(q, lines, ok, LAB, "a crossover within the sizes measured", why)
 
@@ -122,6 +128,7 @@ def synchronisation(step):
     why = ("Threads synchronise through shared variables in the same caches; processes exchange messages, "
            "each with the library's fixed cost, and a collective needs at least log₂P rounds of them.")
     verdict = EXPECTED if all(v == EXPECTED for v in verdicts) else CONTRADICTS
+    caveats = list(dict.fromkeys(c for c in caveats if c))       # one sentence said once
     return Answer(q, lines + [why if verdict == EXPECTED else None] + caveats, verdict)
 
 

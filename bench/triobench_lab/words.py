@@ -35,10 +35,23 @@ def _sig(v, digits=3):
     return s
 
 
+def interval(row):
+    """'[lo, hi]' of a summary row's 95% CI of the median (it has one)."""
+    lo, hi = row["ci95_s"]
+    return f"[{t(lo)}, {t(hi)}]"
+
+
 def ci(row):
-    """'[lo, hi]' of a summary row's 95% CI, or 'no CI (fewer than 6 repetitions)'."""
-    c = row.get("ci95_s")
-    return f"[{t(c[0])}, {t(c[1])}]" if c else "no CI (fewer than 6 repetitions)"
+    """'95% CI [lo, hi]' of a summary row, or 'no CI: fewer than 6 repetitions'."""
+    return f"95% CI {interval(row)}" if row.get("ci95_s") else "no CI: fewer than 6 repetitions"
+
+
+def without_ci(rows, lab):
+    """The noise sentence when any of rows has no confidence interval (fewer than 6 repetitions), else None."""
+    if all(r.get("ci95_s") for r in rows):
+        return None
+    return (f"With fewer than 6 repetitions there is no confidence interval, so these numbers cannot show a "
+            f"difference: rerun `bench/lab {lab}` (it runs 6).")
 
 
 class Comparison:
@@ -61,9 +74,8 @@ class Comparison:
 def noise(cmp, lab):
     """The sentence for two configurations the data cannot tell apart."""
     if cmp.overlap is None:
-        return (f"With fewer than 6 repetitions there is no confidence interval, so these numbers cannot "
-                f"show a difference: rerun `bench/lab {lab}` (it runs 6).")
-    return (f"Your two 95% confidence intervals overlap ({ci(cmp.a)} and {ci(cmp.b)}): on this data the "
+        return without_ci((cmp.a, cmp.b), lab)
+    return (f"Your two 95% confidence intervals overlap ({interval(cmp.a)} and {interval(cmp.b)}): on this data the "
             f"difference may be noise. Rerun `bench/lab {lab}` on a quiet machine (nothing else running; on a "
             f"cluster, a whole node) before drawing a conclusion.")
 
