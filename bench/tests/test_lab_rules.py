@@ -76,7 +76,8 @@ class Lab1(unittest.TestCase):
     def test_crossover(self):
         def rows(with_ci):
             return [row("pingpong", b, r, th, t, (0.9 * t, 1.1 * t) if with_ci else None, {"bytes": n})
-                    for b, r, th in (("omp", 1, 2), ("mpi", 2, 1)) for n, t in ((8, 1e-6), (1024, 1.5e-6), (65536, 3e-6))]
+                    for b, r, th in (("omp", 1, 2), ("mpi", 2, 1))
+                    for n, t in ((8, 1e-6), (1024, 1.5e-6), (65536, 3e-6))]
         a = lab1.crossover(lab(messages=rows(True)).step("messages"))
         # 1.5 µs < 2 x 1 µs; 3 µs >= 2 µs: the first size at twice the 8-byte time is 65536
         self.assertIn("the first size at twice that is 65536 bytes (3 µs)", text(a))
@@ -95,6 +96,13 @@ class Lab2(unittest.TestCase):
         a = lab2.speedups(lab(strong=self.strong()).step("strong"))
         self.assertIn("OpenMP (1x2) at 2 PEs: 625 ms per iteration, speedup 1.6, efficiency 0.8.", text(a))
         self.assertEqual(a.verdict, EXPECTED)
+
+    def test_cache_resident_is_said(self):
+        rows = self.strong()
+        rows[1]["working_set"] = {"bytes": 36 * 2 ** 20, "llc_bytes": 96 * 2 ** 20, "regime": "cache-resident"}
+        a = lab2.speedups(lab(strong=rows).step("strong"))
+        self.assertIn("this problem's working set (36 MiB) is cache-resident against your last-level cache (96 MiB)",
+                      text(a))
 
     def test_slowdown_contradicts(self):
         rows = self.strong()

@@ -4,7 +4,8 @@ from tbcommon.stats import amdahl_fit, karp_flatt
 
 from .scaling import MODELS, NAMES, best, pe_counts, top
 from .sheet import Answer, by_rule
-from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, contradiction, judge, missing, noise, num, t, x
+from .words import (EXPECTED, CONTRADICTS, MISSING, Comparison, contradiction, judge, missing, noise, num,
+                    regime_note, t, x)
 
 TITLE = "Lab 2: strong and weak scaling"
 STEPS = {"strong": ["--preset", "lab2"], "weak": ["--preset", "lab2", "--scaling", "weak"]}
@@ -27,6 +28,7 @@ def speedups(step):
     if not rows:
         return Answer(q, [missing("a serial baseline and parallel runs", LAB)], MISSING)
     rows.sort(key=lambda r: r["median_s"])
+    lines.append(regime_note(rows[0], LAB))
     why = (f"Speedup S = T(serial) / T({p} PEs) and efficiency E = S / {p}: the share of the {p} PEs' time that "
            "went into useful work. The rest went into what the serial code does not do: exchanging halos "
            "(MPI), synchronising at barriers (OpenMP), and waiting for memory that all cores share.")

@@ -48,7 +48,8 @@ def chunks(step):
 def _sync_share(step, row):
     shares = [r["breakdown"]["sync"] / r["time"]["median"] for r in step.recs(kernel="ep", backend="mpi")
               if (r.get("sweep") or {}).get("config_id") == row["config_id"] and r.get("validated") is True
-              and isinstance((r.get("breakdown") or {}).get("sync"), (int, float)) and (r.get("time") or {}).get("median")]
+              and isinstance((r.get("breakdown") or {}).get("sync"), (int, float))
+              and (r.get("time") or {}).get("median")]
     return median(shares)
 
 
@@ -159,7 +160,9 @@ def detect_reassign(step):
         "--ft detect replaces every blocking wait by a loop of non-blocking calls with a deadline (--ft-timeout, "
         "2 s here): a worker silent that long is declared lost, so the job ends with a clear message instead of "
         "hanging; detection cannot be faster than the deadline, since a silent process cannot be told from a "
-        "slow one sooner. A killed worker is different: mpirun sees the death and aborts the job about a second later, before the deadline expires. --ft reassign also gives the lost worker's unfinished tasks to the others, so the "
+        "slow one sooner. A killed worker is different: mpirun sees the death and aborts the job about a second "
+        "later, before the deadline expires. --ft reassign also gives the lost worker's unfinished tasks to the "
+        "others, so the "
         "answer is complete and validated; to survive a killed worker, the launcher must be told to keep the job "
         "(recovery mode: Open MPI's --mca orte_enable_recovery 1 --mca orte_abort_on_non_zero_status 0).")
     for name in ("kill-reassign-recovery", "hang-reassign", "exit-reassign-recovery"):

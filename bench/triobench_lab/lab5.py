@@ -4,7 +4,7 @@ from tbcommon.stats import median
 
 from .scaling import NAMES, top
 from .sheet import Answer, by_rule, judged
-from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, judge, missing, num, t, x
+from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, judge, missing, num, regime_note, t, x
 
 TITLE = "Lab 5: hybrid shapes and binding"
 LAB = 5
@@ -47,7 +47,8 @@ def _shape_answer(step, p, q):
            "depends on the machine: on a small machine the shapes are usually close. On a cluster node, one rank "
            "per socket (or NUMA domain) with threads inside it is often best: threads share that socket's memory, "
            "messages cross between sockets.")
-    return Answer(q, lines + [head, why], EXPECTED if verdict == EXPECTED else CONTRADICTS)
+    note = regime_note(rows[0], LAB)
+    return Answer(q, lines + [head, note, why], EXPECTED if verdict == EXPECTED else CONTRADICTS)
 
 
 def two(step):

@@ -122,3 +122,14 @@ def judge(cmp, lab, lesson):
 
 def missing(what, lab):
     return f"Not measured: {what}. Rerun `bench/lab {lab}` and check its output for the step that failed."
+
+
+def regime_note(row, lab):
+    """A sentence when a scaling run's working set is not DRAM-sized (its speedups are partly the cache's)."""
+    ws = (row or {}).get("working_set") or {}
+    if not ws.get("regime") or ws["regime"] == "dram":
+        return None
+    return (f"Note: this problem's working set ({num(ws.get('bytes', 0) / 2 ** 20)} MiB) is {ws['regime']} against "
+            f"your last-level cache ({num(ws.get('llc_bytes', 0) / 2 ** 20)} MiB), so part of what you measure is "
+            f"the cache, not memory (the report marks the study so): a DRAM-sized problem scales differently. "
+            f"`bench/lab {lab} --size stencil=auto` runs one (slower).")
