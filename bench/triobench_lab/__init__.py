@@ -1,0 +1,1 @@
+"""bench/lab N: run coursework lab N (docs/labs/) through bench/sweep and write its answer sheet."""
