@@ -20,6 +20,7 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
     d->recv_off = tb_arena_alloc(&d->mem, (size_t)p, sizeof(int64_t));
     d->row_type = tb_arena_alloc(&d->mem, (size_t)p, sizeof(MPI_Datatype));
     d->req = tb_arena_alloc(&d->mem, 2 * (size_t)p, sizeof(MPI_Request));
+    d->status = tb_arena_alloc(&d->mem, 2 * (size_t)p, sizeof(MPI_Status));
     tb_status st = tb_arena_check(&d->mem, "the transpose's block tables");
     if (st != TB_OK) return st;
     for (int r = 0; r < p; r++) {
@@ -98,7 +99,7 @@ void transpose_dist_local(transpose_dist *d, double *a, double *b, int part, int
 
 void transpose_dist_wait(transpose_dist *d)
 {
-    MPI_Waitall(d->nreq, d->req, MPI_STATUSES_IGNORE);
+    MPI_Waitall(d->nreq, d->req, d->status);
     d->nreq = 0;
 }
 

@@ -34,6 +34,7 @@ typedef struct transpose_dist {
     double *sendbuf, *recvbuf;
     MPI_Datatype *row_type; /* [nranks] a row of |R_p| doubles */
     MPI_Request *req;       /* [2 * nranks] */
+    MPI_Status *status;     /* [2 * nranks], MPI_Waitall's (see p2p.h) */
     int nreq;
     int ntypes;   /* row types committed */
     tb_arena mem; /* everything above */
