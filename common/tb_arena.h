@@ -11,25 +11,35 @@
  *     tb_status st = tb_arena_check(&mem, "two %lld x %lld grids", n, n);
  *     ...
  *     tb_arena_free(&mem);
- */
+ *
+ * An arena keeps any number of blocks (a thread's buffers each). It is not
+ * thread-safe: threads that allocate their own blocks in a parallel region
+ * do it inside a critical section. */
 #ifndef TB_ARENA_H
 #define TB_ARENA_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "tb_error.h"
 #include "tb_mem.h"
 
-#define TB_ARENA_MAX 16
-
 typedef struct tb_arena {
-    void *block[TB_ARENA_MAX];
-    int n, failed;
+    void **block; /* [cap], the first n kept */
+    int n, cap, failed;
 } tb_arena;
 
 static inline void *tb_arena_keep(tb_arena *a, void *p)
 {
-    if (!p || a->n == TB_ARENA_MAX) {
+    if (p && a->n == a->cap) {
+        const int cap = a->cap ? 2 * a->cap : 16;
+        void **grown = realloc(a->block, sizeof *grown * (size_t)cap);
+        if (grown) {
+            a->block = grown;
+            a->cap = cap;
+        }
+    }
+    if (!p || a->n == a->cap) {
         tb_free(p);
         a->failed = 1;
         return NULL;
@@ -50,6 +60,9 @@ static inline void *tb_arena_alloc_huge(tb_arena *a, size_t count, size_t size)
 static inline void tb_arena_free(tb_arena *a)
 {
     while (a->n > 0) tb_free(a->block[--a->n]);
+    free(a->block);
+    a->block = NULL;
+    a->cap = 0;
 }
 
 /* The format must be a string literal. */

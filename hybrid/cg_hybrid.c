@@ -15,7 +15,6 @@
 #include "team_timing.h"
 #include "tb_comm.h"
 #include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
@@ -59,23 +58,35 @@ static void hybrid_share(void *ctx, double *full)
     c->in_ops += tb_now() - t0;
 }
 
+/* The rank's blocks (the first nblocks built or freeable), the arena and
+ * the row distribution. */
+static void free_all(cg_block *blocks, int nblocks, tb_arena *arena, tb_rowblock *rb)
+{
+    for (int t = 0; t < nblocks; t++) cg_block_free(&blocks[t]);
+    tb_arena_free(arena);
+    tb_rowblock_free(rb);
+}
+
 tb_status cg_run(tb_run *run)
 {
     const cg_class *c = cg_class_of(run->params);
     const int64_t n = c->n;
     const int nthreads = run->nthreads;
     tb_rowblock rb;
-    tb_team_reduce reduce = {0};
     tb_status st = tb_rowblock_create(&rb, n, nthreads);
     const int64_t rows = rb.row1 - rb.row0;
-    double *mem = tb_alloc((size_t)(2 * n + 3 * rows + TB_TEAM_REDUCE_MAX), sizeof(double));
-    cg_block *blocks = tb_alloc((size_t)nthreads, sizeof *blocks);
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    if (blocks) memset(blocks, 0, sizeof *blocks * (size_t)nthreads); /* freeable */
-    if (st == TB_OK && (!mem || !blocks || !times || !tb_team_reduce_init(&reduce, nthreads)))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for the CG vectors");
-    int failed = st != TB_OK;
-    if (!failed) {
+    tb_arena arena = {0};
+    double *mem =
+        tb_arena_alloc(&arena, (size_t)(2 * n + 3 * rows + TB_TEAM_REDUCE_MAX), sizeof(double));
+    cg_block *blocks = tb_arena_alloc(&arena, (size_t)nthreads, sizeof *blocks);
+    tb_thread_times *times = tb_arena_alloc(&arena, (size_t)nthreads, sizeof *times);
+    tb_team_reduce reduce;
+    tb_team_reduce_init(&reduce, nthreads, &arena);
+    if (st == TB_OK) st = tb_arena_check(&arena, "the CG vectors");
+    const int nblocks = st == TB_OK ? nthreads : 0; /* built, or left freeable */
+    if (st == TB_OK) {
+        memset(blocks, 0, sizeof *blocks * (size_t)nthreads);
+        int failed = 0;
 #pragma omp parallel num_threads(nthreads)
         {
             const int t = omp_get_thread_num();
@@ -90,12 +101,7 @@ tb_status cg_run(tb_run *run)
     }
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        for (int t = 0; blocks && t < nthreads; t++) cg_block_free(&blocks[t]);
-        tb_free(mem);
-        tb_free(blocks);
-        tb_free(times);
-        tb_team_reduce_free(&reduce);
-        tb_rowblock_free(&rb);
+        free_all(blocks, nblocks, &arena, &rb);
         return st;
     }
     double *X = mem + 2 * n, *R = X + rows, *Q = R + rows, *totals = Q + rows;
@@ -135,11 +141,6 @@ tb_status cg_run(tb_run *run)
 
     tb_team_breakdown(run, times, nthreads);
     cg_verify(run, worst, steps);
-    for (int t = 0; t < nthreads; t++) cg_block_free(&blocks[t]);
-    tb_free(mem);
-    tb_free(blocks);
-    tb_free(times);
-    tb_team_reduce_free(&reduce);
-    tb_rowblock_free(&rb);
+    free_all(blocks, nthreads, &arena, &rb);
     return TB_OK;
 }

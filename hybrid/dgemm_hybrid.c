@@ -10,9 +10,6 @@
 #include "summa.h"
 #include "team_timing.h"
 #include "tb_comm.h"
-#include "tb_arena.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_timer.h"
 
 tb_status dgemm_run(tb_run *run)
@@ -21,15 +18,10 @@ tb_status dgemm_run(tb_run *run)
     const int nthreads = run->nthreads;
     summa s;
     tb_status st = summa_create(&s, n, run->params->value[DGEMM_P_PANEL]);
-    tb_arena mem = {0};
-    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
-    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 3, sizeof(double));
     dgemm_team team = {0};
-    if (st == TB_OK) st = tb_arena_check(&mem, "%d thread accounts", nthreads);
     if (st == TB_OK) st = dgemm_team_create(&team, nthreads, s.panel);
     if (st != TB_EINPUT) st = tb_comm_worst(st); /* TB_EINPUT is the same on every rank */
     if (st != TB_OK) {
-        tb_arena_free(&mem);
         dgemm_team_free(&team);
         summa_free(&s);
         return st;
@@ -86,18 +78,12 @@ tb_status dgemm_run(tb_run *run)
             }
             tb_team_account(run, &mine, t, it, now.compute, now.comm, now.sync, tb_now() - t0);
         }
-        times[t] = mine;
-        double *my_acc = acc + 3 * t;
-        my_acc[0] = my_acc[1] = my_acc[2] = 0.0;
+        team.times[t] = mine;
         dgemm_accumulate(c + j0, s.cols, i0, i1, j1 - j0, s.row0, s.col0 + j0, n,
-                         run->warmup + run->iters, my_acc);
+                         run->warmup + run->iters, dgemm_team_acc(&team, t));
     }
 
-    tb_team_breakdown(run, times, nthreads);
-    double total[3] = {0.0, 0.0, 0.0};
-    for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
-    dgemm_verify(run, total, run->warmup + run->iters);
-    tb_arena_free(&mem);
+    dgemm_team_verify(&team, run, run->warmup + run->iters);
     dgemm_team_free(&team);
     summa_free(&s);
     return TB_OK;

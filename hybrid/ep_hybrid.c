@@ -18,9 +18,9 @@
 #include "task_farm.h"
 #include "tb_checkpoint.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_comm.h"
 #include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
@@ -104,15 +104,13 @@ tb_status ep_run(tb_run *run)
 {
     const int dynamic = run->params->value[EP_P_SCHEDULE] == EP_DYNAMIC;
     const int nthreads = run->nthreads;
-    ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
     const int me = run->rank;
-    if (!dynamic && tb_fault_active(&tb_ft_of(run)->opts)) {
-        tb_free(parts);
-        tb_free(times);
+    if (!dynamic && tb_fault_active(&tb_ft_of(run)->opts))
         return tb_error_set(TB_EINPUT, "--inject-fault, --ft and --checkpoint need ep's "
                                        "master-worker schedule here: add --schedule dynamic");
-    }
+    tb_arena mem = {0};
+    ep_team_part *parts = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *parts);
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
     struct tb_ckpt *ck = NULL;
     tb_status st = TB_OK;
     tb_farm *farm = NULL;
@@ -122,12 +120,12 @@ tb_status ep_run(tb_run *run)
                          ck};
         farm = tb_farm_create(ep_ntasks(run->params), sizeof(ep_result), combine, &ft);
     }
-    if (st == TB_OK && (!parts || !times || (dynamic && !farm)))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for %d partial results", nthreads);
+    if (st == TB_OK) st = tb_arena_check(&mem, "%d partial results", nthreads);
+    if (st == TB_OK && dynamic && !farm)
+        st = tb_error_set(TB_ERUNTIME, "out of memory for the task farm");
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_free(parts);
-        tb_free(times);
+        tb_arena_free(&mem);
         tb_farm_free(farm);
         tb_ckpt_close(ck);
         return st;
@@ -152,14 +150,9 @@ tb_status ep_run(tb_run *run)
                                  ? team_dynamic(run, farm, parts, &total, &shared_task, me, &done)
                                  : team_static(run, ep_batches, parts, &total);
             double elapsed = tb_now() - t0;
-            if (it >= run->warmup) {
-                double comm = dynamic && t == 0 ? tb_farm_comm_time(farm) : 0.0;
-                if (dynamic && t == 0 && me == 0) compute -= comm; /* answered inside */
-                mine.compute += compute;
-                mine.comm += comm;
-                mine.sync += elapsed - compute - comm;
-                if (t == 0) tb_run_record(run, it, elapsed);
-            }
+            double comm = dynamic && t == 0 ? tb_farm_comm_time(farm) : 0.0;
+            if (dynamic && t == 0 && me == 0) compute -= comm; /* answered inside */
+            tb_team_account(run, &mine, t, it, compute, comm, elapsed - compute - comm, elapsed);
         }
         times[t] = mine;
         if (reference) team_static(run, ep_batches_reference, parts, &ref); /* untimed */
@@ -168,8 +161,7 @@ tb_status ep_run(tb_run *run)
     tb_team_breakdown(run, times, nthreads);
     if (me == 0 && dynamic) st = ep_ckpt_close(run, ck, &total);
     ep_verify(run, &total, &ref);
-    tb_free(parts);
-    tb_free(times);
+    tb_arena_free(&mem);
     tb_farm_free(farm);
     return st;
 }

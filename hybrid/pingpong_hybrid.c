@@ -10,15 +10,15 @@
 #include "kernels/pingpong.h"
 #include "p2p.h"
 #include "team.h"
+#include "tb_arena.h"
 #include "tb_comm.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 
 typedef struct pp_ctx {
     tb_p2p_pair pair;
     tb_p2p *p;                    /* funneled: [1], nmsg = threads; multiple: [threads] */
     unsigned char **send, **recv; /* [threads] */
     int funneled, bandwidth, nthreads;
+    tb_arena mem; /* the arrays above and the buffers */
 } pp_ctx;
 
 static void trips(tb_p2p *p, int bandwidth, int64_t count)
@@ -57,41 +57,39 @@ static double pp_batch(void *arg, int64_t count)
 static tb_status setup(pp_ctx *c, size_t n, int window)
 {
     const int T = c->nthreads, streams = c->funneled ? 1 : T;
-    c->send = tb_alloc((size_t)T, sizeof *c->send);
-    c->recv = tb_alloc((size_t)T, sizeof *c->recv);
-    c->p = tb_alloc((size_t)streams, sizeof *c->p);
-    if (!c->send || !c->recv || !c->p) return TB_ERUNTIME;
-    for (int t = 0; t < T; t++) c->send[t] = c->recv[t] = NULL;
-    for (int s = 0; s < streams; s++) c->p[s].req = NULL;
-    int ok = 1;
-#pragma omp parallel num_threads(T) reduction(&& : ok)
+    c->send = tb_arena_alloc(&c->mem, (size_t)T, sizeof *c->send);
+    c->recv = tb_arena_alloc(&c->mem, (size_t)T, sizeof *c->recv);
+    c->p = tb_arena_alloc(&c->mem, (size_t)streams, sizeof *c->p);
+    tb_status st = tb_arena_check(&c->mem, "%d threads' buffer tables", T);
+    if (st != TB_OK) return st;
+    for (int s = 0; s < streams; s++) c->p[s] = (tb_p2p){.req = NULL}; /* freeable */
+#pragma omp parallel num_threads(T)
     {
         const int t = omp_get_thread_num();
-        c->send[t] = tb_alloc(n, 1);
-        c->recv[t] = tb_alloc(n, 1);
-        ok = c->send[t] && c->recv[t];
-        if (ok) {
-            pingpong_fill(c->send[t], n, t);
-            pingpong_spoil(c->recv[t], n, t);
+        unsigned char *send, *recv;
+#pragma omp critical(pp_arena)
+        {
+            send = c->send[t] = tb_arena_alloc(&c->mem, n, 1);
+            recv = c->recv[t] = tb_arena_alloc(&c->mem, n, 1);
+        }
+        if (send && recv) {
+            pingpong_fill(send, n, t);
+            pingpong_spoil(recv, n, t);
         }
     }
-    for (int s = 0; ok && s < streams; s++)
-        ok = tb_p2p_init(&c->p[s], c->pair.comm, c->pair.peer, c->pair.first, c->funneled ? T : 1,
-                         s, window, c->send + s, c->recv + s, n) == TB_OK;
-    return ok ? TB_OK : TB_ERUNTIME;
+    st = tb_arena_check(&c->mem, "%d pairs of %zu-byte buffers", T, n);
+    for (int s = 0; st == TB_OK && s < streams; s++)
+        st = tb_p2p_init(&c->p[s], c->pair.comm, c->pair.peer, c->pair.first, c->funneled ? T : 1,
+                         s, window, c->send + s, c->recv + s, n);
+    return st;
 }
 
 static void teardown(pp_ctx *c)
 {
-    const int T = c->nthreads, streams = c->funneled ? 1 : T;
-    for (int s = 0; c->p && s < streams; s++) tb_p2p_free(&c->p[s]);
-    for (int t = 0; c->send && c->recv && t < T; t++) {
-        tb_free(c->send[t]);
-        tb_free(c->recv[t]);
-    }
-    tb_free(c->send);
-    tb_free(c->recv);
-    tb_free(c->p);
+    const int streams = c->funneled ? 1 : c->nthreads;
+    /* An empty arena: a failed check in setup has freed everything. */
+    for (int s = 0; c->mem.n > 0 && s < streams; s++) tb_p2p_free(&c->p[s]);
+    tb_arena_free(&c->mem);
 }
 
 tb_status pingpong_run(tb_run *run)
@@ -107,9 +105,7 @@ tb_status pingpong_run(tb_run *run)
     const int window = (int)run->params->value[PINGPONG_P_WINDOW];
     c.funneled = run->params->value[PINGPONG_P_VARIANT] != PINGPONG_MULTIPLE;
     c.bandwidth = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
-    if (c.pair.player && setup(&c, n, window) != TB_OK)
-        st = tb_error_set(TB_ERUNTIME, "out of memory for %d pairs of %zu-byte buffers", c.nthreads,
-                          n);
+    if (c.pair.player) st = setup(&c, n, window);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
         micro_method m = {micro_target(run, PINGPONG_P_TARGET), c.bandwidth ? window : 2.0, 0.0,

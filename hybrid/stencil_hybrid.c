@@ -5,75 +5,56 @@
 #include <omp.h>
 #include <string.h>
 
-#include "grid2d.h"
-#include "kernels/stencil.h"
+#include "stencil_block.h"
 #include "team_timing.h"
-#include "tb_comm.h"
-#include "tb_arena.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
 tb_status stencil_run(tb_run *run)
 {
-    const int64_t n = run->params->value[STENCIL_P_N];
-    const int radius = (int)run->params->value[STENCIL_P_RADIUS];
     const int nthreads = run->nthreads;
-    tb_grid2d g;
-    tb_status st = tb_grid2d_create(&g, n, radius);
-    if (st == TB_EINPUT) return st; /* the same on every rank */
     tb_arena mem = {0};
-    double *in = tb_arena_alloc(&mem, (size_t)tb_grid2d_points(&g), sizeof(double));
-    double *out = tb_arena_alloc(&mem, (size_t)tb_grid2d_points(&g), sizeof(double));
     tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
     double *acc = tb_arena_alloc(&mem, (size_t)nthreads * STENCIL_PART, sizeof(double));
-    if (st == TB_OK)
-        st = tb_arena_check(&mem, "two %lld x %lld blocks", (long long)g.rows, (long long)g.cols);
-    st = tb_comm_worst(st);
-    if (st != TB_OK) {
-        tb_arena_free(&mem);
-        tb_grid2d_free(&g);
-        return st;
-    }
-    double *in_blk = tb_grid2d_origin(&g, in), *out_blk = tb_grid2d_origin(&g, out);
-    double w[STENCIL_MAX_RADIUS + 1];
-    stencil_weights(radius, w);
-    int64_t i0, i1, j0, j1;
-    stencil_interior(n, radius, g.row0, g.row1, &i0, &i1);
-    stencil_interior(n, radius, g.col0, g.col1, &j0, &j1);
-    const size_t halo_rows_bytes = sizeof(double) * (size_t)(g.halo * g.ld);
+    stencil_block b;
+    tb_status st = stencil_block_create(&b, run->params, &mem);
+    if (st != TB_OK) return st;
+    const tb_grid2d *g = &b.g;
+    double *in_blk = b.in_blk, *out_blk = b.out_blk;
+    const int radius = b.radius;
+    const int64_t i0 = b.i0, i1 = b.i1, j0 = b.j0, j1 = b.j1;
+    const size_t halo_rows_bytes = sizeof(double) * (size_t)(g->halo * g->ld);
 
 #pragma omp parallel num_threads(nthreads)
     {
         const int t = omp_get_thread_num();
         int64_t r0, r1;
-        tb_split(g.rows, nthreads, t, &r0, &r1);
+        tb_split(g->rows, nthreads, t, &r0, &r1);
         const int64_t c0 = r0 > i0 ? r0 : i0, c1 = r1 < i1 ? r1 : i1; /* my interior rows */
         /* First touch: my rows, halo columns included. */
-        memset(in_blk + r0 * g.ld - g.halo, 0, sizeof(double) * (size_t)((r1 - r0) * g.ld));
-        memset(out_blk + r0 * g.ld - g.halo, 0, sizeof(double) * (size_t)((r1 - r0) * g.ld));
-        stencil_init(in_blk + r0 * g.ld, out_blk + r0 * g.ld, g.ld, r1 - r0, g.cols, g.row0 + r0,
-                     g.col0);
+        memset(in_blk + r0 * g->ld - g->halo, 0, sizeof(double) * (size_t)((r1 - r0) * g->ld));
+        memset(out_blk + r0 * g->ld - g->halo, 0, sizeof(double) * (size_t)((r1 - r0) * g->ld));
+        stencil_init(in_blk + r0 * g->ld, out_blk + r0 * g->ld, g->ld, r1 - r0, g->cols,
+                     g->row0 + r0, g->col0);
 #pragma omp master
         {
-            memset(in, 0, halo_rows_bytes);
-            memset(in_blk + g.rows * g.ld - g.halo, 0, halo_rows_bytes);
+            memset(b.in, 0, halo_rows_bytes);
+            memset(in_blk + g->rows * g->ld - g->halo, 0, halo_rows_bytes);
         }
         tb_thread_times mine = {0};
 #pragma omp barrier
         for (int it = 0; it < run->warmup + run->iters; it++) {
             double t0 = tb_now();
 #pragma omp master
-            tb_grid2d_exchange(&g, in_blk);
+            tb_grid2d_exchange(&b.g, in_blk);
             double t1 = tb_now();
 #pragma omp barrier
             double t2 = tb_now();
-            if (c1 > c0) stencil_apply(in_blk, out_blk, g.ld, radius, w, c0, c1, j0, j1);
+            if (c1 > c0) stencil_apply(in_blk, out_blk, g->ld, radius, b.w, c0, c1, j0, j1);
             double t3 = tb_now();
 #pragma omp barrier
             double t4 = tb_now();
-            stencil_increment(in_blk, g.ld, r0, r1, 0, g.cols);
+            stencil_increment(in_blk, g->ld, r0, r1, 0, g->cols);
             double t5 = tb_now();
 #pragma omp barrier
             double t6 = tb_now();
@@ -84,14 +65,14 @@ tb_status stencil_run(tb_run *run)
         times[t] = mine;
         stencil_acc_init(acc + STENCIL_PART * t);
         stencil_acc_init(acc + STENCIL_PART * t + 3);
-        stencil_accumulate_in(in_blk, g.ld, r0, r1, 0, g.cols, g.row0, g.col0,
+        stencil_accumulate_in(in_blk, g->ld, r0, r1, 0, g->cols, g->row0, g->col0,
                               acc + STENCIL_PART * t + 3);
-        if (c1 > c0) stencil_accumulate(out_blk, g.ld, c0, c1, j0, j1, acc + STENCIL_PART * t);
+        if (c1 > c0) stencil_accumulate(out_blk, g->ld, c0, c1, j0, j1, acc + STENCIL_PART * t);
     }
 
     tb_team_breakdown(run, times, nthreads);
     stencil_verify_parts(run, acc, nthreads, run->warmup + run->iters);
     tb_arena_free(&mem);
-    tb_grid2d_free(&g);
+    stencil_block_free(&b);
     return TB_OK;
 }

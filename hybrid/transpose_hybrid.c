@@ -12,8 +12,6 @@
 #include "tb_comm.h"
 #include "tb_arena.h"
 #include "tb_error.h"
-#include "tb_mem.h"
-#include "tb_split.h"
 #include "tb_timer.h"
 #include "transpose_dist.h"
 
@@ -24,18 +22,16 @@ tb_status transpose_run(tb_run *run)
     transpose_dist d;
     tb_status st = transpose_dist_create(&d, n, run->params->value[TRANSPOSE_P_TILE]);
     tb_arena mem = {0};
-    double *a = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
-    double *b = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
     tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
     double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 2, sizeof(double));
-    if (st == TB_OK)
-        st = tb_arena_check(&mem, "two %lld x %lld row blocks", (long long)d.rows, (long long)n);
+    if (st == TB_OK) st = tb_arena_check(&mem, "%d thread accounts", nthreads);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
         tb_arena_free(&mem);
         transpose_dist_free(&d);
         return st;
     }
+    double *a = d.a, *b = d.b;
     /* One rank has no messages: pack, exchange and unpack are empty, and
      * the barriers around the exchange are left out. */
     const int exchange = d.nranks > 1;

@@ -71,6 +71,7 @@ void tb_grid2d_exchange(tb_grid2d *g, double *block)
     const int row_count = (int)(h * ld);
     const int col_count = (int)(rows * h);
     MPI_Request req[8];
+    MPI_Status status[8]; /* MPI_Waitall's array parameter takes real storage (see p2p.h) */
     int nreq = 0;
     MPI_Irecv(block - h * ld - h, row_count, MPI_DOUBLE, g->north, TAG_TO_SOUTH, g->cart,
               &req[nreq++]);
@@ -89,7 +90,7 @@ void tb_grid2d_exchange(tb_grid2d *g, double *block)
               &req[nreq++]);
     MPI_Isend(g->pack[SEND_EAST], col_count, MPI_DOUBLE, g->east, TAG_TO_EAST, g->cart,
               &req[nreq++]);
-    MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE);
+    MPI_Waitall(nreq, req, status);
     if (g->west != MPI_PROC_NULL) unpack_columns(block - h, ld, rows, h, g->pack[RECV_WEST]);
     if (g->east != MPI_PROC_NULL) unpack_columns(block + cols, ld, rows, h, g->pack[RECV_EAST]);
 }

@@ -1,8 +1,7 @@
 #include "halo_grid.h"
 
+#include "tb_arena.h"
 #include "tb_comm.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 
 void tb_halo_grid_exchange(tb_halo_grid *c, uint64_t r)
 {
@@ -19,11 +18,11 @@ tb_status tb_halo_grid_run(tb_run *run, micro_batch_fn batch, int how)
     tb_status st =
         tb_grid2d_create(g, run->params->value[HALO_P_N], (int)run->params->value[HALO_P_RADIUS]);
     if (st == TB_EINPUT) return st; /* the same on every rank */
-    double *array = tb_alloc((size_t)tb_grid2d_points(g), sizeof(double));
-    c.edges = tb_alloc((size_t)c.nthreads, sizeof *c.edges);
-    if (st == TB_OK && (!array || !c.edges))
-        st = tb_error_set(TB_ERUNTIME, "out of memory for a %lld x %lld block", (long long)g->rows,
-                          (long long)g->cols);
+    tb_arena mem = {0};
+    double *array = tb_arena_alloc(&mem, (size_t)tb_grid2d_points(g), sizeof(double));
+    c.edges = tb_arena_alloc(&mem, (size_t)c.nthreads, sizeof *c.edges);
+    if (st == TB_OK)
+        st = tb_arena_check(&mem, "a %lld x %lld block", (long long)g->rows, (long long)g->cols);
     st = tb_comm_worst(st);
     if (st == TB_OK) {
         c.view = (halo_view){tb_grid2d_origin(g, array),
@@ -52,8 +51,7 @@ tb_status tb_halo_grid_run(tb_run *run, micro_batch_fn batch, int how)
         halo_verify(run, v, bytes, (double)c.round * (mine[0] + mine[1]));
         halo_set_exchange(run, mine[0], bytes, mine[1], how);
     }
-    tb_free(array);
-    tb_free(c.edges);
+    tb_arena_free(&mem);
     tb_grid2d_free(g);
     return st;
 }

@@ -1,7 +1,5 @@
 #include "p2p.h"
 
-#include <stdlib.h>
-
 #include "kernels/pingpong.h"
 #include "tb_error.h"
 
@@ -29,16 +27,22 @@ void tb_p2p_pair_free(tb_p2p_pair *pair)
 tb_status tb_p2p_init(tb_p2p *p, MPI_Comm comm, int peer, int first, int nmsg, int tag, int window,
                       unsigned char **send, unsigned char **recv, size_t bytes)
 {
-    *p = (tb_p2p){comm, peer, first, nmsg, tag, window, send, recv, bytes, NULL, 0, 0.0};
-    p->req = malloc(sizeof(MPI_Request) * (size_t)nmsg * (size_t)(window + 1));
-    return p->req ? TB_OK : tb_error_set(TB_ERUNTIME, "out of memory for MPI requests");
+    *p = (tb_p2p){.comm = comm,
+                  .peer = peer,
+                  .first = first,
+                  .nmsg = nmsg,
+                  .tag = tag,
+                  .window = window,
+                  .send = send,
+                  .recv = recv,
+                  .bytes = bytes};
+    const size_t count = (size_t)nmsg * (size_t)(window + 1);
+    p->req = tb_arena_alloc(&p->mem, count, sizeof(MPI_Request));
+    p->status = tb_arena_alloc(&p->mem, count, sizeof(MPI_Status));
+    return tb_arena_check(&p->mem, "%zu MPI requests", count);
 }
 
-void tb_p2p_free(tb_p2p *p)
-{
-    free(p->req);
-    p->req = NULL;
-}
+void tb_p2p_free(tb_p2p *p) { tb_arena_free(&p->mem); }
 
 /* All nmsg messages of a trip, non-blocking. */
 static void post(const tb_p2p *p, unsigned char **bufs, int sending, MPI_Request *req)
@@ -82,13 +86,13 @@ void tb_p2p_round_trips(tb_p2p *p, int64_t count)
         } else if (p->first) {
             post(p, p->recv, 0, p->req);
             post(p, p->send, 1, p->req + p->nmsg);
-            MPI_Waitall(2 * p->nmsg, p->req, MPI_STATUSES_IGNORE);
+            MPI_Waitall(2 * p->nmsg, p->req, p->status);
         } else {
             post(p, p->recv, 0, p->req);
-            MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
+            MPI_Waitall(p->nmsg, p->req, p->status);
             stale += stale_all(p, r);
             post(p, p->recv, 1, p->req);
-            MPI_Waitall(p->nmsg, p->req, MPI_STATUSES_IGNORE);
+            MPI_Waitall(p->nmsg, p->req, p->status);
         }
         if (p->first) stale += stale_all(p, r);
     }
@@ -106,7 +110,7 @@ void tb_p2p_windows(tb_p2p *p, int64_t count)
         if (p->first) stamp_all(p, r);
         for (int w = 0; w < p->window; w++)
             post(p, p->first ? p->send : p->recv, p->first, p->req + w * p->nmsg);
-        MPI_Waitall(all, p->req, MPI_STATUSES_IGNORE);
+        MPI_Waitall(all, p->req, p->status);
         if (p->first) {
             MPI_Recv(ack, 4, MPI_BYTE, p->peer, ack_tag(p), p->comm, MPI_STATUS_IGNORE);
         } else {

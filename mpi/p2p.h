@@ -12,7 +12,11 @@
  * Every message carries its round's stamp (kernels/pingpong.h): the first
  * rank stamps its send buffers before a round trip or a window, and every
  * receiver compares the stamp of what it received, counting in `stale`
- * the messages without it. The second rank echoes what it received. */
+ * the messages without it. The second rank echoes what it received.
+ * MPI_Waitall gets a status array, as OSU's loops give it (reqstat): its
+ * parameter is declared an array (MPI_Status array_of_statuses[]), and
+ * MPICH's MPI_STATUSES_IGNORE, the address 1, is no storage for one (GCC's
+ * -Wstringop-overflow says so). */
 #ifndef TB_P2P_H
 #define TB_P2P_H
 
@@ -20,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tb_arena.h"
 #include "tb_status.h"
 
 /* Who plays: ranks 0 and 1, on a communicator of their own; the other
@@ -39,9 +44,11 @@ typedef struct tb_p2p {
     int nmsg, tag, window;
     unsigned char **send, **recv; /* [nmsg] */
     size_t bytes;
-    MPI_Request *req; /* nmsg * (window + 1) */
-    uint64_t round;   /* rounds (round trips or windows) so far */
-    double stale;     /* messages received without their round's stamp */
+    MPI_Request *req;   /* nmsg * (window + 1) */
+    MPI_Status *status; /* as many */
+    tb_arena mem;       /* req and status */
+    uint64_t round;     /* rounds (round trips or windows) so far */
+    double stale;       /* messages received without their round's stamp */
 } tb_p2p;
 
 /* TB_ERUNTIME when this rank cannot allocate the requests. */

@@ -3,9 +3,8 @@
 #include "kernels/micro.h"
 #include "kernels/pingpong.h"
 #include "p2p.h"
+#include "tb_arena.h"
 #include "tb_comm.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_timer.h"
 
 typedef struct pp_ctx {
@@ -35,14 +34,15 @@ tb_status pingpong_run(tb_run *run)
     const size_t n = (size_t)run->params->value[PINGPONG_P_BYTES];
     const int bw = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
     const int window = (int)run->params->value[PINGPONG_P_WINDOW];
+    tb_arena mem = {0};
     unsigned char *send = NULL, *recv = NULL;
     pp_ctx c = {.player = pair.player, .bandwidth = bw};
     if (pair.player) {
-        send = tb_alloc(n, 1);
-        recv = tb_alloc(n, 1);
-        st = send && recv ? tb_p2p_init(&c.p, pair.comm, pair.peer, pair.first, 1, 0, window, &send,
-                                        &recv, n)
-                          : tb_error_set(TB_ERUNTIME, "out of memory for two %zu-byte buffers", n);
+        send = tb_arena_alloc(&mem, n, 1);
+        recv = tb_arena_alloc(&mem, n, 1);
+        st = tb_arena_check(&mem, "two %zu-byte buffers", n);
+        if (st == TB_OK)
+            st = tb_p2p_init(&c.p, pair.comm, pair.peer, pair.first, 1, 0, window, &send, &recv, n);
     }
     st = tb_comm_worst(st);
     if (st == TB_OK) {
@@ -60,8 +60,7 @@ tb_status pingpong_run(tb_run *run)
                         pair.player ? c.p.stale : 0.0);
     }
     if (pair.player) tb_p2p_free(&c.p);
-    tb_free(send);
-    tb_free(recv);
+    tb_arena_free(&mem);
     tb_p2p_pair_free(&pair);
     return st;
 }

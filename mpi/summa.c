@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 
 static void starts(int64_t n, int parts, int64_t *start)
@@ -34,10 +33,10 @@ tb_status summa_create(summa *s, int64_t n, int64_t panel)
     MPI_Comm_split(MPI_COMM_WORLD, s->coords[1], s->coords[0], &s->col_comm);
     s->n = n;
     s->panel = panel < n ? panel : n;
-    s->row_start = tb_alloc((size_t)s->dims[0] + 1, sizeof(int64_t));
-    s->col_start = tb_alloc((size_t)s->dims[1] + 1, sizeof(int64_t));
-    if (!s->row_start || !s->col_start)
-        return tb_error_set(TB_ERUNTIME, "out of memory for the process grid's tables");
+    s->row_start = tb_arena_alloc(&s->mem, (size_t)s->dims[0] + 1, sizeof(int64_t));
+    s->col_start = tb_arena_alloc(&s->mem, (size_t)s->dims[1] + 1, sizeof(int64_t));
+    tb_status st = tb_arena_check(&s->mem, "the process grid's tables");
+    if (st != TB_OK) return st;
     starts(n, s->dims[0], s->row_start);
     starts(n, s->dims[1], s->col_start);
     s->row0 = s->row_start[s->coords[0]];
@@ -45,30 +44,20 @@ tb_status summa_create(summa *s, int64_t n, int64_t panel)
     s->col0 = s->col_start[s->coords[1]];
     s->cols = s->col_start[s->coords[1] + 1] - s->col0;
     const size_t block = (size_t)(s->rows * s->cols);
-    s->a = tb_alloc_huge(block, sizeof(double));
-    s->b = tb_alloc_huge(block, sizeof(double));
-    s->c = tb_alloc_huge(block, sizeof(double));
-    s->abuf = tb_alloc_huge((size_t)(s->rows * s->panel), sizeof(double));
-    s->bbuf = tb_alloc_huge((size_t)(s->panel * s->cols), sizeof(double));
-    if (!s->a || !s->b || !s->c || !s->abuf || !s->bbuf)
-        return tb_error_set(TB_ERUNTIME,
-                            "out of memory for three %lld x %lld blocks and "
-                            "SUMMA's panel buffers",
-                            (long long)s->rows, (long long)s->cols);
-    return TB_OK;
+    s->a = tb_arena_alloc_huge(&s->mem, block, sizeof(double));
+    s->b = tb_arena_alloc_huge(&s->mem, block, sizeof(double));
+    s->c = tb_arena_alloc_huge(&s->mem, block, sizeof(double));
+    s->abuf = tb_arena_alloc_huge(&s->mem, (size_t)(s->rows * s->panel), sizeof(double));
+    s->bbuf = tb_arena_alloc_huge(&s->mem, (size_t)(s->panel * s->cols), sizeof(double));
+    return tb_arena_check(&s->mem, "three %lld x %lld blocks and SUMMA's panel buffers",
+                          (long long)s->rows, (long long)s->cols);
 }
 
 void summa_free(summa *s)
 {
     if (s->row_comm != MPI_COMM_NULL) MPI_Comm_free(&s->row_comm);
     if (s->col_comm != MPI_COMM_NULL) MPI_Comm_free(&s->col_comm);
-    tb_free(s->row_start);
-    tb_free(s->col_start);
-    tb_free(s->a);
-    tb_free(s->b);
-    tb_free(s->c);
-    tb_free(s->abuf);
-    tb_free(s->bbuf);
+    tb_arena_free(&s->mem);
     memset(s, 0, sizeof *s);
     s->row_comm = s->col_comm = MPI_COMM_NULL;
 }

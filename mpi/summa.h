@@ -21,6 +21,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "tb_arena.h"
 #include "tb_status.h"
 
 typedef struct summa {
@@ -31,6 +32,7 @@ typedef struct summa {
     int64_t row0, rows, col0, cols; /* my block */
     double *a, *b, *c;              /* my blocks of A, B, C: rows x cols, uninitialised */
     double *abuf, *bbuf;            /* panel buffers: rows x panel, panel x cols */
+    tb_arena mem;                   /* the tables, blocks and buffers above */
 } summa;
 
 /* One step of the k loop: columns [k0, k1) of A, rows of B. */

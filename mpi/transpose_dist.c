@@ -3,8 +3,6 @@
 #include <string.h>
 
 #include "kernels/transpose.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 
 enum { TAG_BLOCK = 21 };
@@ -17,15 +15,14 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
     const int p = d->nranks;
     d->n = n;
     d->tile = tile;
-    d->start = tb_alloc((size_t)p + 1, sizeof(int64_t));
-    d->send_off = tb_alloc((size_t)p, sizeof(int64_t));
-    d->recv_off = tb_alloc((size_t)p, sizeof(int64_t));
-    d->row_type = tb_alloc((size_t)p, sizeof(MPI_Datatype));
-    d->req = tb_alloc(2 * (size_t)p, sizeof(MPI_Request));
-    if (!d->start || !d->send_off || !d->recv_off || !d->row_type || !d->req) {
-        transpose_dist_free(d);
-        return tb_error_set(TB_ERUNTIME, "out of memory for the transpose's block tables");
-    }
+    d->start = tb_arena_alloc(&d->mem, (size_t)p + 1, sizeof(int64_t));
+    d->send_off = tb_arena_alloc(&d->mem, (size_t)p, sizeof(int64_t));
+    d->recv_off = tb_arena_alloc(&d->mem, (size_t)p, sizeof(int64_t));
+    d->row_type = tb_arena_alloc(&d->mem, (size_t)p, sizeof(MPI_Datatype));
+    d->req = tb_arena_alloc(&d->mem, 2 * (size_t)p, sizeof(MPI_Request));
+    d->status = tb_arena_alloc(&d->mem, 2 * (size_t)p, sizeof(MPI_Status));
+    tb_status st = tb_arena_check(&d->mem, "the transpose's block tables");
+    if (st != TB_OK) return st;
     for (int r = 0; r < p; r++) {
         int64_t end;
         tb_split(n, p, r, &d->start[r], &end);
@@ -39,17 +36,18 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
         d->send_off[r] = d->recv_off[r] = off;
         if (r != d->rank) off += (d->start[r + 1] - d->start[r]) * d->rows;
     }
-    d->sendbuf = tb_alloc_huge((size_t)off, sizeof(double));
-    d->recvbuf = tb_alloc_huge((size_t)off, sizeof(double));
-    if (!d->sendbuf || !d->recvbuf) {
-        transpose_dist_free(d);
-        return tb_error_set(TB_ERUNTIME,
-                            "out of memory for the transpose's message buffers "
-                            "(2 x %lld doubles)",
-                            (long long)off);
-    }
+    d->sendbuf = tb_arena_alloc_huge(&d->mem, (size_t)off, sizeof(double));
+    d->recvbuf = tb_arena_alloc_huge(&d->mem, (size_t)off, sizeof(double));
+    d->a = tb_arena_alloc_huge(&d->mem, (size_t)(d->rows * n), sizeof(double));
+    d->b = tb_arena_alloc_huge(&d->mem, (size_t)(d->rows * n), sizeof(double));
+    st = tb_arena_check(&d->mem,
+                        "two %lld x %lld row blocks and the transpose's message buffers "
+                        "(2 x %lld doubles)",
+                        (long long)d->rows, (long long)n, (long long)off);
+    if (st != TB_OK) return st;
     /* Counts in rows keep them far below INT_MAX whatever n. */
-    for (int r = 0; r < p; r++) {
+    for (; d->ntypes < p; d->ntypes++) {
+        const int r = d->ntypes;
         MPI_Type_contiguous((int)(d->start[r + 1] - d->start[r]), MPI_DOUBLE, &d->row_type[r]);
         MPI_Type_commit(&d->row_type[r]);
     }
@@ -58,15 +56,8 @@ tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile)
 
 void transpose_dist_free(transpose_dist *d)
 {
-    if (d->row_type && d->sendbuf && d->recvbuf)
-        for (int r = 0; r < d->nranks; r++) MPI_Type_free(&d->row_type[r]);
-    tb_free(d->start);
-    tb_free(d->send_off);
-    tb_free(d->recv_off);
-    tb_free(d->row_type);
-    tb_free(d->req);
-    tb_free(d->sendbuf);
-    tb_free(d->recvbuf);
+    for (int r = 0; r < d->ntypes; r++) MPI_Type_free(&d->row_type[r]);
+    tb_arena_free(&d->mem);
     memset(d, 0, sizeof *d);
 }
 
@@ -108,7 +99,7 @@ void transpose_dist_local(transpose_dist *d, double *a, double *b, int part, int
 
 void transpose_dist_wait(transpose_dist *d)
 {
-    MPI_Waitall(d->nreq, d->req, MPI_STATUSES_IGNORE);
+    MPI_Waitall(d->nreq, d->req, d->status);
     d->nreq = 0;
 }
 

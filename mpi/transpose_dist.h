@@ -21,26 +21,32 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "tb_arena.h"
 #include "tb_status.h"
 
 typedef struct transpose_dist {
     int nranks, rank;
     int64_t n, tile;
     int64_t row0, rows;           /* my rows R_me */
+    double *a, *b;                /* my rows x n blocks of A and B, uninitialised */
     int64_t *start;               /* [nranks + 1] first row of every rank */
     int64_t *send_off, *recv_off; /* [nranks] where X_q, Y_p start in the buffers */
     double *sendbuf, *recvbuf;
     MPI_Datatype *row_type; /* [nranks] a row of |R_p| doubles */
     MPI_Request *req;       /* [2 * nranks] */
+    MPI_Status *status;     /* [2 * nranks], MPI_Waitall's (see p2p.h) */
     int nreq;
+    int ntypes;   /* row types committed */
+    tb_arena mem; /* everything above */
 } transpose_dist;
 
 /* Not collective; TB_ERUNTIME (with a message) when this rank is out of
- * memory: the caller agrees with tb_comm_worst before communicating. */
+ * memory: the caller agrees with tb_comm_worst before communicating.
+ * transpose_dist_free is safe after either. */
 tb_status transpose_dist_create(transpose_dist *d, int64_t n, int64_t tile);
 void transpose_dist_free(transpose_dist *d);
 
-/* a and b point at this rank's rows x n blocks. */
+/* a and b point at this rank's rows x n blocks (d->a and d->b). */
 void transpose_dist_pack(transpose_dist *d, double *a, int part, int parts);
 void transpose_dist_start(transpose_dist *d);
 void transpose_dist_local(transpose_dist *d, double *a, double *b, int part, int parts);

@@ -4,9 +4,6 @@
  * and waiting for the messages; the rest is compute. */
 #include "kernels/transpose.h"
 #include "tb_comm.h"
-#include "tb_arena.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_timer.h"
 #include "transpose_dist.h"
 
@@ -15,17 +12,12 @@ tb_status transpose_run(tb_run *run)
     const int64_t n = run->params->value[TRANSPOSE_P_N];
     transpose_dist d;
     tb_status st = transpose_dist_create(&d, n, run->params->value[TRANSPOSE_P_TILE]);
-    tb_arena mem = {0};
-    double *a = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
-    double *b = tb_arena_alloc_huge(&mem, (size_t)(d.rows * n), sizeof(double));
-    if (st == TB_OK)
-        st = tb_arena_check(&mem, "two %lld x %lld row blocks", (long long)d.rows, (long long)n);
     st = tb_comm_worst(st);
     if (st != TB_OK) {
-        tb_arena_free(&mem);
         transpose_dist_free(&d);
         return st;
     }
+    double *a = d.a, *b = d.b;
     transpose_init(a, b, n, d.rows, n, n, d.row0, 0);
 
     for (int it = 0; it < run->warmup + run->iters; it++) {
@@ -49,7 +41,6 @@ tb_status transpose_run(tb_run *run)
     double acc[2] = {0.0, 0.0};
     transpose_accumulate(b, n, 0, d.rows, n, d.row0, 0, n, run->warmup + run->iters, acc);
     transpose_verify(run, acc, run->warmup + run->iters);
-    tb_arena_free(&mem);
     transpose_dist_free(&d);
     return TB_OK;
 }

@@ -11,8 +11,6 @@
 #include "team_reduce.h"
 #include "team_timing.h"
 #include "tb_arena.h"
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
@@ -47,12 +45,9 @@ tb_status cg_run(tb_run *run)
     double *mem = tb_arena_alloc(&arena, (size_t)(5 * n), sizeof(double));
     tb_thread_times *times = tb_arena_alloc(&arena, (size_t)nthreads, sizeof *times);
     tb_team_reduce reduce;
-    if (!tb_team_reduce_init(&reduce, nthreads)) arena.failed = 1;
+    tb_team_reduce_init(&reduce, nthreads, &arena);
     tb_status st = tb_arena_check(&arena, "5 vectors of %lld", (long long)n);
-    if (st != TB_OK) {
-        tb_team_reduce_free(&reduce);
-        return st;
-    }
+    if (st != TB_OK) return st;
     double *X = mem, *R = mem + n, *Q = mem + 2 * n, *Z = mem + 3 * n, *P = mem + 4 * n;
     int failed = 0;
     double worst = NAN;
@@ -102,6 +97,5 @@ tb_status cg_run(tb_run *run)
         cg_verify(run, worst, steps);
     }
     tb_arena_free(&arena);
-    tb_team_reduce_free(&reduce);
     return st;
 }

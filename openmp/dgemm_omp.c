@@ -20,8 +20,6 @@ tb_status dgemm_run(tb_run *run)
     double *a = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
     double *b = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
     double *c = tb_arena_alloc_huge(&mem, (size_t)(n * n), sizeof(double));
-    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
-    double *acc = tb_arena_alloc(&mem, (size_t)nthreads * 3, sizeof(double));
     dgemm_team team = {0};
     tb_status st = tb_arena_check(&mem, "three %lld x %lld matrices", (long long)n, (long long)n);
     if (st == TB_OK) st = dgemm_team_create(&team, nthreads, run->params->value[DGEMM_P_PANEL]);
@@ -49,16 +47,12 @@ tb_status dgemm_run(tb_run *run)
             double t2 = tb_now();
             tb_team_iteration(run, &mine, t, it, t0, t1, t2);
         }
-        times[t] = mine;
-        double *my_acc = acc + 3 * t;
-        my_acc[0] = my_acc[1] = my_acc[2] = 0.0;
-        dgemm_accumulate(c + j0, n, i0, i1, j1 - j0, 0, j0, n, run->warmup + run->iters, my_acc);
+        team.times[t] = mine;
+        dgemm_accumulate(c + j0, n, i0, i1, j1 - j0, 0, j0, n, run->warmup + run->iters,
+                         dgemm_team_acc(&team, t));
     }
 
-    tb_team_breakdown(run, times, nthreads);
-    double total[3] = {0.0, 0.0, 0.0};
-    for (int t = 0; t < nthreads; t++) dgemm_acc_merge(total, acc + 3 * t);
-    dgemm_verify(run, total, run->warmup + run->iters);
+    dgemm_team_verify(&team, run, run->warmup + run->iters);
     tb_arena_free(&mem);
     dgemm_team_free(&team);
     return TB_OK;

@@ -3,16 +3,19 @@
 #include <math.h>
 #include <string.h>
 
-#include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_split.h"
 
 tb_status dgemm_team_create(dgemm_team *team, int nthreads, int64_t kb)
 {
-    team->nthreads = nthreads;
-    team->ws = tb_alloc((size_t)nthreads, sizeof *team->ws);
-    if (!team->ws)
-        return tb_error_set(TB_ERUNTIME, "out of memory for %d thread buffers", nthreads);
+    *team = (dgemm_team){.nthreads = nthreads};
+    team->ws = tb_arena_alloc(&team->mem, (size_t)nthreads, sizeof *team->ws);
+    team->times = tb_arena_alloc(&team->mem, (size_t)nthreads, sizeof *team->times);
+    team->acc = tb_arena_alloc(&team->mem, 3 * (size_t)nthreads, sizeof(double));
+    tb_status st = tb_arena_check(&team->mem, "%d thread buffers", nthreads);
+    if (st != TB_OK) {
+        *team = (dgemm_team){0}; /* the arena freed everything */
+        return st;
+    }
     memset(team->ws, 0, sizeof *team->ws * (size_t)nthreads);
     for (int t = 0; t < nthreads; t++)
         if (dgemm_ws_alloc(&team->ws[t], kb) != TB_OK) {
@@ -26,8 +29,16 @@ void dgemm_team_free(dgemm_team *team)
 {
     if (team->ws)
         for (int t = 0; t < team->nthreads; t++) dgemm_ws_free(&team->ws[t]);
-    tb_free(team->ws);
-    team->ws = NULL;
+    tb_arena_free(&team->mem);
+    *team = (dgemm_team){0};
+}
+
+void dgemm_team_verify(const dgemm_team *team, tb_run *run, int64_t multiplies)
+{
+    tb_team_breakdown(run, team->times, team->nthreads);
+    double total[3] = {0.0, 0.0, 0.0};
+    for (int t = 0; t < team->nthreads; t++) dgemm_acc_merge(total, team->acc + 3 * t);
+    dgemm_verify(run, total, multiplies);
 }
 
 /* [*b, *e) of `part` of `parts` over n, in whole units of `unit`. */

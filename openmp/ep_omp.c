@@ -12,9 +12,9 @@
 
 #include "ep_team.h"
 #include "team_timing.h"
+#include "tb_arena.h"
 #include "tb_checkpoint.h"
 #include "tb_error.h"
-#include "tb_mem.h"
 #include "tb_timer.h"
 
 /* Called by every thread: the tasks not in the checkpoint, added into
@@ -45,18 +45,14 @@ tb_status ep_run(tb_run *run)
     const int64_t nb = ep_nbatches(run->params);
     const int nthreads = run->nthreads;
     const int by_task = tb_fault_active(&tb_ft_of(run)->opts);
-    ep_team_part *parts = tb_alloc((size_t)nthreads, sizeof *parts);
-    tb_thread_times *times = tb_alloc((size_t)nthreads, sizeof *times);
-    if (!parts || !times) {
-        tb_free(parts);
-        tb_free(times);
-        return tb_error_set(TB_ERUNTIME, "out of memory for %d partial results", nthreads);
-    }
+    tb_arena mem = {0};
+    ep_team_part *parts = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *parts);
+    tb_thread_times *times = tb_arena_alloc(&mem, (size_t)nthreads, sizeof *times);
+    tb_status st = tb_arena_check(&mem, "%d partial results", nthreads);
     struct tb_ckpt *ck = NULL;
-    tb_status st = by_task ? ep_ckpt_open(run, &ck) : TB_OK;
+    if (st == TB_OK && by_task) st = ep_ckpt_open(run, &ck);
     if (st != TB_OK) {
-        tb_free(parts);
-        tb_free(times);
+        tb_arena_free(&mem);
         return st;
     }
     ep_team_schedule(run->params);
@@ -89,11 +85,7 @@ tb_status ep_run(tb_run *run)
                 ep_team_sum(parts, nthreads, &total);
             }
             double t2 = tb_now(); /* after the single's barrier */
-            if (it >= run->warmup) {
-                mine.compute += t1 - t0;
-                mine.sync += t2 - t1;
-                if (t == 0) tb_run_record(run, it, t2 - t0);
-            }
+            tb_team_iteration(run, &mine, t, it, t0, t1, t2);
         }
         times[t] = mine;
         if (reference) { /* untimed: the independent computation */
@@ -108,7 +100,6 @@ tb_status ep_run(tb_run *run)
     tb_team_breakdown(run, times, nthreads);
     if (by_task) st = ep_ckpt_close(run, ck, &total);
     ep_verify(run, &total, &ref);
-    tb_free(parts);
-    tb_free(times);
+    tb_arena_free(&mem);
     return st;
 }

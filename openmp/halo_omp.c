@@ -7,8 +7,7 @@
 #include "halo_team.h"
 #include "kernels/halo.h"
 #include "kernels/micro.h"
-#include "tb_error.h"
-#include "tb_mem.h"
+#include "tb_arena.h"
 
 static double exchange_batch(void *arg, int64_t count) { return halo_team_batch(arg, count); }
 
@@ -18,9 +17,11 @@ tb_status halo_run(tb_run *run)
     tb_status st = halo_bands_check(run->params->value[HALO_P_N],
                                     (int)run->params->value[HALO_P_RADIUS], nthreads, "threads");
     if (st != TB_OK) return st;
-    halo_team c = {
-        tb_alloc((size_t)nthreads, sizeof(halo_edge)), nthreads, 0, 0.0, 0.0, NULL, NULL};
-    if (!c.edges) return tb_error_set(TB_ERUNTIME, "out of memory for %d edge records", nthreads);
+    tb_arena mem = {0};
+    halo_team c = {.edges = tb_arena_alloc(&mem, (size_t)nthreads, sizeof(halo_edge)),
+                   .nthreads = nthreads}; /* no exchange: the threads read in place */
+    st = tb_arena_check(&mem, "%d edge records", nthreads);
+    if (st != TB_OK) return st;
     for (int t = 0; t < nthreads; t++) c.edges[t].stamp[0] = c.edges[t].stamp[1] = 0.0;
     micro_method m = {micro_target(run, HALO_P_TARGET), 1.0, 0.0, &run->breakdown.sync};
     micro_measure(run, exchange_batch, &c, &m);
@@ -28,6 +29,6 @@ tb_status halo_run(tb_run *run)
     double v[4] = {0.0, 0.0, c.stale, c.stamps};
     halo_verify(run, v, 0.0, (double)c.round * pairs);
     halo_set_exchange(run, 0.0, 0.0, pairs, HALO_HOW_IN_PLACE);
-    tb_free(c.edges);
+    tb_arena_free(&mem);
     return TB_OK;
 }

@@ -25,8 +25,7 @@
 #include "kernels/micro.h"
 #include "kernels/pingpong.h"
 #include "team.h"
-#include "tb_error.h"
-#include "tb_mem.h"
+#include "tb_arena.h"
 
 typedef struct mailbox {
     _Atomic int64_t seq;
@@ -156,8 +155,10 @@ tb_status pingpong_run(tb_run *run)
                                        "OMP_NUM_THREADS=2 or --threads 2");
     const size_t n = (size_t)run->params->value[PINGPONG_P_BYTES];
     const int bw = run->params->value[PINGPONG_P_MODE] == PINGPONG_BANDWIDTH;
-    pp_ctx *c = tb_alloc(1, sizeof *c);
-    if (!c) return tb_error_set(TB_ERUNTIME, "out of memory");
+    tb_arena mem = {0};
+    pp_ctx *c = tb_arena_alloc(&mem, 1, sizeof *c);
+    st = tb_arena_check(&mem, "the ping-pong's mailboxes");
+    if (st != TB_OK) return st;
     memset(c, 0, sizeof *c);
     c->bytes = n;
     c->copy = run->params->value[PINGPONG_P_VARIANT] != PINGPONG_HANDOFF;
@@ -168,28 +169,29 @@ tb_status pingpong_run(tb_run *run)
 #pragma omp parallel num_threads(c->nthreads)
     {
         const int t = omp_get_thread_num();
-        if (t == 1 && (c->recv = tb_alloc(n, 1))) pingpong_spoil(c->recv, n, 0);
+        if (t == 1) {
+#pragma omp critical(pp_arena)
+            c->recv = tb_arena_alloc(&mem, n, 1);
+            if (c->recv) pingpong_spoil(c->recv, n, 0);
+        }
         if (t == 0) {
-            c->send = tb_alloc(n, 1);
-            c->slot[0] = tb_alloc(n, 1);
-            c->slot[1] = tb_alloc(n, 1);
+#pragma omp critical(pp_arena)
+            {
+                c->send = tb_arena_alloc(&mem, n, 1);
+                c->slot[0] = tb_arena_alloc(&mem, n, 1);
+                c->slot[1] = tb_arena_alloc(&mem, n, 1);
+            }
             for (int i = 0; i < 2 && c->slot[i]; i++) pingpong_fill(c->slot[i], n, 0);
             if (c->send) pingpong_fill(c->send, n, 0);
         }
     }
-    if (c->send && c->recv && c->slot[0] && c->slot[1]) {
-        micro_method m = {micro_target(run, PINGPONG_P_TARGET), bw ? c->window : 2.0, 0.0,
-                          &run->breakdown.comm};
-        micro_measure(run, pp_batch, c, &m);
-        double checked = (bw || !c->copy ? 1.0 : 2.0) * n;
-        pingpong_verify(run, wrong_last(c, bw), checked, checked, c->stale[0] + c->stale[1]);
-    } else {
-        st = tb_error_set(TB_ERUNTIME, "out of memory for four %zu-byte buffers", n);
-    }
-    tb_free(c->send);
-    tb_free(c->slot[0]);
-    tb_free(c->slot[1]);
-    tb_free(c->recv);
-    tb_free(c);
-    return st;
+    st = tb_arena_check(&mem, "four %zu-byte buffers", n);
+    if (st != TB_OK) return st;
+    micro_method m = {micro_target(run, PINGPONG_P_TARGET), bw ? c->window : 2.0, 0.0,
+                      &run->breakdown.comm};
+    micro_measure(run, pp_batch, c, &m);
+    double checked = (bw || !c->copy ? 1.0 : 2.0) * n;
+    pingpong_verify(run, wrong_last(c, bw), checked, checked, c->stale[0] + c->stale[1]);
+    tb_arena_free(&mem);
+    return TB_OK;
 }

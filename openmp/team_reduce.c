@@ -2,19 +2,10 @@
 
 #include <omp.h>
 
-#include "tb_mem.h"
-
-int tb_team_reduce_init(tb_team_reduce *r, int nthreads)
+void tb_team_reduce_init(tb_team_reduce *r, int nthreads, tb_arena *mem)
 {
     r->nthreads = nthreads;
-    r->slots = tb_alloc(2 * (size_t)nthreads, sizeof *r->slots);
-    return r->slots != NULL;
-}
-
-void tb_team_reduce_free(tb_team_reduce *r)
-{
-    tb_free(r->slots);
-    r->slots = NULL;
+    r->slots = tb_arena_alloc(mem, 2 * (size_t)nthreads, sizeof *r->slots);
 }
 
 void tb_team_sum(tb_team_reducer *me, double *values, int count)

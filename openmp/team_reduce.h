@@ -9,6 +9,8 @@
 #ifndef TB_TEAM_REDUCE_H
 #define TB_TEAM_REDUCE_H
 
+#include "tb_arena.h"
+
 #define TB_TEAM_REDUCE_MAX 4 /* values per sum */
 
 typedef struct tb_team_slot {
@@ -27,9 +29,9 @@ typedef struct tb_team_reducer {
     int thread, phase;
 } tb_team_reducer;
 
-/* Outside the parallel region. Returns 0 when out of memory. */
-int tb_team_reduce_init(tb_team_reduce *r, int nthreads);
-void tb_team_reduce_free(tb_team_reduce *r);
+/* Outside the parallel region: the slots are allocated in *mem, checked
+ * and freed with the caller's arrays. */
+void tb_team_reduce_init(tb_team_reduce *r, int nthreads, tb_arena *mem);
 
 /* Called by every thread of the team with the same count (<= MAX):
  * values become the sums over the team. */

@@ -3,8 +3,7 @@
  * models. */
 #include "kernels/halo.h"
 #include "kernels/micro.h"
-#include "tb_error.h"
-#include "tb_mem.h"
+#include "tb_arena.h"
 #include "tb_timer.h"
 
 typedef struct halo_ctx {
@@ -30,8 +29,10 @@ tb_status halo_run(tb_run *run)
                                     (int)run->params->value[HALO_P_RADIUS], 1, "blocks");
     if (st != TB_OK) return st;
     int64_t ld, row0, rows, col0, cols;
-    double *array = tb_alloc((size_t)halo_points(&c.layout, 0, &ld), sizeof(double));
-    if (!array) return tb_error_set(TB_ERUNTIME, "out of memory for the grid");
+    tb_arena mem = {0};
+    double *array = tb_arena_alloc(&mem, (size_t)halo_points(&c.layout, 0, &ld), sizeof(double));
+    st = tb_arena_check(&mem, "the grid");
+    if (st != TB_OK) return st;
     const int h = c.layout.halo;
     halo_block(&c.layout, 0, &row0, &rows, &col0, &cols);
     c.origin = array + h * ld + h;
@@ -43,6 +44,6 @@ tb_status halo_run(tb_run *run)
     halo_check(c.origin, ld, rows, cols, h, row0, col0, none, v);
     halo_verify(run, v, halo_bytes(c.layout.n, h, c.layout.dims), 0.0);
     halo_set_exchange(run, 0.0, 0.0, 0.0, HALO_HOW_NONE);
-    tb_free(array);
+    tb_arena_free(&mem);
     return TB_OK;
 }

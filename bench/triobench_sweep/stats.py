@@ -10,8 +10,8 @@
   (the scaled speedup). Micro-benchmarks (kind "micro", halo included) get
   none: a speedup against a serial no-op means nothing;
 - an efficiency above 1 is flagged "superlinear" with its likely cause, read
-  from the records' working set (cache-resident or mixed, against the 1-PE
-  run's);
+  from the records' working set by tbcommon.superlinear (the plots' rules too),
+  "within noise" when the efficiency at the top of the median's 95% CI is <= 1;
 - configurations of one kernel, size and PE count whose 95% confidence
   intervals of the median overlap are marked "no significant difference"
   rather than ranked;
@@ -23,11 +23,12 @@ import json
 
 from tbcommon.models import BACKENDS
 
+from tbcommon import superlinear
 from tbcommon.stats import intervals_overlap, median, median_ci, tukey_outliers
 
 # What the flags of a summary row mean (summary.json carries this under "flags").
 FLAGS = {
-    "superlinear": "efficiency > 1.0; superlinear_cause gives the likely cause from the working sets",
+    "superlinear": "efficiency > 1.0; superlinear_cause gives the likely cause from the working set",
     "no_significant_difference": "config_ids of the same kernel, size and PE count whose 95% CI of the "
                                  "median overlaps this one's: not ranked against each other",
     "significance": "'fastest' (CI below every other's at this PE count), 'no significant difference', "
@@ -129,39 +130,14 @@ def _params_order(params):
     return out
 
 
-def _regime_text(ws):
-    if not ws:
-        return "unknown"
-    return f"{ws.get('regime')}, {_get(ws, 'ratio') or 0:.2g}x LLC"
-
-
 def _superlinear(rows):
-    """Flag efficiency > 1 with its likely cause: a working set that fits (partly) in cache."""
-    serial = {(_baseline_key(r, False)): r for r in rows if r["backend"] == "serial"}
+    """Flag efficiency > 1 with its likely cause (tbcommon.superlinear, the plots' rule set too)."""
     for row in rows:
-        row["superlinear"] = bool(row["efficiency"] is not None and row["efficiency"] > 1.0)
-        row["superlinear_cause"] = None
-        if not row["superlinear"]:
-            continue
-        ws = row["working_set"] or {}
-        base = serial.get(_baseline_key(row, False))
-        base_text = _regime_text(base["working_set"]) if base else "no record"
-        regime = ws.get("regime")
-        ideal = row["baseline_s"] / (row["pes"] or 1) if row.get("baseline_s") else None
-        ci = row.get("ci95_s")
-        if ideal is not None and ci and ci[1] >= ideal:
-            cause = "within noise: the 95% CI of the median reaches the ideal time"
-        elif (row["pes"] or 1) == 1:
-            cause = ("a 1-PE run faster than the serial baseline at the same size (not cache: "
-                     "both have the same working set)")
-        elif regime in ("cache-resident", "mixed"):
-            cause = f"likely cache: working set {_regime_text(ws)} (1 PE: {base_text})"
-        elif regime == "dram":
-            cause = (f"not cache (working set {_regime_text(ws)}, 1 PE: {base_text}): "
-                     "check the CIs and the 1-PE baseline")
-        else:
-            cause = "cause unknown: the records give no working set"
-        row["superlinear_cause"] = cause
+        eff, ci = row["efficiency"], row.get("ci95_s")
+        low = eff * row["median_s"] / ci[1] if eff is not None and ci and ci[1] else None
+        found = superlinear.cause(eff, row["pes"] or 1, row["working_set"], low)
+        row["superlinear"] = found is not None
+        row["superlinear_cause"] = found[1] if found else None
 
 
 def _peers(rows, key):
