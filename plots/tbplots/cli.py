@@ -10,6 +10,7 @@ import os
 import sys
 
 from . import analysis, configs as configs_mod, faults, loader, meta, report, tables
+from . import model_report  # issue 12 §2: performance model and what-if (model-py)
 
 PROG = "plots/plot"
 FORMATS = ("png", "svg", "pdf")
@@ -34,6 +35,7 @@ def parse_args(argv):
                    help="speedup baseline: the best serial median (default, Hoefler & Belli rule 1) "
                         "or each model's own 1-PE run")
     p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("--cluster", metavar="TOML", help=model_report.CLUSTER_HELP)
     args = p.parse_args(argv)
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -69,6 +71,7 @@ def _charts_module():
 
 def run(argv):
     args = parse_args(argv)
+    cluster = model_report.cluster(args.cluster)
     data = loader.load(args.folder)
     info = meta.describe(data)
     faults.set_aside(data)  # runs with a fault on purpose are no measurements
@@ -83,6 +86,7 @@ def run(argv):
     else:
         ctx = charts.Context(os.path.join(out, "figures"), args.formats, meta.caption(info), args.baseline)
         errors = charts.draw_all(ctx, configs, studies)
+    errors += model_report.attach(data, ctx, cluster, out)
     tbls = tables.build(data, configs, studies, args.baseline)
     report.write_all(out, data, info, configs, studies, tbls, ctx, errors, args.baseline, args.formats)
     for w in data.warnings:
