@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from . import model, whatif  # noqa: E402
@@ -47,7 +48,9 @@ def _groups(evaluation):
 
 def model_vs_measured(ctx, evaluation):
     groups = _groups(evaluation)
-    count = {}
+    total, count = {}, {}
+    for kernel, _, _ in groups:
+        total[kernel] = total.get(kernel, 0) + 1
     for (kernel, _, scaling), rows in groups.items():
         count[kernel] = count.get(kernel, 0) + 1
         fig = Figure(figsize=(9.5, 4.8))
@@ -76,7 +79,7 @@ def model_vs_measured(ctx, evaluation):
                    "hollow dashed = PREDICTED by the performance model (roofline × η + messages + sync); "
                    "filled solid = measured. Median |error| over this kernel: %s" % (
                        "n/a" if err is None else "%.0f%%" % (err * 100)))
-        stem = "model-%s%s" % (kernel, "-%d" % count[kernel] if count[kernel] > 1 else "")
+        stem = "model-%s%s" % (kernel, "-%d" % count[kernel] if total[kernel] > 1 else "")
         ctx.save(fig, stem, "%s: model vs measured" % kernel,
                  "%s (%s): the median time per iteration measured (filled markers, solid lines) and predicted "
                  "by the performance model (hollow markers, dashed lines), per model and PE count." % (kernel, params))
@@ -91,7 +94,7 @@ def whatif_charts(ctx, result):
             for backend, pts in sorted(k["curves"].items(), key=lambda kv: backend_order(kv[0])):
                 pts = [(p, s) for p, s in pts if p <= top]
                 if pts:
-                    ax.plot([p for p, _ in pts], [s for _, s in pts], marker=marker(backend), color=color(backend),
+                    ax.plot([dodge(p, backend) for p, _ in pts], [s for _, s in pts], marker=marker(backend), color=color(backend),
                             label="%s (predicted)" % backend, **PREDICTED)
             xs = [p for p in whatif.PES if p <= top]
             ax.plot(xs, xs, ":", color=IDEAL_COLOR, lw=1.0, label="ideal (S = P)")
@@ -101,6 +104,7 @@ def whatif_charts(ctx, result):
                             textcoords="offset points", xytext=(3, 4), fontsize=7, color="#555555")
             pe_axis(ax, xs)
             ax.set_yscale("log", base=2)
+            ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: "%g" % v))
             ax.set_ylabel("PREDICTED speedup over one core")
             ax.set_title("to %d PEs" % top, fontsize=9)
             ax.text(0.5, 0.5, "PREDICTION", transform=ax.transAxes, ha="center", va="center", fontsize=28,
