@@ -115,12 +115,30 @@ def is_pingpong(rec):
             and rec.get("variant") != "handoff" and _num(params.get("bytes")) is not None)
 
 
+def _count(value):
+    """A count or a size from model_inputs: a finite number >= 0, else 0."""
+    num = _num(value)
+    return num if num is not None and num > 0 else 0.0
+
+
 def inputs_of(rec):
-    """The record's model_inputs when it has the schema this module knows, else None."""
+    """The record's model_inputs, checked and with every number in place (a missing or garbled one
+    reads 0), when it has the schema this module knows; else None."""
     mi = rec.get("model_inputs")
     if not isinstance(mi, dict) or mi.get("schema") != INPUTS_SCHEMA:
         return None
-    return mi
+    per_pe, msgs, team = _dict(mi.get("per_pe")), _dict(mi.get("messages")), _dict(mi.get("team"))
+    colls = mi.get("collectives") if isinstance(mi.get("collectives"), list) else []
+    sizes = msgs.get("sizes") if isinstance(msgs.get("sizes"), list) else []
+    return {"schema": INPUTS_SCHEMA,
+            "per_pe": {"flops": _count(per_pe.get("flops")), "bytes": _count(per_pe.get("bytes"))},
+            "messages": {"count": _count(msgs.get("count")), "bytes": _count(msgs.get("bytes")),
+                         "sizes": [{"bytes": _count(s.get("bytes")), "count": _count(s.get("count"))}
+                                   for s in sizes if isinstance(s, dict)]},
+            "collectives": [{"op": c["op"], "count": _count(c.get("count")), "bytes": _count(c.get("bytes"))}
+                            for c in colls if isinstance(c, dict) and isinstance(c.get("op"), str)],
+            "team": {"barriers": _count(team.get("barriers")), "reductions": _count(team.get("reductions"))},
+            "exact": mi.get("exact") is True}
 
 
 # --- the Hockney fit ---------------------------------------------------------------

@@ -167,6 +167,19 @@ class Evaluate(unittest.TestCase):
         self.assertAlmostEqual(s["calibrated"], 0.2)          # the omp row only: serial calibrated
         self.assertAlmostEqual(s["roofline"], 0.55)           # median of |-0.5| (serial) and |-0.6| (omp)
 
+    def test_garbled_model_inputs_read_as_zero(self):
+        garbled = {"schema": 1, "per_pe": {"bytes": "many", "flops": -3}, "messages": [],
+                   "collectives": ["allreduce", {"op": 3}, {"op": "barrier", "count": "x"}], "team": None}
+        self.assertEqual(perfmodel.inputs_of({"model_inputs": garbled}),
+                         {"schema": 1, "per_pe": {"flops": 0.0, "bytes": 0.0},
+                          "messages": {"count": 0.0, "bytes": 0.0, "sizes": []},
+                          "collectives": [{"op": "barrier", "count": 0.0, "bytes": 0.0}],
+                          "team": {"barriers": 0.0, "reductions": 0.0}, "exact": False})
+        self.assertIsNone(perfmodel.inputs_of({"model_inputs": dict(garbled, schema=2)}))   # unknown schema
+        records = machine_records() + kernel_records()
+        records[-1]["model_inputs"] = garbled
+        self.assertIsNone(perfmodel.evaluate(records)["skipped"])      # the others are still predicted
+
     def test_bad_input_is_one_line(self):
         no_inputs = [dict(r) for r in kernel_records()]
         for r in no_inputs:
