@@ -347,27 +347,32 @@ def _collectives(machine, inputs, model, ranks, threads):
     return total, notes
 
 
-def predict(inputs, model, ranks, threads, pes_on_host, machine, efficiency=1.0):
+def predict(inputs, model, ranks, threads, pes_on_host, machine, efficiency=1.0, regime=None):
     """One iteration's predicted time and its parts: {"time", "compute", "memory", "flop", "bound",
     "p2p", "collectives", "team", "notes"}; "time" is None when the machine lacks a parameter the
-    run needs (the notes say which, and what to run)."""
+    run needs (the notes say which, and what to run).
+
+    regime: the run's working_set.regime. A cache-resident problem is served by each core's own
+    caches, which do not saturate as DRAM does: its PEs are not made to share one bandwidth (each
+    gets the one-PE figure; eta then carries the cache's speed over DRAM's)."""
     out = {"time": None, "compute": None, "memory": 0.0, "flop": 0.0, "bound": None, "p2p": 0.0,
            "collectives": 0.0, "team": 0.0, "notes": []}
     per_pe = _dict(inputs.get("per_pe"))
     nbytes, flops = _num(per_pe.get("bytes")) or 0.0, _num(per_pe.get("flops")) or 0.0
     if nbytes:
-        bw = bandwidth_at(machine, pes_on_host)
+        private = regime == "cache-resident"
+        bw = bandwidth_at(machine, 1 if private else pes_on_host)
         if bw is None:
             out["notes"].append("no DRAM-sized nstream record: run " + RUN_BANDWIDTH)
             return out
-        out["memory"] = nbytes / (bw / pes_on_host)
+        out["memory"] = nbytes / (bw if private else bw / pes_on_host)
     if flops:
         peak = peak_per_pe(machine, pes_on_host)
         if peak is None:
             out["notes"].append("no peak record: run " + RUN_PEAK)
             return out
         out["flop"] = flops / peak
-    out["bound"] = "memory" if out["memory"] >= out["flop"] else "compute"
+    out["bound"] = "compute" if out["flop"] > out["memory"] else "cache" if regime == "cache-resident" else "memory"
     out["compute"] = efficiency * max(out["memory"], out["flop"])
     msgs = _dict(inputs.get("messages"))
     count, mbytes = _num(msgs.get("count")) or 0.0, _num(msgs.get("bytes")) or 0.0
@@ -436,14 +441,16 @@ def _row(key, recs, machine):
            "params": json.loads(pkey) or {}, "params_key": pkey, "scaling": scaling, "reps": len(recs),
            "measured": stats.median([median_time(r) for r in recs]), "inputs": inputs,
            "exact": bool(inputs and inputs.get("exact")), "roofline": None, "predicted": None,
-           "efficiency": None, "calibration": False, "parts": None, "plain": None, "notes": []}
+           "efficiency": None, "calibration": False, "parts": None, "plain": None, "regime": None,
+           "notes": []}
     if inputs is None:
         row["notes"].append("no model_inputs in the records")
         return row
     if any(oversubscribed(r) for r in recs):
         row["notes"].append("oversubscribed: the model assumes a core per PE")
         return row
-    plain = predict(inputs, model, ranks, threads, on_host, machine)
+    row["regime"] = next((_dict(r.get("working_set")).get("regime") for r in recs if r.get("working_set")), None)
+    plain = predict(inputs, model, ranks, threads, on_host, machine, regime=row["regime"])
     row["roofline"], row["notes"] = plain["time"], plain["notes"]
     row["plain"] = row["parts"] = plain
     return row
@@ -483,7 +490,7 @@ def evaluate(records):
         eta = (ref["measured"] - (ref["roofline"] - ref["plain"]["compute"])) / ref["plain"]["compute"]
         eta = max(eta, 1e-3)
         calibrated = predict(row["inputs"], row["model"], row["ranks"], row["threads"], row["pes_on_host"],
-                             machine, efficiency=eta)
+                             machine, efficiency=eta, regime=row["regime"])
         row.update(predicted=calibrated["time"], efficiency=eta, calibration=row is ref, parts=calibrated)
     for row in rows:
         row["error"] = error(row["predicted"], row["measured"])

@@ -129,6 +129,13 @@ class Machine(unittest.TestCase):
         self.assertAlmostEqual(p["time"], 1.001e-3)
         self.assertEqual(perfmodel.collective_estimate("allreduce", 8, 8, 1.0, 0.0), 6.0)   # 2 * log2(8) rounds
 
+    def test_cache_resident_pes_do_not_share_dram(self):
+        # DRAM-sized: 1e9 B / (10 GB/s / 2) = 0.2 s; cache-resident: each PE keeps the one-PE 8 GB/s: 0.125 s
+        p = perfmodel.predict(inputs(nbytes=1e9), "omp", 1, 2, 2, self.m, regime="dram")
+        self.assertEqual((p["compute"], p["bound"]), (0.2, "memory"))
+        p = perfmodel.predict(inputs(nbytes=1e9), "omp", 1, 2, 2, self.m, regime="cache-resident")
+        self.assertEqual((p["compute"], p["bound"]), (0.125, "cache"))
+
     def test_missing_pingpong_is_a_sentence(self):
         m = perfmodel.fit_machine([r for r in machine_records() if r["kernel"] != "pingpong"])
         p = perfmodel.predict(inputs(nbytes=1e9, count=2, mbytes=10), "mpi/tcp", 2, 1, 2, m)

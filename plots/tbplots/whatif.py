@@ -113,6 +113,7 @@ class Kernel:
         self.flops = float(per_pe.get("flops") or 0.0)
         self.bytes = float(per_pe.get("bytes") or 0.0)
         self.efficiency = ref["efficiency"] or 1.0
+        self.private = ref["regime"] == "cache-resident"    # served by each core's caches: no sharing
         ranked = [r for r in rows if r["ranks"] >= 2 and r["model"].split("/")[0] == "mpi"] or \
                  [r for r in rows if r["ranks"] >= 2 and r["model"].split("/")[0] == "hybrid"]
         by_ranks = {}
@@ -149,7 +150,7 @@ class Cluster:
         self.machine = machine
 
     def compute(self, k, p, on_node):
-        bw = min(self.core_bw, self.node_bw / on_node)
+        bw = self.core_bw if k.private else min(self.core_bw, self.node_bw / on_node)
         return k.efficiency * max(k.bytes / p / bw if k.bytes else 0.0, k.flops / p / self.peak if k.flops else 0.0)
 
     def collective(self, op, nbytes, ranks, per_node):
