@@ -1,7 +1,9 @@
 """tbcommon.perfmodel (issue 12 §2): the Hockney fit, the machine's parameters, the prediction and
 its error, computed by hand in the comments; and the sweep's latency probes (probes.py)."""
 
+import json
 import os
+import subprocess
 import sys
 import unittest
 
@@ -200,6 +202,30 @@ class Evaluate(unittest.TestCase):
                 ev = perfmodel.evaluate(records)
                 self.assertIn(needle, ev["skipped"])
                 self.assertNotIn("\n", ev["skipped"])
+
+
+@unittest.skipUnless(os.environ.get("TRIOBENCH_BIN_DIR"), "TRIOBENCH_BIN_DIR not set (ctest sets it)")
+class RealRecords(unittest.TestCase):
+    """The fixtures' model_inputs against what the real executables write."""
+
+    def test_fixture_inputs_follow_the_real_record(self):
+        exe = os.path.join(os.environ["TRIOBENCH_BIN_DIR"], "triobench-omp")
+        r = subprocess.run([exe, "stencil", "--size", "64", "--iters", "2", "--threads", "2", "--json", "-"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        real = json.loads(r.stdout)
+        real.update(sweep={"rep": 1})
+        if "model_inputs" not in real:          # an executable from before model_inputs: one line, no crash
+            self.assertIn("model_inputs", perfmodel.evaluate([real, dict(real)])["skipped"])
+            return
+        mine, theirs = inputs(), real["model_inputs"]
+        for key, value in mine.items():
+            self.assertIn(key, theirs)
+            if isinstance(value, dict):
+                self.assertLessEqual(set(value), set(theirs[key]), key)
+        checked = perfmodel.inputs_of(real)
+        self.assertGreater(checked["per_pe"]["bytes"], 0)
+        self.assertGreater(checked["team"]["barriers"] + checked["team"]["reductions"], 0)   # a team of 2
 
 
 class LatencyProbes(SweepCase):
