@@ -11,7 +11,8 @@ Each kernel's work comes from its records' model_inputs, the machine's figures f
 - flops and bytes per PE: the one-PE run's divided by P (a perfect split);
 - messages per rank (count and bytes): a power law in the rank count through the two largest rank
   counts measured (held constant when only one was), zero at one rank;
-- collectives and team synchronisations per iteration: as at the largest count measured; each
+- collectives and team synchronisations per iteration: as at the largest count measured (a
+  gather's, allgather's or alltoall's contribution per rank shrinks as 1/R: the whole is fixed); each
   collective costs an alpha-beta tree inside a node (this machine's shared-memory alpha and beta)
   plus one across the nodes (the cluster's network);
 - mpi: P ranks, min(P, cores) per node; hybrid: one rank per node, min(P, cores) threads; omp: one
@@ -37,6 +38,9 @@ SHOWN = (64, 1024)                         # the two ends the report quotes
 KEYS = {"name": str, "source": str, "cores_per_node": int, "memory_bandwidth_per_node_gbs": float,
         "network_latency_us": float, "network_bandwidth_gbs": float, "peak_gflops_per_core": float,
         "core_bandwidth_gbs": float}
+# Collectives whose per-rank contribution is a share of a whole (strong scaling: it shrinks as 1/R);
+# the others (allreduce, bcast, reduce: a vector every rank holds whole) keep their size.
+SPLIT_OPS = ("gather", "allgather", "alltoall")
 REQUIRED = ("cores_per_node", "memory_bandwidth_per_node_gbs", "network_latency_us", "network_bandwidth_gbs")
 
 
@@ -123,6 +127,7 @@ class Kernel:
         self.msg_bytes = [(k, float(m.get("bytes") or 0)) for k, m in by_ranks.items()]
         top = _largest(ranked, lambda r: r["ranks"])
         self.collectives = (top["inputs"].get("collectives") or []) if top else []
+        self.collective_ranks = top["ranks"] if top else 1
         self.team = {}
         for model in ("omp", "hybrid"):
             threaded = _largest([r for r in rows if r["model"].split("/")[0] == model and r["threads"] >= 2],
@@ -184,7 +189,10 @@ class Cluster:
         t = self.compute(k, p, min(p, self.cores))
         t += alpha * _power_law(k.msg_count, ranks) + beta * _power_law(k.msg_bytes, ranks)
         for c in k.collectives:
-            t += float(c.get("count") or 0) * self.collective(c.get("op"), float(c.get("bytes") or 0), ranks, per_node)
+            nbytes = c["bytes"]
+            if c["op"] in SPLIT_OPS:   # what is gathered is the whole: a rank's part shrinks as 1/R
+                nbytes *= k.collective_ranks / ranks
+            t += c["count"] * self.collective(c["op"], nbytes, ranks, per_node)
         if model == "hybrid":
             t += k.team["hybrid"] * self.team_barrier(threads)
         return t

@@ -13,7 +13,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 from fixtures import read, record, scratch, working_set, write_folder  # noqa: E402
-from tbplots import cli, whatif  # noqa: E402
+from tbplots import cli, whatif  # noqa: E402  (puts bench/, and tbcommon, on the path)
+from tbcommon import perfmodel  # noqa: E402
 
 
 def inputs(nbytes, count=0):
@@ -136,6 +137,21 @@ class WhatIf(unittest.TestCase):
         md = read(os.path.join(folder, "report", "report.md"))
         self.assertIn("## What-if: a cluster (prediction, nothing measured)", md)
         self.assertIn("Cluster: test cluster (4 cores per node", md)
+
+    def test_collectives_inside_and_across_nodes_by_hand(self):
+        # One allgather of 1000 B per rank measured at 2 ranks; at 8 ranks a rank's part is 1000 * 2/8 = 250 B.
+        # 4 cores per node: 2 nodes. Inside a node (4 ranks, 2 rounds, this machine's alpha 1 us, beta 1 ns/B):
+        # 2 * 1e-6 + 3 * 250 * 1e-9 * 2 = 3.5e-6 s; across (2 nodes, 1 round, network 1 us and 1 GB/s):
+        # 1e-6 + 1 * 250 * 1e-9 * 2 = 1.5e-6 s; no compute, no message: 5e-6 s in all.
+        desc = {"cores_per_node": 4, "memory_bandwidth_per_node_gbs": 16, "network_latency_us": 1.0,
+                "network_bandwidth_gbs": 1.0, "core_bandwidth_gbs": 8, "peak_gflops_per_core": 20}
+        cluster = whatif.Cluster(desc, perfmodel.fit_machine(machine()))
+        mi = perfmodel.inputs_of({"model_inputs": dict(inputs(0), collectives=[
+            {"op": "allgather", "count": 1, "bytes": 1000}])})
+        ref = {"kernel": "k", "params": {}, "inputs": mi, "efficiency": 1.0, "regime": None}
+        k = whatif.Kernel(ref, [dict(ref, model="mpi", ranks=2, threads=1)])
+        self.assertAlmostEqual(cluster.time(k, "mpi", 8), 5e-6, delta=1e-15)
+        self.assertIsNone(cluster.time(k, "omp", 8))                  # omp: one node at most
 
     def test_default_cluster_file_is_complete(self):
         desc = whatif.load_cluster()
