@@ -56,14 +56,21 @@ def model_vs_measured(ctx, evaluation):
         fig = Figure(figsize=(9.5, 4.8))
         ax = fig.add_subplot(111)
         for (_, label, backend), rs in _series(rows).items():
-            xs = [dodge(r["pes"], backend) for r in rs]
-            ax.plot(xs, [r["measured"] * 1e3 for r in rs], marker=marker(backend), color=color(backend),
+            # a model's second shape (hybrid R×1 beside 1×T) at one PE count: another marker, nudged apart
+            second = label.endswith(("(R×1)", "(R×T)"))
+            mark = "P" if second else marker(backend)
+            xs = [dodge(r["pes"], backend) * (1.04 if second else 1) for r in rs]
+            ax.plot(xs, [r["measured"] * 1e3 for r in rs], marker=mark, color=color(backend),
                     label="%s measured" % label, **MEASURED)
             pred = [(x, r["predicted"] if r["predicted"] is not None else r["roofline"]) for x, r in zip(xs, rs)]
             pred = [(x, t) for x, t in pred if t is not None]
             if pred:
-                ax.plot([x for x, _ in pred], [t * 1e3 for _, t in pred], marker=marker(backend), color=color(backend),
+                ax.plot([x for x, _ in pred], [t * 1e3 for _, t in pred], marker=mark, color=color(backend),
                         label="%s PREDICTED" % label, **PREDICTED)
+            for x, r in zip(xs, rs):
+                if r["calibration"]:     # predicted = measured by construction: say so where it is drawn
+                    ax.annotate("calibration (η = %.2g)" % r["efficiency"], (x, r["measured"] * 1e3),
+                                textcoords="offset points", xytext=(6, 6), fontsize=7, color="#555555")
         pe_axis(ax, [r["pes"] for r in rows])
         log_y(ax)
         ax.set_ylabel("time per iteration (ms, median over repetitions)")
