@@ -33,6 +33,7 @@ PEAK_KERNEL = "peak"            # the FMA-throughput probe: its flops / time is 
 PINGPONG_KERNEL = "pingpong"    # one-way time of a message of params.bytes: alpha and beta
 BARRIER_KERNEL = "barrier"      # overhead of one barrier
 ALLREDUCE_KERNEL = "allreduce"  # time of one allreduce of params.bytes
+SYNC_TABLE = {"barrier": "barrier_s", "allreduce": "allreduce_s"}   # op -> the machine's table of it
 INPUTS_SCHEMA = 1
 RUN_INPUTS = ("rebuild triobench from a commit whose records carry model_inputs "
               "(docs/results-schema.md) and run bench/sweep again")
@@ -189,13 +190,13 @@ def fit_machine(records):
     """The machine's parameters from the sweep's own records.
 
     {"bandwidth": {pes: aggregate B/s}, "peak": {pes: aggregate flop/s},
-     "p2p": {channel: hockney_fit}, "barrier": {(model, ranks, threads): s},
-     "allreduce": {(model, ranks, threads): {bytes: s}}}; a channel is a model name ("mpi/tcp", "omp").
+     "p2p": {channel: hockney_fit}, "barrier_s": {(model, ranks, threads): s},
+     "allreduce_s": {(model, ranks, threads): {bytes: s}}}; a channel is a model name ("mpi/tcp", "omp").
     Each figure is the median over a configuration's repetitions; bandwidth and peak the best
     configuration at each PE count.
     """
     recs = [r for r in records if usable(r) and not oversubscribed(r)]   # a PE per core, as predicted
-    m = {"bandwidth": {}, "peak": {}, "p2p": {}, "barrier": {}, "allreduce": {}}
+    m = {"bandwidth": {}, "peak": {}, "p2p": {}, "barrier_s": {}, "allreduce_s": {}}
     for (kernel, model, shape, _), (t, rec) in _medians([r for r in recs if is_dram_bandwidth(r)]).items():
         nbytes = _num(_dict(rec.get("work")).get("bytes"))
         if nbytes and t > 0:
@@ -215,11 +216,11 @@ def fit_machine(records):
         if fit:
             m["p2p"][channel] = fit
     for (kernel, model, shape, _), (t, rec) in _medians([r for r in recs if r.get("kernel") == BARRIER_KERNEL]).items():
-        m["barrier"][(model,) + shape] = max(0.0, t)   # a difference of medians: may dip below 0
+        m["barrier_s"][(model,) + shape] = max(0.0, t)   # a difference of medians: may dip below 0
     for (kernel, model, shape, _), (t, rec) in _medians([r for r in recs if r.get("kernel") == ALLREDUCE_KERNEL]).items():
         nbytes = _num(_dict(rec.get("params")).get("bytes"))
         if nbytes is not None:
-            m["allreduce"].setdefault((model,) + shape, {})[nbytes] = max(0.0, t)
+            m["allreduce_s"].setdefault((model,) + shape, {})[nbytes] = max(0.0, t)
     return m
 
 
@@ -301,7 +302,7 @@ def _interpolate(table, nbytes):
 def _measured_sync(machine, kind, model, ranks, threads):
     """A measured barrier (s) or allreduce table ({bytes: s}) of this model and shape, else of MPI at
     this rank count (a hybrid code's collectives run among its ranks), else None."""
-    table = machine[kind]
+    table = machine[SYNC_TABLE[kind]]
     base, _, transport = model.partition("/")
     keys = [(model, ranks, threads)]
     if base == "hybrid":
@@ -316,8 +317,8 @@ def team_barrier(machine, threads):
     that thread count, else ceil(log2 T) omp ping-pong latencies, else (None, why)."""
     if threads <= 1:
         return 0.0, "one thread"
-    if ("omp", 1, threads) in machine["barrier"]:
-        return machine["barrier"][("omp", 1, threads)], "omp barrier at %d threads" % threads
+    if ("omp", 1, threads) in machine["barrier_s"]:
+        return machine["barrier_s"][("omp", 1, threads)], "omp barrier at %d threads" % threads
     fit = machine["p2p"].get("omp")
     if fit:
         return _rounds(threads) * fit["alpha"], "estimate: ceil(log2 T) omp ping-pong latencies"
@@ -332,7 +333,7 @@ def _collectives(machine, inputs, model, ranks, threads):
         op, count, nbytes = c.get("op"), _num(c.get("count")) or 0.0, _num(c.get("bytes")) or 0.0
         if not count or ranks <= 1:
             continue
-        measured = _measured_sync(machine, op, model, ranks, threads) if op in ("barrier", "allreduce") else None
+        measured = _measured_sync(machine, op, model, ranks, threads) if op in SYNC_TABLE else None
         if measured is not None:
             total += count * (measured if op == "barrier" else _interpolate(measured, nbytes))
             continue

@@ -102,8 +102,8 @@ class Machine(unittest.TestCase):
         self.assertEqual(m["peak"], {1: 2e10, 2: 4e10})
         self.assertAlmostEqual(m["p2p"]["mpi"]["alpha"], 1e-6, delta=1e-15)
         self.assertAlmostEqual(m["p2p"]["mpi"]["beta"], 1e-9, delta=1e-18)
-        self.assertEqual(m["barrier"], {("omp", 1, 2): 2e-6})
-        self.assertEqual(m["allreduce"], {("mpi", 2, 1): {8.0: 3e-6, 1008.0: 4e-6}})
+        self.assertEqual(m["barrier_s"], {("omp", 1, 2): 2e-6})
+        self.assertEqual(m["allreduce_s"], {("mpi", 2, 1): {8.0: 3e-6, 1008.0: 4e-6}})
         self.assertEqual(perfmodel.bandwidth_at(m, 4), 10e9)        # saturated beyond what was measured
         self.assertEqual(perfmodel.peak_per_pe(m, 2), 2e10)
 

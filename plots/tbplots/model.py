@@ -81,9 +81,9 @@ def machine_table(evaluation):
             "Hockney fit (least squares, relative residuals) over %d ping-pong records at %d sizes; rms %.0f%%%s"
             % (fit["points"], fit["sizes"], fit["rms_rel"] * 100,
                "; %s clamped at 0" % fit["clamped"] if fit["clamped"] else "")])
-    for (model, ranks, threads), t in sorted(m["barrier"].items(), key=lambda kv: (backend_order(kv[0][0]), kv[0][1:])):
+    for (model, ranks, threads), t in sorted(m["barrier_s"].items(), key=lambda kv: (backend_order(kv[0][0]), kv[0][1:])):
         rows.append(["barrier, %s %d×%d" % (model, ranks, threads), "%.3g µs" % (t * 1e6), "barrier records (median)"])
-    for (model, ranks, threads), table in sorted(m["allreduce"].items(),
+    for (model, ranks, threads), table in sorted(m["allreduce_s"].items(),
                                                  key=lambda kv: (backend_order(kv[0][0]), kv[0][1:])):
         rows.append(["allreduce, %s %d×%d" % (model, ranks, threads),
                      ", ".join("%g B: %.3g µs" % (b, t * 1e6) for b, t in sorted(table.items())),

@@ -167,7 +167,7 @@ class Cluster:
         """One team barrier of `threads` threads: this machine's omp barrier scaled by ceil(log2 T)."""
         if threads <= 1:
             return 0.0
-        measured = {t: s for (m, r, t), s in self.machine["barrier"].items() if m == "omp" and t >= 2}
+        measured = {t: s for (m, r, t), s in self.machine["barrier_s"].items() if m == "omp" and t >= 2}
         if measured:
             t0 = max(measured)
             return measured[t0] * math.ceil(math.log2(threads)) / math.ceil(math.log2(t0))
