@@ -1,37 +1,55 @@
-"""Roofline probes: the short calibration runs that give the roofline its two ceilings.
+"""Calibration probes: the short runs that give the roofline its two ceilings and the performance
+model (tbcommon.perfmodel, docs/model.md) the figures it needs.
 
 After the planned runs (unless --no-probes):
 - bandwidth: when no validated nstream record of the sweep is DRAM-sized (its
   "working_set.regime" is "dram"), one `nstream --size auto` run, with omp at
   all its PEs (else the first backend that has nstream, at all its PEs);
 - compute: the "peak" FMA-throughput probe (kind "probe" in the catalogue),
-  serial at 1 PE and omp at all its PEs, whenever the catalogue has it.
+  serial at 1 PE and omp at all its PEs, whenever the catalogue has it;
+- latency: when the sweep ran mpi or hybrid at two ranks or more over a
+  transport and has no ping-pong record over it, `pingpong` at 2 ranks (mpi,
+  else hybrid) at PINGPONG_BYTES, one run per size: the model's alpha and beta.
 
 Probe records go into results.jsonl like any other, marked in their "sweep"
-object: "probe": true, "role": "roofline", "ceiling": "bandwidth" | "compute".
-They are not configurations of the plan: the summary's configuration rows,
-run counts and failure status leave them out; summary.json lists them under
-"probes".
+object: "probe": true, "role": "roofline", "ceiling": "bandwidth" | "compute" |
+"latency". They are not configurations of the plan: the summary's configuration
+rows, run counts and failure status leave them out; summary.json lists them
+under "probes".
 """
+
+from tbcommon import perfmodel
 
 from .plan import Config, config_id
 from .report import aligned, fmt_rate
 
 PREFERRED = ("omp", "hybrid", "mpi", "serial")
+RANKED = ("mpi", "hybrid")
+# Three sizes over five decades: enough for a least-squares alpha and beta (two would fit exactly,
+# with nothing to tell a bad point); each run is about a second, most of it the launcher.
+PINGPONG_BYTES = (8, 65536, 1048576)
 
 
 def is_probe(record):
-    sweep = record.get("sweep")
-    return isinstance(sweep, dict) and sweep.get("probe") is True
-
-
-def _ok(record):
-    return record.get("validated") is True and not (record.get("sweep") or {}).get("failure")
+    return perfmodel.is_probe(record)
 
 
 def has_dram_nstream(records):
-    return any(r.get("kernel") == "nstream" and _ok(r)
-               and (r.get("working_set") or {}).get("regime") == "dram" for r in records)
+    return any(perfmodel.is_dram_bandwidth(r) for r in records)
+
+
+def _transport(record):
+    """A record's transport for the model: None and "shm" are one (shared memory on one host)."""
+    t = (record.get("sweep") or {}).get("transport")
+    return None if t in (None, "shm") else t
+
+
+def pingpong_missing(records):
+    """Transports (None: the default, or "shm") of ranked runs with no ping-pong record over them."""
+    ranked = {_transport(r) for r in records if r.get("backend") in RANKED and (r.get("ranks") or 1) >= 2
+              and perfmodel.usable(r) and r.get("kind") == "scaling"}
+    measured = {_transport(r) for r in records if r.get("backend") in RANKED and perfmodel.is_pingpong(r)}
+    return sorted(ranked - measured, key=str)
 
 
 def _entry(catalogues, backend, name):
@@ -76,6 +94,21 @@ def configs(catalogues, records, capacity):
             b, e = peak[0]
             wanted = [(b, e, capacity.get(b, 1))]
         out += [_config("compute", e, b, max(1, pes)) for b, e, pes in wanted]
+    return out + _pingpong_configs(catalogues, records, capacity)
+
+
+def _pingpong_configs(catalogues, records, capacity):
+    out = []
+    for transport in pingpong_missing(records):
+        b, entry = next(((b, _entry(catalogues, b, perfmodel.PINGPONG_KERNEL)) for b in RANKED
+                         if _entry(catalogues, b, perfmodel.PINGPONG_KERNEL)), (None, None))
+        if entry is None:
+            break
+        for size in PINGPONG_BYTES:
+            cid = "probe." + config_id(entry["name"], b, 2, 1, None, None, {"bytes": size})
+            out.append(Config(cid + (f".transport={transport}" if transport else ""), entry["name"], b, 2, 1,
+                              params={"bytes": size}, oversubscribed=capacity.get(b, 1) < 2, transport=transport,
+                              kind=entry.get("kind", "micro"), reps=1, probe="latency"))
     return out
 
 
@@ -96,7 +129,7 @@ def summary(records):
 
 
 def table(rows):
-    lines = [["roofline probe", "kernel", "backend", "shape", "rate", "working set", "validated"]]
+    lines = [["roofline probe / model probe", "kernel", "backend", "shape", "rate", "working set", "validated"]]
     for p in rows:
         lines.append([p["ceiling"], p["kernel"], p["backend"], f"{p['ranks']}x{p['threads']}",
                       "FAILED (" + p["failure"] + ")" if p["failure"] else fmt_rate(p["rate"], p["rate_unit"]),

@@ -12,6 +12,7 @@ import os
 import sys
 
 from . import analysis, configs as configs_mod, faults, loader, meta, report, tables
+from . import model_report  # issue 12 §2: performance model and what-if (model-py)
 
 PROG = "plots/plot"
 FORMATS = ("png", "svg", "pdf")
@@ -46,6 +47,7 @@ def parse_args(argv):
                         "micro-benchmarks; every table stays); auto: all up to %d studies (default)"
                         % MAX_STUDIES)
     p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("--cluster", metavar="TOML", help=model_report.CLUSTER_HELP)
     args = p.parse_args(argv)
     if (args.folder is None) == (args.compare is None):
         p.error("give one RESULTS_FOLDER, or --compare A B" if args.folder is None
@@ -89,6 +91,7 @@ def run(argv):
     if args.compare:
         from . import compare
         return compare.run(args)
+    cluster = model_report.cluster(args.cluster)
     data = loader.load(args.folder)
     info = meta.describe(data)
     faults.set_aside(data)  # runs with a fault on purpose are no measurements
@@ -108,6 +111,7 @@ def run(argv):
             ctx.notes.append("%d studies: per-study charts not drawn (summary charts and every table are); "
                              "plots/plot %s --charts all draws them" % (len(studies), args.folder))
         errors = charts.draw_all(ctx, configs, studies)
+    errors += model_report.attach(data, ctx, cluster, out)
     tbls = tables.build(data, configs, studies, args.baseline)
     report.write_all(out, data, info, configs, studies, tbls, ctx, errors, args.baseline, args.formats)
     for w in data.warnings:

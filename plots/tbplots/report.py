@@ -133,6 +133,7 @@ def blocks(dataset, info, studies, tables, ctx, errors, mode, verdict=None):
         if stem not in study_stems:   # the roofline, then the micro-benchmarks, as drawn
             out.append(("h", 2, title))
             out.append(("fig", stem, title, desc))
+    out.extend(getattr(dataset, "model_blocks", []))  # issue 12 §2: performance model, what-if (model_report.py)
     for name in ("fits", "micro", "probes", "failures", "faults"):
         t = by_name.get(name)
         if t is None:
