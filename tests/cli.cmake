@@ -27,6 +27,16 @@ foreach(backend serial omp mpi hybrid)
   triobench_expect_error(NAME cli.${b}.unwritable_json BACKEND ${b} RANKS ${r}
     MATCH "cannot write the --json file '/nonexistent/dir/x.jsonl'"
     ARGS stencil --size 50 --json /nonexistent/dir/x.jsonl)
+  # A record that cannot be written (issue 16): one line, every rank ends
+  # (a series ran on to its next size without rank 0 and hung).
+  triobench_expect_error(NAME cli.${b}.record_unwritable BACKEND ${b} RANKS ${r}
+    MATCH "cannot write the JSON record to '/dev/full' \\(--json\\): No space left on device"
+    ARGS stencil --size 50 --json /dev/full)
+  foreach(series pingpong allreduce)
+    triobench_expect_error(NAME cli.${b}.series_unwritable.${series} BACKEND ${b} RANKS ${r}
+      THREADS 2 MATCH "cannot write the JSON record to '/dev/full'"
+      ARGS ${series} --min-bytes 8 --max-bytes 64 --target-time 10 --json /dev/full)
+  endforeach()
   triobench_expect_error(NAME cli.${b}.no_kernel BACKEND ${b} RANKS ${r}
     MATCH "no kernel given" ARGS --iters 3)
   triobench_expect_error(NAME cli.${b}.bad_radius BACKEND ${b} RANKS ${r}
@@ -59,6 +69,13 @@ if(Python3_FOUND)
     set_tests_properties(record.${b} PROPERTIES TIMEOUT 90
       ENVIRONMENT "${TB_TEST_ENV};OMP_NUM_THREADS=${t}")
   endforeach()
+  # A disk that fills during the write: the fragment is cut back (rank 0's
+  # writer is the same in every executable; a file-size limit on mpirun
+  # would stop the launcher itself).
+  add_test(NAME record.full_file COMMAND ${Python3_EXECUTABLE}
+           ${CMAKE_CURRENT_SOURCE_DIR}/check_full_file.py -- $<TARGET_FILE:triobench-serial>
+           stencil --size 64 --iters 3)
+  set_tests_properties(record.full_file PROPERTIES TIMEOUT 120)
   # The catalogue (--list --json) of every executable against its schema.
   foreach(b serial omp mpi hybrid)
     if(TARGET triobench-${b})
