@@ -191,15 +191,16 @@ int main(int argc, char **argv)
         tb_topo_init();
         st = tb_comm_agree(prepare(&opts, &json_fd), prog);
     }
+    if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
     /* An MPI executable started without a launcher runs as a singleton:
-     * legal (it is the 1-rank point of a sweep) but rarely what a student meant. */
+     * legal (it is the 1-rank point of a sweep) but rarely what a student
+     * meant. Said after a run that succeeded only: an error is one line. */
     if (st == TB_OK && root && !opts.quiet && tb_comm_size() == 1 && !tb_comm_launched() &&
         tb_comm_library()[0] != '\0')
         fprintf(stderr,
-                "%s: note: running as 1 rank; the MPI backends take their ranks from "
+                "%s: note: ran as 1 rank; the MPI backends take their ranks from "
                 "the launcher: mpirun -n N %s ...\n",
                 prog, prog);
-    if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
 
     if (json_fd > 2) close(json_fd);
     tb_options_free(&opts);

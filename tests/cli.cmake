@@ -52,6 +52,19 @@ triobench_expect_error(NAME cli.hybrid.grid_too_small BACKEND hybrid RANKS 3
   MATCH "a 3x1 grid of blocks\\) gives blocks 2 points wide, fewer than the radius 3"
   ARGS stencil --size 8 --radius 3)
 
+# An MPI executable started without mpirun: its error is the one line (the
+# note that it runs as 1 rank comes only after a run that succeeded).
+if(MPI_C_FOUND)
+  add_test(NAME cli.mpi.singleton_error
+           COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/expect_error.sh "pingpong needs at least 2 ranks"
+                   $<TARGET_FILE:triobench-mpi> pingpong)
+  add_test(NAME cli.mpi.singleton_note COMMAND $<TARGET_FILE:triobench-mpi> stencil --size 50)
+  set_tests_properties(cli.mpi.singleton_error cli.mpi.singleton_note PROPERTIES TIMEOUT 60
+                       ENVIRONMENT "${TB_TEST_ENV}")
+  set_tests_properties(cli.mpi.singleton_note PROPERTIES
+                       PASS_REGULAR_EXPRESSION "note: ran as 1 rank.*mpirun -n N")
+endif()
+
 # The record: every field present and consistent, for every backend.
 if(Python3_FOUND)
   foreach(spec serial:1:1 omp:1:2 mpi:3:1 hybrid:2:2)
