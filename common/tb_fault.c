@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,28 +270,29 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
     tb_json_kv_int(j, "ranks_started", log->ranks_started);
     tb_json_key(j, "lost");
     tb_json_begin_array(j);
-    for (int i = 0; i < log->nlost; i++) {
-        const tb_fault_loss *l = &log->lost[i];
-        tb_json_begin_object(j);
-        tb_json_kv_int(j, "rank", l->rank);
-        tb_json_kv_number(j, "detected_at", l->at);
-        tb_json_kv_number(j, "silent_for", l->silent);
-        tb_json_kv_int(j, "tasks_out", l->tasks_out);
-        tb_json_kv_bool(j, "fenced", l->fenced);
-        tb_json_end_object(j);
-    }
+    static const tb_json_field loss_fields[] = {
+        {"rank", TB_JF_INT, offsetof(tb_fault_loss, rank)},
+        {"detected_at", TB_JF_NUMBER, offsetof(tb_fault_loss, at)},
+        {"silent_for", TB_JF_NUMBER, offsetof(tb_fault_loss, silent)},
+        {"tasks_out", TB_JF_INT64, offsetof(tb_fault_loss, tasks_out)},
+        {"fenced", TB_JF_BOOL, offsetof(tb_fault_loss, fenced)},
+    };
+    for (int i = 0; i < log->nlost; i++)
+        tb_json_object_of(j, &log->lost[i], loss_fields,
+                          (int)(sizeof loss_fields / sizeof loss_fields[0]));
     tb_json_end_array(j);
     tb_json_kv_bool(j, "master_lost", log->master_lost);
     kv_number_or_null(j, "detected_at", log->nlost > 0, log->nlost > 0 ? log->lost[0].at : 0.0);
     kv_number_or_null(j, "recovered_at", log->recovered_at >= 0.0 && validated, log->recovered_at);
     tb_json_kv_number(j, "finished_at", log->finished_at);
+    static const tb_json_field task_fields[] = {
+        {"total", TB_JF_INT64, offsetof(tb_fault_log, tasks_total)},
+        {"reassigned", TB_JF_INT64, offsetof(tb_fault_log, reassigned)},
+        {"from_checkpoint", TB_JF_INT64, offsetof(tb_fault_log, from_checkpoint)},
+        {"late_results_ignored", TB_JF_INT64, offsetof(tb_fault_log, late_results)},
+    };
     tb_json_key(j, "tasks");
-    tb_json_begin_object(j);
-    tb_json_kv_int(j, "total", log->tasks_total);
-    tb_json_kv_int(j, "reassigned", log->reassigned);
-    tb_json_kv_int(j, "from_checkpoint", log->from_checkpoint);
-    tb_json_kv_int(j, "late_results_ignored", log->late_results);
-    tb_json_end_object(j);
+    tb_json_object_of(j, log, task_fields, (int)(sizeof task_fields / sizeof task_fields[0]));
     tb_json_key(j, "checkpoint");
     if (!o->checkpoint) {
         tb_json_null(j);
