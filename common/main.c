@@ -65,6 +65,19 @@ static tb_status prepare(const tb_options *o, int *json_fd)
     return TB_OK;
 }
 
+/* The record and the human line (rank 0), and the run's status on every
+ * rank. Only rank 0 writes, so its error (a record it cannot write, a
+ * process its extension saw lost) must end every rank: a series would
+ * otherwise go on to its next size without rank 0 and wait forever. The
+ * error wins over "did not validate" (TB_EINVALID, which every rank
+ * already shares), although tb_comm_agree ranks EINVALID higher. */
+static tb_status report(const tb_options *o, tb_run *run, int json_fd, int argc, char **argv)
+{
+    tb_status mine = tb_report(o, run, json_fd, argc, argv);
+    tb_status error = tb_comm_agree(mine == TB_EINVALID ? TB_OK : mine, tb_this_backend.program);
+    return error != TB_OK ? error : mine;
+}
+
 /* One driver call and its record; `row`: add a line to the series table
  * (2: the table's header first, once the kernel has accepted its input). */
 static tb_status run_once(const tb_options *o, int json_fd, int argc, char **argv, int row)
@@ -89,7 +102,7 @@ static tb_status run_once(const tb_options *o, int json_fd, int argc, char **arg
     if (x) x->begin(o->ext, &run);
     if (st == TB_OK) st = tb_comm_agree(o->kernel->run(&run), tb_this_backend.program);
     if (x) x->end(o->ext, &run);
-    if (st == TB_OK) st = tb_report(o, &run, json_fd, argc, argv);
+    if (st == TB_OK) st = report(o, &run, json_fd, argc, argv);
     if (row && (st == TB_OK || st == TB_EINVALID)) {
         if (row == 2) tb_report_series_header(o);
         tb_report_series_row(&run, st);
@@ -178,15 +191,16 @@ int main(int argc, char **argv)
         tb_topo_init();
         st = tb_comm_agree(prepare(&opts, &json_fd), prog);
     }
+    if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
     /* An MPI executable started without a launcher runs as a singleton:
-     * legal (it is the 1-rank point of a sweep) but rarely what a student meant. */
+     * legal (it is the 1-rank point of a sweep) but rarely what a student
+     * meant. Said after a run that succeeded only: an error is one line. */
     if (st == TB_OK && root && !opts.quiet && tb_comm_size() == 1 && !tb_comm_launched() &&
         tb_comm_library()[0] != '\0')
         fprintf(stderr,
-                "%s: note: running as 1 rank; the MPI backends take their ranks from "
+                "%s: note: ran as 1 rank; the MPI backends take their ranks from "
                 "the launcher: mpirun -n N %s ...\n",
                 prog, prog);
-    if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);
 
     if (json_fd > 2) close(json_fd);
     tb_options_free(&opts);

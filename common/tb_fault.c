@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,10 +150,12 @@ tb_status tb_fault_check(const tb_fault_opts *o, const tb_launch *launch)
 }
 
 static double run_start;
+static int fired_here; /* this process reached its fault (set once, by one thread) */
 
 void tb_fault_begin(tb_fault_log *log, int nranks)
 {
     memset(log, 0, sizeof *log);
+    __atomic_store_n(&fired_here, 0, __ATOMIC_SEQ_CST);
     log->launcher_keeps_job = -1;
     log->ranks_started = nranks;
     log->recovered_at = -1.0;
@@ -171,7 +174,10 @@ static double epoch_now(void)
 void tb_fault_point(const tb_fault_opts *o, int rank, int thread, int64_t done)
 {
     if (o->kind == TB_FAULT_NONE || done < o->after) return;
-    if (rank != (o->rank < 0 ? 0 : o->rank) || thread != (o->thread < 0 ? 0 : o->thread)) return;
+    if (rank != (o->rank < 0 ? 0 : o->rank) || (o->thread >= 0 && thread != o->thread)) return;
+    /* Without thread=, whichever thread gets there first: thread 0 alone
+     * may be given no task at all by a dynamic schedule. */
+    if (__atomic_exchange_n(&fired_here, 1, __ATOMIC_SEQ_CST)) return;
     static const char *const action[] = {"", "sends itself SIGKILL", "hangs (stays alive, silent)",
                                          "exits with status 0 without finalising"};
     char who[64];
@@ -210,8 +216,18 @@ void tb_fault_note_loss(tb_fault_log *log, int rank, double silent, int64_t task
     l->fenced = fenced;
 }
 
+void tb_fault_end(tb_fault_log *log)
+{
+    log->finished_at = tb_fault_elapsed();
+    /* A process that fired is gone (or hung), so only rank 0's own flag and
+     * the processes it lost can tell that the fault happened. */
+    log->fired =
+        __atomic_load_n(&fired_here, __ATOMIC_SEQ_CST) || log->nlost > 0 || log->master_lost;
+}
+
 const char *tb_fault_outcome(const tb_fault_opts *o, const tb_fault_log *log, int validated)
 {
+    if (o->kind != TB_FAULT_NONE && !log->fired) return "not fired";
     if (log->nlost > 0 || log->master_lost)
         return validated && o->ft == TB_FT_REASSIGN ? "recovered" : "detected";
     if (log->from_checkpoint > 0) return "resumed";
@@ -241,6 +257,7 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
         tb_json_kv_int(j, "rank", o->rank < 0 ? 0 : o->rank);
         kv_number_or_null(j, "thread", o->thread >= 0, o->thread);
         tb_json_kv_int(j, "after", o->after);
+        tb_json_kv_bool(j, "fired", log->fired);
         tb_json_end_object(j);
     }
     tb_json_kv_string(j, "ft", mode_names[o->ft]);
@@ -253,28 +270,29 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
     tb_json_kv_int(j, "ranks_started", log->ranks_started);
     tb_json_key(j, "lost");
     tb_json_begin_array(j);
-    for (int i = 0; i < log->nlost; i++) {
-        const tb_fault_loss *l = &log->lost[i];
-        tb_json_begin_object(j);
-        tb_json_kv_int(j, "rank", l->rank);
-        tb_json_kv_number(j, "detected_at", l->at);
-        tb_json_kv_number(j, "silent_for", l->silent);
-        tb_json_kv_int(j, "tasks_out", l->tasks_out);
-        tb_json_kv_bool(j, "fenced", l->fenced);
-        tb_json_end_object(j);
-    }
+    static const tb_json_field loss_fields[] = {
+        {"rank", TB_JF_INT, offsetof(tb_fault_loss, rank)},
+        {"detected_at", TB_JF_NUMBER, offsetof(tb_fault_loss, at)},
+        {"silent_for", TB_JF_NUMBER, offsetof(tb_fault_loss, silent)},
+        {"tasks_out", TB_JF_INT64, offsetof(tb_fault_loss, tasks_out)},
+        {"fenced", TB_JF_BOOL, offsetof(tb_fault_loss, fenced)},
+    };
+    for (int i = 0; i < log->nlost; i++)
+        tb_json_object_of(j, &log->lost[i], loss_fields,
+                          (int)(sizeof loss_fields / sizeof loss_fields[0]));
     tb_json_end_array(j);
     tb_json_kv_bool(j, "master_lost", log->master_lost);
     kv_number_or_null(j, "detected_at", log->nlost > 0, log->nlost > 0 ? log->lost[0].at : 0.0);
     kv_number_or_null(j, "recovered_at", log->recovered_at >= 0.0 && validated, log->recovered_at);
     tb_json_kv_number(j, "finished_at", log->finished_at);
+    static const tb_json_field task_fields[] = {
+        {"total", TB_JF_INT64, offsetof(tb_fault_log, tasks_total)},
+        {"reassigned", TB_JF_INT64, offsetof(tb_fault_log, reassigned)},
+        {"from_checkpoint", TB_JF_INT64, offsetof(tb_fault_log, from_checkpoint)},
+        {"late_results_ignored", TB_JF_INT64, offsetof(tb_fault_log, late_results)},
+    };
     tb_json_key(j, "tasks");
-    tb_json_begin_object(j);
-    tb_json_kv_int(j, "total", log->tasks_total);
-    tb_json_kv_int(j, "reassigned", log->reassigned);
-    tb_json_kv_int(j, "from_checkpoint", log->from_checkpoint);
-    tb_json_kv_int(j, "late_results_ignored", log->late_results);
-    tb_json_end_object(j);
+    tb_json_object_of(j, log, task_fields, (int)(sizeof task_fields / sizeof task_fields[0]));
     tb_json_key(j, "checkpoint");
     if (!o->checkpoint) {
         tb_json_null(j);
@@ -294,7 +312,8 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
 void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, int validated)
 {
     fprintf(out, "fault: %s", tb_fault_outcome(o, log, validated));
-    if (o->kind != TB_FAULT_NONE) fprintf(out, "; injected %s", o->spec);
+    if (o->kind != TB_FAULT_NONE)
+        fprintf(out, log->fired ? "; injected %s" : "; %s did not fire", o->spec);
     if (o->ft != TB_FT_NONE)
         fprintf(out, "; --ft %s (timeout %g s)", mode_names[o->ft], o->timeout);
     for (int i = 0; i < log->nlost; i++)
@@ -311,6 +330,26 @@ void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, 
                 o->checkpoint, log->from_checkpoint, log->tasks_total, log->checkpoint_saves,
                 log->checkpoint_saves == 1 ? "" : "s");
     fprintf(out, "; answer %s\n", validated ? "validated" : "NOT validated");
+}
+
+tb_status tb_fault_not_fired(const tb_fault_opts *o, const tb_fault_log *log)
+{
+    const int64_t todo = log->tasks_total - log->from_checkpoint;
+    if (todo <= o->after)
+        return tb_error_set(TB_EINPUT,
+                            "--inject-fault '%s' cannot fire: the run has %" PRId64
+                            " task%s to compute; after=K must be below that",
+                            o->spec, todo, todo == 1 ? "" : "s");
+    char who[64];
+    if (o->thread >= 0)
+        snprintf(who, sizeof who, "thread %d of rank %d", o->thread, o->rank < 0 ? 0 : o->rank);
+    else
+        snprintf(who, sizeof who, "rank %d", o->rank < 0 ? 0 : o->rank);
+    return tb_error_set(TB_ERUNTIME,
+                        "--inject-fault '%s' did not fire: %s started no task after its "
+                        "first %" PRId64 " of the %" PRId64 " (the schedule gave them to "
+                        "others); the run went on without a fault",
+                        o->spec, who, o->after, todo);
 }
 
 tb_status tb_fault_error(const tb_fault_opts *o, const tb_fault_log *log)
@@ -404,7 +443,7 @@ static void ft_begin(void *state, tb_run *run)
 static void ft_end(void *state, tb_run *run)
 {
     (void)run;
-    ((tb_ft *)state)->log.finished_at = tb_fault_elapsed();
+    tb_fault_end(&((tb_ft *)state)->log);
 }
 
 static int ft_active(const void *state) { return tb_fault_active(&((const tb_ft *)state)->opts); }
@@ -431,6 +470,8 @@ static void ft_print(FILE *out, const void *state, int validated)
 static tb_status ft_failed(const void *state, int validated)
 {
     const tb_ft *ft = state;
+    if (ft->opts.kind != TB_FAULT_NONE && !ft->log.fired)
+        return tb_fault_not_fired(&ft->opts, &ft->log);
     if (validated || (ft->log.nlost == 0 && !ft->log.master_lost)) return TB_OK;
     return tb_fault_error(&ft->opts, &ft->log);
 }

@@ -86,6 +86,7 @@ typedef struct tb_fault_log {
     int64_t checkpoint_saves;
     double recovered_at; /* the last reassigned task done; < 0: none */
     double finished_at;  /* the driver's computation ended */
+    int fired;           /* the injected fault happened (rank 0's view, tb_fault_end) */
 } tb_fault_log;
 
 /* The extension's state for one run: the options and what the run saw. */
@@ -123,16 +124,21 @@ void tb_fault_begin(tb_fault_log *log, int nranks);
 double tb_fault_elapsed(void);
 
 /* A driver calls this when (rank, thread) is about to start a task, having
- * completed `done` tasks (as the spec counts them). When the spec names
- * this rank and thread and done >= after, the fault happens here: a line
- * on stderr says what and when (seconds into the run, and since the
- * epoch), then the process dies, hangs or exits. No-op otherwise. */
+ * completed `done` tasks (as the spec counts them: the thread's, or the
+ * rank's in a team that shares each task). When the spec names this rank
+ * (and this thread, or names none: then the first thread of the rank to
+ * get here) and done >= after, the fault happens here, once per process:
+ * a line on stderr says what and when (seconds into the run, and since
+ * the epoch), then the process dies, hangs or exits. No-op otherwise. */
 void tb_fault_point(const tb_fault_opts *o, int rank, int thread, int64_t done);
+
+/* After the driver: the end time, and whether the fault fired. */
+void tb_fault_end(tb_fault_log *log);
 
 /* Record a lost process (the master's view). */
 void tb_fault_note_loss(tb_fault_log *log, int rank, double silent, int64_t tasks_out, int fenced);
 
-/* "completed", "detected", "recovered" or "resumed". */
+/* "completed", "detected", "recovered", "resumed" or "not fired". */
 const char *tb_fault_outcome(const tb_fault_opts *o, const tb_fault_log *log, int validated);
 
 /* The record's "fault" object (key included). */
@@ -140,6 +146,12 @@ void tb_fault_json(tb_json *j, const tb_fault_opts *o, const tb_fault_log *log, 
 
 /* One human line, "fault: ...", for the line after the result. */
 void tb_fault_print(FILE *out, const tb_fault_opts *o, const tb_fault_log *log, int validated);
+
+/* The error of a run whose injected fault never fired: TB_EINPUT when it
+ * could not (after=K at or above the tasks to compute), TB_ERUNTIME when
+ * the schedule gave the named process or thread too few tasks. A fault
+ * that did not fire is never reported as injected. */
+tb_status tb_fault_not_fired(const tb_fault_opts *o, const tb_fault_log *log);
 
 /* The error of a run that lost a process and did not recover: names the
  * lost process(es); TB_ERUNTIME with the message set. */

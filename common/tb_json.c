@@ -157,3 +157,22 @@ void tb_json_kv_bool(tb_json *j, const char *k, int v)
     tb_json_key(j, k);
     tb_json_bool(j, v);
 }
+
+void tb_json_object_of(tb_json *j, const void *base, const tb_json_field *fields, int nfields)
+{
+    const char *b = base;
+    tb_json_begin_object(j);
+    for (int i = 0; i < nfields; i++) {
+        const tb_json_field *f = &fields[i];
+        const void *at = b + f->offset;
+        tb_json_key(j, f->key);
+        switch (f->type) {
+        case TB_JF_INT: tb_json_int(j, *(const int *)at); break;
+        case TB_JF_INT64: tb_json_int(j, *(const int64_t *)at); break;
+        case TB_JF_NUMBER: tb_json_number(j, *(const double *)at); break;
+        case TB_JF_BOOL: tb_json_bool(j, *(const int *)at); break;
+        case TB_JF_CHARS: tb_json_string(j, (const char *)at); break;
+        }
+    }
+    tb_json_end_object(j);
+}

@@ -1,6 +1,7 @@
 #include "tb_record.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -200,15 +201,15 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
         tb_json_kv_int(j, "pid", s->info[r].pid);
         tb_json_key(j, "threads");
         tb_json_begin_array(j);
-        for (int th = 0; th < s->info[r].nthreads && th < s->max_threads; th++) {
-            const tb_thread_binding *tb = &s->bind[(size_t)r * s->max_threads + th];
-            tb_json_begin_object(j);
-            tb_json_kv_int(j, "thread", tb->thread);
-            tb_json_kv_string(j, "cpuset", tb->cpuset);
-            tb_json_kv_string(j, "cpus", tb->cpus);
-            tb_json_kv_int(j, "last_cpu", tb->last_cpu);
-            tb_json_end_object(j);
-        }
+        static const tb_json_field thread_fields[] = {
+            {"thread", TB_JF_INT, offsetof(tb_thread_binding, thread)},
+            {"cpuset", TB_JF_CHARS, offsetof(tb_thread_binding, cpuset)},
+            {"cpus", TB_JF_CHARS, offsetof(tb_thread_binding, cpus)},
+            {"last_cpu", TB_JF_INT, offsetof(tb_thread_binding, last_cpu)},
+        };
+        for (int th = 0; th < s->info[r].nthreads && th < s->max_threads; th++)
+            tb_json_object_of(j, &s->bind[(size_t)r * s->max_threads + th], thread_fields,
+                              (int)(sizeof thread_fields / sizeof thread_fields[0]));
         tb_json_end_array(j);
         tb_json_end_object(j);
     }

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tb_backend.h"
@@ -14,18 +15,42 @@
 #include "tb_summary.h"
 #include "tb_threads.h"
 
-tb_status tb_write_all(int fd, const char *text, size_t len)
+/* Write `len` bytes with one write(2) (retrying short writes): 0, or -1
+ * with errno set. */
+static int write_all(int fd, const char *text, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, text, len);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return tb_error_set(TB_ERUNTIME, "cannot write the JSON record: %s", strerror(errno));
+            return -1;
+        }
+        if (n == 0) { /* a device that takes nothing: never retry forever */
+            errno = EIO;
+            return -1;
         }
         text += n;
         len -= (size_t)n;
     }
-    return TB_OK;
+    return 0;
+}
+
+/* Append one record line. A file that cannot take all of it (a full disk)
+ * is cut back to where the line began, so that it keeps whole records and
+ * the next run's line does not continue this one's fragment. */
+static tb_status append_record(int fd, const char *path, const char *text, size_t len)
+{
+    struct stat info;
+    off_t start = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? lseek(fd, 0, SEEK_END) : -1;
+    if (write_all(fd, text, len) == 0) return TB_OK;
+    int err = errno;
+    int cut = start >= 0 ? ftruncate(fd, start) : 0;
+    (void)cut; /* the write's reason is the one to tell */
+    if (fd == 1)
+        return tb_error_set(TB_ERUNTIME, "cannot write the JSON record to stdout (--json -): %s",
+                            strerror(err));
+    return tb_error_set(TB_ERUNTIME, "cannot write the JSON record to '%s' (--json): %s", path,
+                        strerror(err));
 }
 
 /* "name=value ..." for every parameter but the one at index `skip`. */
@@ -82,16 +107,16 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
     tb_status write_status = TB_OK;
     if (json_fd >= 0) {
         j.text[j.len++] = '\n'; /* the writer always keeps one spare byte */
-        write_status = tb_write_all(json_fd, j.text, j.len);
+        write_status = append_record(json_fd, opts->json_path, j.text, j.len);
     }
     tb_json_free(&j);
     if (!opts->quiet && json_fd != 1) print_line(stdout, &s);
     const tb_extension *x = run->kernel->ext;
     tb_status failed = x ? x->failed(run->ext, s.validated) : TB_OK;
     if (failed != TB_OK) {
-        /* The answer is incomplete because of what the extension saw (a lost process). */
+        /* The answer is incomplete because of what the extension saw (a
+         * lost process): the caller's agreement prints the message. */
         status = failed;
-        tb_error_print(tb_this_backend.program, tb_error_message());
     } else if (!s.validated) {
         fprintf(stderr,
                 "%s: error: %s did not validate: largest relative error %.3g exceeds %.3g\n",

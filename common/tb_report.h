@@ -9,7 +9,10 @@
 #include "tb_options.h"
 
 /* json_fd: an open O_APPEND descriptor for --json PATH on rank 0, -1 for
- * none, or 1 for stdout. Returns TB_OK, TB_EINVALID or TB_ERUNTIME. */
+ * none, or 1 for stdout. Returns TB_OK, TB_EINVALID or TB_ERUNTIME (a
+ * record that could not be written, a lost process; the message set, not
+ * printed) on rank 0, which alone writes: the caller agrees the status
+ * over the ranks (tb_comm_agree), which prints the message once. */
 tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, char **argv);
 
 /* The compact table of a series run (rank 0, stdout): a header naming the
@@ -18,8 +21,5 @@ tb_status tb_report(const tb_options *opts, tb_run *run, int json_fd, int argc, 
  * time per iteration in microseconds, the rate, validated or not. */
 void tb_report_series_header(const tb_options *opts);
 void tb_report_series_row(const tb_run *run, tb_status status);
-
-/* Write `len` bytes with one write(2) (retrying short writes). */
-tb_status tb_write_all(int fd, const char *text, size_t len);
 
 #endif

@@ -27,6 +27,16 @@ foreach(backend serial omp mpi hybrid)
   triobench_expect_error(NAME cli.${b}.unwritable_json BACKEND ${b} RANKS ${r}
     MATCH "cannot write the --json file '/nonexistent/dir/x.jsonl'"
     ARGS stencil --size 50 --json /nonexistent/dir/x.jsonl)
+  # A record that cannot be written (issue 16): one line, every rank ends
+  # (a series ran on to its next size without rank 0 and hung).
+  triobench_expect_error(NAME cli.${b}.record_unwritable BACKEND ${b} RANKS ${r}
+    MATCH "cannot write the JSON record to '/dev/full' \\(--json\\): No space left on device"
+    ARGS stencil --size 50 --json /dev/full)
+  foreach(series pingpong allreduce)
+    triobench_expect_error(NAME cli.${b}.series_unwritable.${series} BACKEND ${b} RANKS ${r}
+      THREADS 2 MATCH "cannot write the JSON record to '/dev/full'"
+      ARGS ${series} --min-bytes 8 --max-bytes 64 --target-time 10 --json /dev/full)
+  endforeach()
   triobench_expect_error(NAME cli.${b}.no_kernel BACKEND ${b} RANKS ${r}
     MATCH "no kernel given" ARGS --iters 3)
   triobench_expect_error(NAME cli.${b}.bad_radius BACKEND ${b} RANKS ${r}
@@ -41,6 +51,19 @@ triobench_expect_error(NAME cli.mpi.grid_too_small BACKEND mpi RANKS 6
 triobench_expect_error(NAME cli.hybrid.grid_too_small BACKEND hybrid RANKS 3
   MATCH "a 3x1 grid of blocks\\) gives blocks 2 points wide, fewer than the radius 3"
   ARGS stencil --size 8 --radius 3)
+
+# An MPI executable started without mpirun: its error is the one line (the
+# note that it runs as 1 rank comes only after a run that succeeded).
+if(MPI_C_FOUND)
+  add_test(NAME cli.mpi.singleton_error
+           COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/expect_error.sh "pingpong needs at least 2 ranks"
+                   $<TARGET_FILE:triobench-mpi> pingpong)
+  add_test(NAME cli.mpi.singleton_note COMMAND $<TARGET_FILE:triobench-mpi> stencil --size 50)
+  set_tests_properties(cli.mpi.singleton_error cli.mpi.singleton_note PROPERTIES TIMEOUT 60
+                       ENVIRONMENT "${TB_TEST_ENV}")
+  set_tests_properties(cli.mpi.singleton_note PROPERTIES
+                       PASS_REGULAR_EXPRESSION "note: ran as 1 rank.*mpirun -n N")
+endif()
 
 # The record: every field present and consistent, for every backend.
 if(Python3_FOUND)
@@ -59,6 +82,13 @@ if(Python3_FOUND)
     set_tests_properties(record.${b} PROPERTIES TIMEOUT 90
       ENVIRONMENT "${TB_TEST_ENV};OMP_NUM_THREADS=${t}")
   endforeach()
+  # A disk that fills during the write: the fragment is cut back (rank 0's
+  # writer is the same in every executable; a file-size limit on mpirun
+  # would stop the launcher itself).
+  add_test(NAME record.full_file COMMAND ${Python3_EXECUTABLE}
+           ${CMAKE_CURRENT_SOURCE_DIR}/check_full_file.py -- $<TARGET_FILE:triobench-serial>
+           stencil --size 64 --iters 3)
+  set_tests_properties(record.full_file PROPERTIES TIMEOUT 120)
   # The catalogue (--list --json) of every executable against its schema.
   foreach(b serial omp mpi hybrid)
     if(TARGET triobench-${b})

@@ -90,6 +90,21 @@ class BadInput(SweepCase):
         self.check_options(["--preset", bad], "'reps' must be an integer from 1 to 100000")
         self.check_options(["--preset", "nosuch"], "unknown preset 'nosuch'", "quick")
 
+    def test_preset_not_utf8_or_too_deep(self):
+        """Issue 16: a preset with invalid UTF-8 or nested too deep was a traceback."""
+        bad = os.path.join(self.tmp, "bad.toml")
+        with open(bad, "wb") as f:
+            f.write(b'kernels = ["st\xffencil"]\n')
+        self.check(["--preset", bad], "malformed preset: not UTF-8 text", out=False)
+        with open(bad, "w") as f:
+            f.write("a = " + "[" * 5000 + "]" * 5000 + "\n")
+        self.check(["--preset", bad], "malformed preset: nested too deep", out=False)
+
+    def test_timeout_not_finite(self):
+        """Issue 16: --timeout inf or 1e400 was a traceback."""
+        for value in ("inf", "1e400", "nan"):
+            self.check_options(["--kernels", "stencil", "--timeout", value], "--timeout must be a positive number")
+
     def test_resume_misuse(self):
         self.check(["--resume", os.path.join(self.tmp, "nothing-here")], "holds no sweep", out=False)
         self.check_options(["--resume", self.tmp, "--kernels", "stencil"], "drop --kernels")

@@ -61,6 +61,31 @@ class Repair(unittest.TestCase):
         self.assertEqual(damaged, 3)
         self.assertEqual([store.run_key(r) for r in records], [("a", 1)])
 
+    def test_other_schema_set_aside_as_the_plots_do(self):
+        """A record of another schema: --resume sets it aside by line, and so does plots/plot (it
+        refused the whole folder while the sweep took it, issue 16)."""
+        self.s.append_run([rec("a", 1, schema=store.SCHEMA)])
+        self.s.append_run([rec("a", 2, schema="triobench.result/2")])
+        self.s.append_run([rec("a", 3, schema=store.SCHEMA + ".1")])   # a minor revision is read
+        self.s.close()
+        records, damaged = self.s.load()
+        self.assertEqual([store.run_key(r) for r in records], [("a", 1), ("a", 3)])
+        self.assertEqual(self.s.foreign, [(2, "triobench.result/2")])
+        self.assertEqual(damaged, 1)
+        with open(os.path.join(self.dir, store.DAMAGED)) as f:
+            self.assertIn("triobench.result/2", f.read())
+        # the plots' loader, on the same lines: the same records kept, the other one named
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "plots"))
+        from tbplots import loader
+        with open(self.s.path, "a") as f:
+            f.write(store.dumps(rec("a", 2, schema="triobench.result/2")) + "\n")
+        data = loader.load(self.dir)
+        self.assertEqual(len(data.runs), 2)
+        self.assertTrue(any("set aside 1 record(s) of another schema (line 3: triobench.result/2)" in w
+                            for w in data.warnings), data.warnings)
+        self.assertEqual(loader.SCHEMA_MAJOR, store.SCHEMA)
+
     def test_non_finite_numbers_become_null(self):
         self.s.append_run([rec("a", 1, value=float("nan"))])
         self.s.close()

@@ -132,6 +132,10 @@ def load(name):
         raise UserError(f"cannot read preset {path}: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise UserError(f"{path}: malformed preset: {e}") from None
+    except UnicodeDecodeError as e:
+        raise UserError(f"{path}: malformed preset: not UTF-8 text (byte {e.start})") from None
+    except RecursionError:
+        raise UserError(f"{path}: malformed preset: nested too deep") from None
     if not data:
         raise UserError(f"{path}: empty preset (a preset sets at least one key; without one, run bench/sweep "
                         "with no preset)")

@@ -44,6 +44,12 @@ def execute(ctx):
     """Run what is missing, then the roofline probes, then write the derived files and the summary.
     Returns the exit status."""
     records, damaged = ctx.store.load(repair=True)
+    foreign = ctx.store.foreign
+    if foreign:
+        lines = ", ".join(f"line {n}: {schema}" for n, schema in foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        warn(f"{store.RESULTS}: set aside {len(foreign)} record(s) of another schema ({lines}) in "
+             f"{store.DAMAGED}: this sweep reads {store.SCHEMA} only; those runs will run again")
+        damaged -= len(foreign)
     if damaged:
         warn(f"repaired {store.RESULTS}: set aside {damaged} damaged line(s) (a run cut short) "
              f"in {store.DAMAGED}; those runs will run again")

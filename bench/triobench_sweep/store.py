@@ -17,6 +17,7 @@ from tbcommon.errors import SweepError, UserError
 
 RESULTS = "results.jsonl"
 DAMAGED = "results.jsonl.damaged"
+SCHEMA = "triobench.result/1"   # the records this sweep writes and reads (plots/tbplots/loader.py too)
 LOCK = ".lock"
 
 CSV_FIRST = ["sweep.id", "sweep.config_id", "sweep.rep", "kernel", "backend", "ranks", "threads", "pes",
@@ -105,18 +106,29 @@ def dedupe(records):
     return out, len(records) - len(out)
 
 
-def _split(data):
+def other_schema(rec):
+    """A triobench record of another schema than SCHEMA (the plots set it aside the same way)."""
+    schema = rec.get("schema")
+    return isinstance(schema, str) and schema.startswith("triobench.") and \
+        not (schema == SCHEMA or schema.startswith(SCHEMA + "."))
+
+
+def _split(data, foreign=None):
     """(good records, damaged raw lines) of a results.jsonl's bytes.
+
+    A record of another schema is set aside with the damaged lines, and
+    (line number, schema) appended to `foreign`.
 
     Damaged: a line that is not a JSON object (a truncated last line after a
     crash, a line nested too deep), a record without a sweep object whose
     config_id is a string and rep an integer, and every line of a run whose
     records are not all there.
     """
+    foreign = [] if foreign is None else foreign
     records, raw, damaged = [], [], []
     lines = data.split(b"\n")
     complete, last = lines[:-1], lines[-1]
-    for line in complete:
+    for lineno, line in enumerate(complete, 1):
         if not line.strip():
             continue
         try:
@@ -124,6 +136,10 @@ def _split(data):
             if not isinstance(rec, dict) or None in run_key(rec) or not isinstance(rec.get("kernel"), str):
                 raise ValueError       # not a record of a sweep's run (no kernel, no sweep object, wrong types)
         except (ValueError, RecursionError):     # not JSON, or nested too deep
+            damaged.append(line)
+            continue
+        if other_schema(rec):
+            foreign.append((lineno, rec.get("schema")))
             damaged.append(line)
             continue
         records.append(rec)
@@ -148,6 +164,7 @@ class Store:
     def __init__(self, folder):
         self.folder = folder
         self.path = os.path.join(folder, RESULTS)
+        self.foreign = []    # (line, schema) of the records of another schema the last load set aside
         self._fd = None
         self._lock = None
 
@@ -202,7 +219,8 @@ class Store:
                 data = f.read()
         except FileNotFoundError:
             return [], 0
-        good, damaged = _split(data)
+        self.foreign = []
+        good, damaged = _split(data, self.foreign)
         if damaged and repair:
             with open(self.file(DAMAGED), "ab") as f:
                 f.write(b"".join(line + b"\n" for line in damaged))

@@ -212,7 +212,7 @@ def load(path):
     text = data.decode("utf-8", errors="replace")
     lines = text.split("\n")
     truncated_last = not text.endswith("\n")
-    runs, bad = [], []
+    runs, bad, foreign = [], [], []
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
     for idx, (lineno, line) in enumerate(numbered):
         try:
@@ -228,8 +228,8 @@ def load(path):
         schema = rec.get("schema")
         if isinstance(schema, str) and schema.split(".")[0:1] == ["triobench"] \
                 and not (schema == SCHEMA_MAJOR or schema.startswith(SCHEMA_MAJOR + ".")):
-            raise UserError("results.jsonl line %d has schema %s; this reader knows %s only"
-                            % (lineno, schema, SCHEMA_MAJOR))
+            foreign.append("line %d: %s" % (lineno, schema))   # set aside, as bench/sweep --resume does
+            continue
         runs.append(Run(rec, lineno))
     if bad:
         shown = ", ".join(str(n) for n in bad[:5]) + (" ..." if len(bad) > 5 else "")
@@ -237,6 +237,13 @@ def load(path):
             raise UserError("%s is corrupt: no line is a JSON record (line %s)" % (results, shown))
         warnings.append("results.jsonl: %d line(s) are not JSON records and were skipped (line %s)"
                         % (len(bad), shown))
+    if foreign:
+        warnings.append("results.jsonl: set aside %d record(s) of another schema (%s): this reader knows "
+                        "%s only" % (len(foreign), ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else ""),
+                                     SCHEMA_MAJOR))
+    if not runs and foreign:
+        raise UserError("%s holds no record of schema %s (set aside: %s): nothing to plot"
+                        % (results, SCHEMA_MAJOR, ", ".join(foreign[:5])))
     if not runs:
         raise UserError("%s holds no records: nothing to plot" % results)
     meta = _read_meta(folder, warnings)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tb_checkpoint.h"
@@ -93,6 +94,74 @@ static void test_check(void)
     CHECK(refused(check_launch(&o, 1, 1, 0, 3), "run it with --iters 1 --warmup 0"));
 }
 
+/* tb_fault_point in a child process: its exit status (0 when an exit
+ * fault fired, 7 when the call returned). */
+static int point_in_child(const tb_fault_opts *o, int rank, int thread, int64_t done)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        tb_fault_log log;
+        tb_fault_begin(&log, 1);
+        if (freopen("/dev/null", "w", stderr) == NULL) _exit(8);
+        tb_fault_point(o, rank, thread, done);
+        _exit(7);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Where and whether a fault fires, and how one that did not is told. */
+static void test_firing(void)
+{
+    tb_fault_opts o;
+    tb_fault_opts_init(&o);
+    tb_fault_parse_spec("exit:after=3", &o);
+    /* without thread=, any thread of the rank: a dynamic schedule may give
+     * thread 0 no task at all (it fired in 17 of 20 OpenMP runs) */
+    CHECK(point_in_child(&o, 0, 2, 3) == 0);
+    CHECK(point_in_child(&o, 0, 0, 2) == 7);
+    CHECK(point_in_child(&o, 1, 0, 5) == 7);
+    tb_fault_parse_spec("exit:thread=1,after=0", &o);
+    CHECK(point_in_child(&o, 0, 2, 0) == 7);
+    CHECK(point_in_child(&o, 0, 1, 0) == 0);
+
+    /* a run that reached its end without the fault: never "injected" */
+    tb_fault_log log;
+    tb_fault_parse_spec("kill:thread=1,after=40", &o);
+    tb_fault_begin(&log, 1);
+    log.tasks_total = 64;
+    tb_fault_end(&log);
+    CHECK(!log.fired && !strcmp(tb_fault_outcome(&o, &log, 1), "not fired"));
+    tb_error_clear();
+    CHECK(tb_fault_not_fired(&o, &log) == TB_ERUNTIME &&
+          strstr(tb_error_message(), "did not fire: thread 1 of rank 0 started no task after "
+                                     "its first 40 of the 64"));
+    tb_error_clear();
+    char line[256] = "";
+    FILE *f = fmemopen(line, sizeof line, "w");
+    tb_fault_print(f, &o, &log, 1);
+    fclose(f);
+    CHECK(strstr(line, "kill:thread=1,after=40 did not fire") && !strstr(line, "injected"));
+    tb_json j;
+    tb_json_init(&j);
+    tb_json_begin_object(&j);
+    tb_fault_json(&j, &o, &log, 1);
+    tb_json_end_object(&j);
+    CHECK(j.text && strstr(j.text, "\"fired\":false") &&
+          strstr(j.text, "\"outcome\":\"not fired\""));
+    tb_json_free(&j);
+    /* one that could not fire: after=K at or above the tasks left to compute */
+    log.from_checkpoint = 30;
+    tb_fault_parse_spec("kill:after=34", &o);
+    CHECK(refused(tb_fault_not_fired(&o, &log),
+                  "'kill:after=34' cannot fire: the run has 34 tasks to compute"));
+    /* a lost process is the fault's doing (it is gone, so cannot say) */
+    log.nlost = 1;
+    tb_fault_end(&log);
+    CHECK(log.fired && strcmp(tb_fault_outcome(&o, &log, 0), "not fired") != 0);
+}
+
 static long file_size(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -173,6 +242,7 @@ int main(void)
 {
     test_spec();
     test_check();
+    test_firing();
     test_checkpoint();
     printf("%d checks passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
