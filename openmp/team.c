@@ -93,6 +93,19 @@ typedef struct team_reduce {
  * of result[(k + 1) % 3]: the last operation to use that one (k - 2) ended
  * before the barrier of operation k - 1, and the next (k + 1) starts after
  * the barrier of this one. The reduction's barrier is the only one. */
+/* One team reduction into r. A function of its own, never inlined: GCC
+ * gives each thread its private copy of r[:n] on the stack (alloca), freed
+ * only when the enclosing function returns; inside reduce_body's loop the
+ * copies of every operation piled up (count x n doubles) until a 1 MiB
+ * series overflowed the main thread's 8 MiB stack. */
+static __attribute__((noinline)) void reduce_once(const team_reduce *x, double *r, int nthreads)
+{
+    const int64_t n = x->n;
+#pragma omp for schedule(static) reduction(+ : r[:n])
+    for (int p = 0; p < nthreads; p++)
+        for (int64_t i = 0; i < n; i++) r[i] += x->part[p][i];
+}
+
 static void reduce_body(void *arg, int t, int nthreads, int64_t count)
 {
     const team_reduce *x = arg;
@@ -103,9 +116,7 @@ static void reduce_body(void *arg, int t, int nthreads, int64_t count)
         double *r = x->result[k % 3], *next = x->result[(k + 1) % 3];
         micro_delay(x->length);
         for (int64_t i = i0; i < i1; i++) next[i] = 0.0;
-#pragma omp for schedule(static) reduction(+ : r[:n])
-        for (int p = 0; p < nthreads; p++)
-            for (int64_t i = 0; i < n; i++) r[i] += x->part[p][i];
+        reduce_once(x, r, nthreads);
         if (x->across) {
 #pragma omp master
             x->across(r, n);
