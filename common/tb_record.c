@@ -140,6 +140,7 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_string(j, "flops_formula", s->work.flops_formula);
     tb_json_kv_string(j, "bytes_formula", s->work.bytes_formula);
     tb_json_end_object(j);
+    tb_model_json(j, run);
 
     tb_json_kv_bool(j, "validated", s->validated);
     tb_json_key(j, "error");
