@@ -34,8 +34,11 @@ def run(launch, ranks, args, iters, tmp):
     counts = os.path.join(tmp, f"counts{iters}")
     record = os.path.join(tmp, f"record{iters}.json")
     cmd = launch + args + ["--iters", str(iters), "--json", record]
-    done = subprocess.run(cmd, env=dict(os.environ, TB_PMPI_COUNTS=counts), capture_output=True,
-                          text=True, timeout=150)
+    try:
+        done = subprocess.run(cmd, env=dict(os.environ, TB_PMPI_COUNTS=counts), capture_output=True,
+                              text=True, timeout=150)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"{' '.join(cmd)} took more than 150 s")
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr.strip()}")
     with open(record, encoding="utf-8") as f:
