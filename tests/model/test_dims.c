@@ -2,8 +2,8 @@
  * assume, against the MPI library's MPI_Dims_create, which the drivers use
  * (mpi/grid2d.c, mpi/summa.c). They must agree up to 64 ranks. Beyond,
  * libraries differ: Open MPI 4.1 deals the prime factors out greedily
- * (72 ranks: 12x6) where the most nearly square grid is 9x8; the
- * differences there are printed, not failed. */
+ * (72 ranks: 12x6) where the most nearly square grid is 9x8 (MPICH 4's
+ * answer); the differences there are printed, not failed. */
 #include <mpi.h>
 #include <stdio.h>
 

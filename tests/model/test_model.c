@@ -12,7 +12,13 @@
 #include "../unit/check.h"
 #include "kernels/cg.h"
 #include "kernels/dgemm.h"
+#include "kernels/allreduce.h"
+#include "kernels/barrier.h"
 #include "kernels/ep.h"
+#include "kernels/halo.h"
+#include "kernels/nstream.h"
+#include "kernels/peak.h"
+#include "kernels/pingpong.h"
 #include "kernels/stencil.h"
 #include "kernels/transpose.h"
 #include "tb_model.h"
@@ -196,6 +202,65 @@ static void test_ep(void)
     CHECK(inputs(&ep_kernel, &p, TB_MODEL_SERIAL, 1, 1).exact);
 }
 
+static void test_nstream_peak(void)
+{
+    tb_params p = defaults(&nstream_kernel);
+    p.value[NSTREAM_P_N] = 100;
+    /* 3 threads over 100 doubles in cache lines of 8: 13 lines split 5, 4,
+     * 4, so the first band is 40 elements: 3 flops and 32 bytes each. */
+    tb_model_inputs m = inputs(&nstream_kernel, &p, TB_MODEL_OMP, 1, 3);
+    CHECK(m.flops == 120 && m.bytes == 1280 && m.barriers == 2 && m.ncoll == 0);
+    /* mpi: one barrier closes each iteration; hybrid adds the team's two */
+    m = inputs(&nstream_kernel, &p, TB_MODEL_MPI, 2, 1);
+    CHECK(coll_count(&m, TB_OP_BARRIER, 0) == 1 && m.barriers == 0 && m.flops == 150);
+    m = inputs(&nstream_kernel, &p, TB_MODEL_HYBRID, 2, 2);
+    CHECK(coll_count(&m, TB_OP_BARRIER, 0) == 1 && m.barriers == 2);
+    /* peak: tb_team_batch's two barriers and the region's end */
+    tb_params q = defaults(&peak_kernel);
+    CHECK(inputs(&peak_kernel, &q, TB_MODEL_OMP, 1, 2).barriers == 3);
+    m = inputs(&peak_kernel, &q, TB_MODEL_MPI, 2, 1);
+    CHECK(coll_count(&m, TB_OP_BARRIER, 0) == 1);
+    /* ep, omp: the barrier after the batches, the single's; one reduction */
+    tb_params e = defaults(&ep_kernel);
+    m = inputs(&ep_kernel, &e, TB_MODEL_OMP, 1, 2);
+    CHECK(m.barriers == 2 && m.reductions == 1);
+}
+
+static void test_micro(void)
+{
+    /* barrier: hybrid is a team barrier, the master's MPI_Barrier, a team
+     * barrier; serial a fence */
+    tb_params p = defaults(&barrier_kernel);
+    tb_model_inputs m = inputs(&barrier_kernel, &p, TB_MODEL_HYBRID, 2, 2);
+    CHECK(m.barriers == 2 && coll_count(&m, TB_OP_BARRIER, 0) == 1);
+    m = inputs(&barrier_kernel, &p, TB_MODEL_SERIAL, 1, 1);
+    CHECK(m.barriers == 0 && m.ncoll == 0);
+    /* allreduce of 64 bytes */
+    p = defaults(&allreduce_kernel);
+    p.value[ALLREDUCE_P_BYTES] = 64;
+    m = inputs(&allreduce_kernel, &p, TB_MODEL_MPI, 4, 1);
+    CHECK(m.ncoll == 1 && coll_count(&m, TB_OP_ALLREDUCE, 64) == 1 && m.exact);
+    m = inputs(&allreduce_kernel, &p, TB_MODEL_OMP, 1, 2);
+    CHECK(m.reductions == 1 && m.barriers == 1 && !m.exact);
+    /* halo: the stencil's exchange (see test_stencil) */
+    p = defaults(&halo_kernel);
+    p.value[HALO_P_N] = 10;
+    p.value[HALO_P_RADIUS] = 1;
+    m = inputs(&halo_kernel, &p, TB_MODEL_MPI, 4, 1);
+    CHECK(m.sends.count == 2 && m.sends.bytes == 96 && m.bytes == 160);
+    CHECK(inputs(&halo_kernel, &p, TB_MODEL_OMP, 1, 2).barriers == 1);
+    /* pingpong of 1 KiB: one message per one-way trip; hybrid, one per
+     * pair of threads, funneled between two team barriers per round trip */
+    p = defaults(&pingpong_kernel);
+    p.value[PINGPONG_P_BYTES] = 1024;
+    m = inputs(&pingpong_kernel, &p, TB_MODEL_MPI, 2, 1);
+    CHECK(m.sends.count == 1 && m.sends.bytes == 1024);
+    m = inputs(&pingpong_kernel, &p, TB_MODEL_HYBRID, 2, 2);
+    CHECK(m.sends.count == 2 && m.sends.bytes == 2048 && m.barriers == 1);
+    p.value[PINGPONG_P_VARIANT] = PINGPONG_MULTIPLE;
+    CHECK(inputs(&pingpong_kernel, &p, TB_MODEL_HYBRID, 2, 2).barriers == 0);
+}
+
 int main(void)
 {
     test_sums();
@@ -205,6 +270,8 @@ int main(void)
     test_dgemm();
     test_cg();
     test_ep();
+    test_nstream_peak();
+    test_micro();
     printf("model: %d checks passed, %d failed\n", passed, failed);
     return failed != 0;
 }
