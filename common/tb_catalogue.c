@@ -9,6 +9,7 @@
 #include "tb_build.h"
 #include "tb_json.h"
 #include "tb_mem.h"
+#include "tb_model.h"
 #include "tb_options.h"
 #include "tb_size.h"
 
@@ -167,6 +168,7 @@ static void json_kernel(tb_json *j, const tb_kernel *k)
     tb_kernel_defaults(k, &iters, &warmup);
     tb_json_kv_int(j, "default_iters", iters);
     tb_json_kv_int(j, "default_warmup", warmup);
+    tb_model_catalogue_json(j, k);
     tb_json_end_object(j);
 }
 
@@ -177,6 +179,7 @@ static void print_json(FILE *out)
     tb_json_init(&j);
     tb_json_begin_object(&j);
     tb_json_kv_string(&j, "schema", TB_CATALOGUE_SCHEMA);
+    tb_json_kv_int(&j, "revision", TB_CATALOGUE_REVISION);
     tb_json_kv_string(&j, "program", tb_this_backend.program);
     tb_json_kv_string(&j, "backend", tb_this_backend.name);
     tb_json_kv_string(&j, "suite_version", tb_build()->version);

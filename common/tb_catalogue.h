@@ -11,6 +11,8 @@
 #include "tb_kernel.h"
 
 #define TB_CATALOGUE_SCHEMA "triobench.catalogue/1"
+/* Compatible additions within the schema: 2 added each kernel's "model". */
+#define TB_CATALOGUE_REVISION 2
 
 void tb_catalogue_print(FILE *out, int as_json);
 

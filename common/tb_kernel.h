@@ -61,6 +61,7 @@ typedef struct tb_verification {
 
 struct tb_kernel;
 struct tb_json;
+struct tb_model;
 
 typedef struct tb_run {
     /* inputs */
@@ -211,6 +212,9 @@ typedef struct tb_kernel {
     const char *const *sweep_params; /* NULL-terminated: what a sweep may vary */
     /* Optional. The extension the kernel owns: its extra options. */
     const tb_extension *ext;
+    /* Optional. What one timed iteration does in each model and
+     * decomposition, for the performance model (common/tb_model.h). */
+    const struct tb_model *model;
 } tb_kernel;
 
 #define TB_NO_WARMUP (-1)
@@ -232,6 +236,10 @@ static inline int tb_run_record(tb_run *run, int it, double seconds)
 extern const tb_kernel *const tb_kernels[];
 extern const int tb_nkernels;
 const tb_kernel *tb_kernel_find(const char *name);
+
+/* The record's "model_inputs": what one timed iteration of this run does,
+ * from the kernel's model (common/tb_model.c; null without one). */
+void tb_model_json(struct tb_json *j, const tb_run *run);
 
 /* Record one verified quantity. */
 void tb_run_verify(tb_run *run, const char *quantity, double computed, double reference,

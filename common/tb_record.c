@@ -174,6 +174,7 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_string(j, "unit", "s per iteration");
     tb_json_kv_string(j, "method", tb_this_backend.breakdown_method);
     tb_json_end_object(j);
+    tb_model_json(j, run);
 
     json_working_set(j, s->opts, run);
     tb_json_key(j, "pages");

@@ -19,6 +19,9 @@ _KERNEL = {"name": str, "summary": str, "unit": str, "kind": str, "min_pes": int
            "weak": dict, "memory_bound": bool, "size": dict, "sweep_params": list, "options": list,
            "params": list, "default_iters": int, "default_warmup": int}
 _NULLABLE = {"size_param": str, "series": str}
+# Revision 2 (a compatible addition to triobench.catalogue/1): each kernel's "model", what the
+# counts of its records' "model_inputs" mean in this executable's model (docs/results-schema.md).
+_MODEL = {"per_pe": str, "messages": str, "collectives": str, "team": str}
 
 
 def _is(value, kind):
@@ -67,6 +70,18 @@ def _check_fields(obj, fields, where, nullable=False):
     return problems
 
 
+def _check_model(where, model):
+    """Problems of a kernel's "model" entry: absent before revision 2, null for a kernel without one."""
+    if model is None:
+        return []
+    if not isinstance(model, dict):
+        return [f"{where}.model must be null or an object"]
+    problems = _check_fields(model, _MODEL, f"{where}.model")
+    if not (model.get("estimates") is None or isinstance(model.get("estimates"), str)):
+        problems.append(f"{where}.model.estimates must be null or a string")
+    return problems
+
+
 def _check_kernel(i, k):
     if not isinstance(k, dict):
         return [f"kernels[{i}] is not an object"]
@@ -80,6 +95,7 @@ def _check_kernel(i, k):
         if k[key] < 1:
             problems.append(f"{where}.{key} must be at least 1")
     problems += _check_weak(where, k["weak"])
+    problems += _check_model(where, k.get("model"))
     problems += _check_size(where, k["size"])
     names = [p.get("name") for p in k["params"] if isinstance(p, dict)]
     if len(names) != len(k["params"]) or not all(isinstance(n, str) for n in names):
@@ -103,6 +119,8 @@ def validate(cat):
     problems = _check_fields(cat, _TOP, "the catalogue")
     if problems:
         return problems
+    if "revision" in cat and not (_is(cat["revision"], int) and cat["revision"] >= 1):
+        problems.append("revision must be an integer of at least 1")
     for key in ("llc_bytes", "mem_available"):
         value = cat["machine"].get(key, "missing")
         if value is not None and not _number(value):

@@ -61,7 +61,9 @@ def _kernel(name, unit, kind, params, size_param=None, series=None, weak=None, m
             "size_param": size_param, "series": series, "min_pes": min_pes, "min_ranks": min_ranks,
             "weak": weak or {"rule": "fixed"}, "memory_bound": memory_bound,
             "size": {"default": default, "auto": size_auto}, "sweep_params": list(sweep_params), "options": [],
-            "params": params, "default_iters": iters, "default_warmup": warmup}, ws
+            "params": params, "default_iters": iters, "default_warmup": warmup,
+            "model": {"per_pe": "fake", "messages": "fake", "collectives": "fake", "team": "fake",
+                      "estimates": None}}, ws
 
 
 CLASSES = {"S": 24, "W": 25, "A": 28, "B": 30}
@@ -106,7 +108,8 @@ WORKING_SET = {entry["name"]: ws for entry, ws in _ENTRIES}
 
 
 def catalogue(listed):
-    return {"schema": os.environ.get("FAKE_TRIOBENCH_SCHEMA", SCHEMA), "program": f"triobench-{backend()}", "backend": backend(),
+    return {"schema": os.environ.get("FAKE_TRIOBENCH_SCHEMA", SCHEMA), "revision": 2,
+            "program": f"triobench-{backend()}", "backend": backend(),
             "suite_version": "0.0-fake", "machine": {"llc_bytes": LLC_BYTES, "mem_available": 8 << 30},
             "kernels": [KERNELS[k] for k in listed]}
 
@@ -220,6 +223,21 @@ def working_set(kernel, params, size_rule):
     return {"bytes": nbytes, "llc_bytes": LLC_BYTES, "ratio": ratio, "regime": regime, "size_rule": size_rule}
 
 
+def model_inputs(flops, ranks, threads):
+    """The record's model_inputs (common/tb_model.c): work split evenly, one 8-byte message to each of
+    two neighbours and one 8-byte allreduce per iteration with ranks (and an untimed barrier), a team
+    barrier with threads."""
+    pes = ranks * threads
+    msgs = 2 if ranks > 1 else 0
+    return {"schema": 1, "grid": [ranks, 1],
+            "per_pe": {"flops": flops / pes, "bytes": 8 * flops / pes},
+            "total": {"flops": flops, "bytes": 8 * flops},
+            "messages": {"count": msgs, "bytes": 8 * msgs, "sizes": [{"bytes": 8, "count": msgs}] if msgs else []},
+            "collectives": [{"op": "allreduce", "count": 1, "bytes": 8}] if ranks > 1 else [],
+            "team": {"barriers": 1 if threads > 1 else 0, "reductions": 0},
+            "untimed": [{"op": "barrier", "count": 1, "bytes": 0}] if ranks > 1 else [], "exact": True}
+
+
 def record(kernel, params, ranks, threads, iters, warmup, validated, per_iter, size_rule):
     t = [per_iter * (1 + 0.01 * i) for i in range(iters)]
     s = sorted(t)
@@ -235,6 +253,7 @@ def record(kernel, params, ranks, threads, iters, warmup, validated, per_iter, s
         "rate": {"value": s[len(s) // 2] * 1e6 if info["unit"] == "us" else flops / s[len(s) // 2] / 1e6,
                  "unit": info["unit"], "basis": "median"},
         "work": {"flops": flops, "bytes": 8 * flops, "flops_formula": "fake", "bytes_formula": "fake"},
+        "model_inputs": model_inputs(flops, ranks, threads),
         "working_set": working_set(kernel, params, size_rule),
         "pages": {"policy": "normal", "anon_huge_bytes": 0},
         "validated": validated,

@@ -5,6 +5,7 @@
 #include "tb_error.h"
 #include "tb_mem.h"
 #include "tb_timer.h"
+#include "tb_model.h"
 
 static const tb_param_def allreduce_params[] = {
     {"bytes", TB_PARAM_INT, 8, 8, 1048576, NULL, "bytes reduced (a power of two; 8 = one double)"},
@@ -25,6 +26,42 @@ static double allreduce_bytes_per_rank(const tb_params *p, int nranks, int nthre
     return (double)p->value[ALLREDUCE_P_BYTES] * (nthreads + 2.0);
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* One operation: one sum of `bytes` / 8 doubles over all PEs (after the
+ * delay loop, whose time is subtracted). */
+static void allreduce_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const double bytes = (double)p->value[ALLREDUCE_P_BYTES], n = bytes / sizeof(double);
+    if (s->model == TB_MODEL_SERIAL) tb_model_pe(m, 0.0, 2.0 * bytes); /* the copy */
+    if (tb_model_has_team(s)) {
+        /* openmp/team.c: an `omp for reduction` with one iteration per
+         * thread: each thread adds its contribution into a private copy,
+         * which the runtime then adds into the result, and zeroes its
+         * slice of the next result. How the runtime combines is its own:
+         * an estimate. */
+        m->exact = 0;
+        tb_model_pe(m, 2.0 * n, sizeof(double) * (5.0 * n + n / s->threads));
+        m->reductions = 1;
+        m->barriers = s->model == TB_MODEL_HYBRID ? 2 : 1;
+    }
+    if (tb_model_has_mpi(s)) tb_model_collective(m, TB_OP_ALLREDUCE, bytes, 1.0);
+}
+
+static const tb_model allreduce_model = {
+    allreduce_inputs,
+    {
+        {"bytes 2 * bytes (the contribution copied into the result)", "none", "none", "none"},
+        {"per thread: flops 2 * n (n = bytes / 8), bytes 8 * (5n + n / threads) (estimate)", "none",
+         "none", "1 reduction, 1 barrier (the worksharing loop's)"},
+        {"0 (the library's)", "none", "1 allreduce of `bytes`", "none"},
+        {"as omp", "none", "1 allreduce of `bytes` (the master's, in place)",
+         "1 reduction, 2 barriers (the loop's, after the master's allreduce)"},
+    },
+    "omp and hybrid: the flops and bytes of the team's reduction (how the OpenMP runtime "
+    "combines the threads' copies is its own)",
+};
+
 tb_status allreduce_run(tb_run *run);
 
 const tb_kernel allreduce_kernel = {
@@ -42,6 +79,7 @@ const tb_kernel allreduce_kernel = {
     .series = "bytes",
     .kind = TB_KIND_MICRO,
     .sweep_params = (const char *const[]){NULL},
+    .model = &allreduce_model,
 };
 
 /* Small integers: every partial sum is exact in any order. */

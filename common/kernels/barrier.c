@@ -3,6 +3,7 @@
 #include "micro.h"
 #include "tb_comm.h"
 #include "tb_timer.h"
+#include "tb_model.h"
 
 static const tb_param_def barrier_params[] = {
     MICRO_PARAM_DELAY,
@@ -23,6 +24,29 @@ static double barrier_bytes_per_rank(const tb_params *p, int nranks, int nthread
     return 64.0 * nthreads;
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* One operation: one barrier (after the delay loop, whose time is
+ * subtracted). */
+static void barrier_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    (void)p;
+    if (tb_model_has_mpi(s)) tb_model_collective(m, TB_OP_BARRIER, 0.0, 1.0);
+    if (s->model == TB_MODEL_OMP) m->barriers = 1;
+    if (s->model == TB_MODEL_HYBRID) m->barriers = 2; /* around the master's MPI_Barrier */
+}
+
+static const tb_model barrier_model = {
+    barrier_inputs,
+    {
+        {"0 (a memory fence)", "none", "none", "none"},
+        {"0", "none", "none", "1 barrier"},
+        {"0", "none", "1 barrier", "none"},
+        {"0", "none", "1 barrier (the master's)", "2 barriers (around the master's)"},
+    },
+    NULL,
+};
+
 tb_status barrier_run(tb_run *run);
 
 const tb_kernel barrier_kernel = {
@@ -39,6 +63,7 @@ const tb_kernel barrier_kernel = {
     .run = barrier_run,
     .kind = TB_KIND_MICRO,
     .sweep_params = (const char *const[]){"delay", NULL},
+    .model = &barrier_model,
 };
 
 typedef struct counted {

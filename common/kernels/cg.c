@@ -6,6 +6,8 @@
 
 #include "npb_random.h"
 #include "tb_error.h"
+#include "tb_model.h"
+#include "tb_split.h"
 
 #define CG_RCOND 0.1       /* NPB's rcond */
 #define CG_INNER 25        /* CG iterations per outer iteration (cgitmax) */
@@ -52,6 +54,93 @@ static double cg_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
            + nthreads * (2.0 * n * sizeof(int32_t) + 65536.0);      /* builders' marks */
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* Per outer iteration (cg_solve): conj_grad's 1 + 2 x 25 + 1 sums of one
+ * value and cg_solve's sum of two, and its 1 + 25 + 1 shares (p, z). */
+#define CG_SUMS1  (2 * CG_INNER + 2)
+#define CG_SHARES (CG_INNER + 2)
+
+/* Memory bytes per row of a PE per outer iteration: 26 products with the
+ * matrix (12 bytes per nonzero), then the vector updates of conj_grad and
+ * cg_solve (8 bytes per double read or written: 88 per CG step, 96 outside
+ * the steps). The nonzeros per row are estimated by (nonzer + 1)^2, the
+ * size NPB allocates per row (an upper bound: duplicates merge). */
+static double cg_row_bytes(const cg_class *c)
+{
+    const double nnz = (double)(c->nonzer + 1) * (c->nonzer + 1);
+    return (CG_INNER + 1) * 12.0 * nnz + CG_INNER * 88.0 + 96.0;
+}
+
+static void cg_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const cg_class *c = cg_class_of(p);
+    const double flops_per_row = cg_work(p).flops / (double)c->n;
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    const double niter = c->niter;
+    m->exact = 0; /* the bytes are estimated */
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0, r1;
+        tb_split(c->n, ranks, r, &r0, &r1);
+        /* Each share writes the other ranks' rows of a whole vector. */
+        const double gathered =
+            tb_model_has_mpi(s) ? niter * CG_SHARES * sizeof(double) * (double)(c->n - (r1 - r0))
+                                : 0.0;
+        for (int t = 0; t < s->threads; t++) {
+            int64_t t0, t1;
+            tb_split(r1 - r0, s->threads, t, &t0, &t1);
+            const double rows = (double)(t1 - t0);
+            tb_model_pe(m, flops_per_row * rows,
+                        niter * cg_row_bytes(c) * rows + (t == 0 ? gathered : 0.0));
+        }
+    }
+    /* mpi, and hybrid over more than one rank: the sums are all-reduced
+     * and the shares all-gathered (rank 0's part: the most rows). */
+    const int collectives = s->model == TB_MODEL_MPI || (s->model == TB_MODEL_HYBRID && ranks > 1);
+    if (collectives) {
+        int64_t r0, r1;
+        tb_split(c->n, ranks, 0, &r0, &r1);
+        tb_model_collective(m, TB_OP_ALLREDUCE, sizeof(double), niter * CG_SUMS1);
+        tb_model_collective(m, TB_OP_ALLREDUCE, 2 * sizeof(double), niter);
+        tb_model_collective(m, TB_OP_ALLGATHER, sizeof(double) * (double)(r1 - r0),
+                            niter * CG_SHARES);
+    }
+    if (tb_model_has_mpi(s)) tb_model_untimed(m, TB_OP_BARRIER, 0.0, 1.0); /* before each solve */
+    if (tb_model_has_team(s)) {
+        /* A team sum is one barrier, a share one; over ranks each has a
+         * second barrier after the master's collective. */
+        m->reductions = niter * (CG_SUMS1 + 1);
+        m->barriers = niter * (CG_SUMS1 + 1 + CG_SHARES) * (collectives ? 2 : 1);
+    }
+}
+
+static const tb_model cg_model = {
+    cg_inputs,
+    {
+        {"flops: NPB's count (work.flops); bytes per row and outer iteration: 26 * 12 * "
+         "(nonzer+1)^2 + 25 * 88 + 96, times niter",
+         "none", "none", "none"},
+        {"as serial, for the thread's rows (tb_split of n)", "none", "none",
+         "per outer iteration (niter per timed iteration): 53 reductions of one barrier each "
+         "and 27 barriers (sharing p and z)"},
+        {"as serial, for the rank's rows (tb_split of n), + 27 * 8 * (n - rows) bytes per "
+         "outer iteration (the gathered vectors)",
+         "none",
+         "per outer iteration: 52 allreduce of 8 bytes, 1 of 16, 27 allgather of 8 * rows "
+         "(rank 0's rows); untimed: 1 barrier before each solve",
+         "none"},
+        {"as mpi, the rank's rows split over its threads (tb_split); the gathered vectors on "
+         "thread 0",
+         "none",
+         "as mpi (the master thread calls them); one rank: none (untimed: 1 barrier before "
+         "each solve)",
+         "per outer iteration: 53 reductions, and 2 barriers per reduction and per share (1 "
+         "with one rank: as omp)"},
+    },
+    "per_pe.bytes: the nonzeros per row are taken as NPB's allocation, (nonzer+1)^2, an "
+    "upper bound of what the matrix holds after duplicates merge",
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status cg_run(tb_run *run);
 
@@ -70,7 +159,8 @@ const tb_kernel cg_kernel = {
     .run = cg_run,
     .default_iters = 1,  /* one timed run of all niter outer iterations, as NPB ... */
     .default_warmup = 1, /* ... after an untimed one (NPB: one outer iteration) */
-    .sweep_params = (const char *const[]){NULL}, /* the class fixes the problem */
+    .sweep_params = (const char *const[]){NULL},
+    /* the class fixes the problem */ .model = &cg_model,
 };
 
 /* ------------------------------------------------------------------------

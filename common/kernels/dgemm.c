@@ -6,6 +6,8 @@
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_mem.h"
+#include "tb_model.h"
+#include "tb_split.h"
 
 #define MR              DGEMM_MR
 #define NR              DGEMM_NR
@@ -20,13 +22,13 @@ static const tb_param_def dgemm_params[] = {
      "broadcast panel width (larger than n: n)"},
 };
 
-/* MPI_Dims_create's 2-D answer: the most nearly square pr x pc, pr >= pc. */
+/* The pr x pc process grid of mpi/summa.c (MPI_Dims_create's 2-D answer). */
 static void grid_shape(int nranks, int *pr, int *pc)
 {
-    int c = (int)sqrt((double)nranks);
-    while (c > 1 && nranks % c) c--;
-    *pc = c;
-    *pr = nranks / c;
+    int dims[2];
+    tb_grid_dims(nranks, dims);
+    *pr = dims[0];
+    *pc = dims[1];
 }
 
 static tb_status dgemm_check(const tb_params *p, int nranks)
@@ -66,6 +68,100 @@ static double dgemm_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
            nthreads * dgemm_ws_bytes(p->value[DGEMM_P_PANEL]);
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* [*b, *e) of `part` of `parts` over n, in whole units of `unit`. */
+static void split_units(int64_t n, int64_t unit, int parts, int part, int64_t *b, int64_t *e)
+{
+    int64_t u0, u1;
+    tb_split((n + unit - 1) / unit, parts, part, &u0, &u1);
+    *b = u0 * unit < n ? u0 * unit : n;
+    *e = u1 * unit < n ? u1 * unit : n;
+}
+
+void dgemm_thread_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, int64_t *i1,
+                        int64_t *j0, int64_t *j1)
+{
+    int grid[2]; /* the most nearly square factorisation, more blocks along the longer side */
+    tb_grid_dims(nthreads, grid);
+    const int tr = m >= n ? grid[0] : grid[1], tc = nthreads / tr;
+    split_units(m, DGEMM_MR, tr, t / tc, i0, i1);
+    split_units(n, DGEMM_NR, tc, t % tc, j0, j1);
+}
+
+/* SUMMA's broadcasts for rank (0, 0) (mpi/summa.c: panels of at most
+ * `panel` that end at every owner's edge), whose blocks are the largest;
+ * returns the steps of the k loop. */
+static double summa_collectives(tb_model_inputs *m, int64_t n, int64_t panel, const int dims[2])
+{
+    int64_t r0, rows, c0, cols, k0 = 0;
+    tb_split(n, dims[0], 0, &r0, &rows);
+    tb_split(n, dims[1], 0, &c0, &cols);
+    int qa = 0, pb = 0; /* owners of the current A columns, B rows */
+    double steps = 0.0;
+    for (; k0 < n; steps++) {
+        int64_t ca0, ca1, rb0, rb1;
+        tb_split(n, dims[1], qa, &ca0, &ca1);
+        tb_split(n, dims[0], pb, &rb0, &rb1);
+        int64_t k1 = k0 + panel;
+        if (k1 > ca1) k1 = ca1;
+        if (k1 > rb1) k1 = rb1;
+        const double w = (double)(k1 - k0);
+        /* A communicator of one rank broadcasts nothing. */
+        if (dims[1] > 1) tb_model_collective(m, TB_OP_BCAST, sizeof(double) * rows * w, 1.0);
+        if (dims[0] > 1) tb_model_collective(m, TB_OP_BCAST, sizeof(double) * w * cols, 1.0);
+        k0 = k1;
+        if (k0 >= ca1) qa++;
+        if (k0 >= rb1) pb++;
+    }
+    return steps;
+}
+
+static void dgemm_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[DGEMM_P_N];
+    const int64_t panel = p->value[DGEMM_P_PANEL] < n ? p->value[DGEMM_P_PANEL] : n;
+    const int one[2] = {1, 1};
+    const int *dims = tb_model_has_mpi(s) ? s->dims : one;
+    for (int r = 0; r < dims[0] * dims[1]; r++) {
+        int64_t r0, r1, c0, c1;
+        tb_split(n, dims[0], r / dims[1], &r0, &r1);
+        tb_split(n, dims[1], r % dims[1], &c0, &c1);
+        for (int t = 0; t < s->threads; t++) {
+            int64_t i0 = 0, i1 = r1 - r0, j0 = 0, j1 = c1 - c0;
+            if (tb_model_has_team(s))
+                dgemm_thread_block(t, s->threads, r1 - r0, c1 - c0, &i0, &i1, &j0, &j1);
+            const double area = (double)(i1 - i0) * (double)(j1 - j0);
+            tb_model_pe(m, 2.0 * area * (double)n, 3.0 * sizeof(double) * area);
+        }
+    }
+    const double steps = tb_model_has_mpi(s) ? summa_collectives(m, n, panel, dims) : 0.0;
+    if (s->model == TB_MODEL_OMP) m->barriers = 1;
+    if (s->model == TB_MODEL_HYBRID) m->barriers = dims[0] * dims[1] == 1 ? 1.0 : 2.0 * steps;
+}
+
+static const tb_model dgemm_model = {
+    dgemm_inputs,
+    {
+        {"flops 2 * n^3, bytes 3 * 8 * n^2", "none", "none", "none"},
+        {"flops 2 * n per element of the thread's block of C (the most nearly square grid of "
+         "threads, blocks on 6x8 micro-kernel edges), bytes 3 * 8 per element of it",
+         "none", "none", "1 barrier (closing the iteration)"},
+        {"flops 2 * n per element of the rank's block of C (MPI_Dims_create grid, tb_split), "
+         "bytes 3 * 8 per element of it",
+         "none",
+         "rank (0,0): per SUMMA step of width w, 1 bcast of 8 * rows * w (A panel, process "
+         "row; when there are process columns) and 1 of 8 * w * cols (B panel, process column; "
+         "when there are process rows); steps end at panel width and at every owner's edge",
+         "none"},
+        {"flops 2 * n, bytes 3 * 8 per element of the thread's block of the rank's block of C",
+         "none", "as mpi (the master thread broadcasts)",
+         "2 barriers per SUMMA step (after the master's broadcasts, after the multiply); one "
+         "rank: 1 barrier"},
+    },
+    NULL,
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status dgemm_run(tb_run *run);
 
@@ -85,6 +181,7 @@ const tb_kernel dgemm_kernel = {
     .run = dgemm_run,
     .weak = {TB_WEAK_POWER, 1.0 / 3.0}, /* work ~ n^3 */
     .sweep_params = (const char *const[]){"panel", NULL},
+    .model = &dgemm_model,
 };
 
 /* Block sizes for depth kb: MC rows of A (a multiple of MR) and NC columns

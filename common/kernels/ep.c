@@ -8,6 +8,8 @@
 #include "tb_checkpoint.h"
 #include "tb_comm.h"
 #include "tb_error.h"
+#include "tb_model.h"
+#include "tb_split.h"
 
 #define EP_SEED  271828183.0
 #define EP_MIN_M EP_BATCH_LOG2
@@ -149,6 +151,84 @@ static double ep_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
 
 int ep_needs_reference(const tb_params *p) { return class_of_m(p->value[EP_P_M]) == NULL; }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* Requests a worker of mpi/task_farm.c keeps open (its TB_FARM_DEPTH). */
+#define EP_FARM_DEPTH 2
+
+static void ep_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t nb = ep_nbatches(p);
+    const double per_batch = ldexp(1.0, EP_BATCH_LOG2 + 1); /* NPB's count: 2 per pair */
+    const int dynamic = p->value[EP_P_SCHEDULE] == EP_DYNAMIC;
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    /* Dynamic schedules hand out batches on demand: an even share is
+     * assumed (exact: false). */
+    if (dynamic && (ranks > 1 || s->threads > 1)) m->exact = 0;
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0, r1;
+        tb_split(nb, ranks, r, &r0, &r1);
+        for (int t = 0; t < s->threads; t++) {
+            int64_t t0, t1;
+            tb_split(r1 - r0, s->threads, t, &t0, &t1);
+            tb_model_pe(m, per_batch * (double)(t1 - t0), 0.0);
+        }
+    }
+    const double result = sizeof(ep_result);
+    if (tb_model_has_mpi(s)) {
+        tb_model_untimed(m, TB_OP_BARRIER, 0.0, 1.0); /* "start together", before the clock */
+        if (!dynamic) {
+            tb_model_collective(m, TB_OP_ALLREDUCE, EP_RESULT_DOUBLES * sizeof(double), 1.0);
+        } else if (ranks > 1) {
+            /* A worker: its open requests, then one result (task number
+             * and partial result) per task; rank 0 answers with task
+             * numbers and finally broadcasts the sum. */
+            const double tasks = ceil((double)ep_ntasks(p) / ranks);
+            tb_model_sends worker = {0};
+            tb_model_send(&worker, 0.0, EP_FARM_DEPTH);
+            tb_model_send(&worker, sizeof(int64_t) + result, tasks);
+            tb_model_rank(m, &worker);
+            tb_model_collective(m, TB_OP_BCAST, result, 1.0);
+        }
+    }
+    if (s->model == TB_MODEL_OMP) {
+        m->barriers = 2; /* the barrier, the single's */
+        m->reductions = 1;
+    }
+    if (s->model == TB_MODEL_HYBRID && !dynamic) {
+        m->barriers = 2; /* around the master's sum */
+        m->reductions = 1;
+    }
+    if (s->model == TB_MODEL_HYBRID && dynamic) {
+        /* Per task: a barrier after the master takes it, one after the
+         * team computed it (then the master's sum); two to end. */
+        const double tasks = ceil((double)ep_ntasks(p) / ranks);
+        m->barriers = 2.0 * tasks + 2.0;
+        m->reductions = tasks;
+    }
+}
+
+static const tb_model ep_model = {
+    ep_inputs,
+    {
+        {"flops 2^(m+1) (NPB's count of random numbers), bytes 0", "none", "none", "none"},
+        {"flops 2^17 per batch of the thread's share of the 2^(m-16) batches, bytes 0", "none",
+         "none", "2 barriers, 1 reduction (the single's sum of the threads' results)"},
+        {"flops 2^17 per batch of the rank's tb_split share of the batches, bytes 0",
+         "static: none; dynamic: a worker sends 2 requests of 0 bytes and one message of 8 + "
+         "sizeof(ep_result) bytes per task (an even share of the tasks assumed)",
+         "static: 1 allreduce of 8 * (3 + 10) bytes; dynamic: 1 bcast of the result; untimed: "
+         "1 barrier before each iteration",
+         "none"},
+        {"flops 2^17 per batch of the thread's share of the rank's share, bytes 0",
+         "as mpi (the master thread sends)", "as mpi (the master thread calls)",
+         "static: 2 barriers, 1 reduction (the master's sum of the threads' results); "
+         "dynamic: per task of the rank 2 barriers and 1 reduction, + 2 barriers"},
+    },
+    "dynamic schedule (--schedule dynamic): each PE's share of the batches and the task "
+    "farm's messages assume an even share of the tasks",
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status ep_run(tb_run *run);
 
@@ -170,7 +250,8 @@ const tb_kernel ep_kernel = {
     .default_warmup = TB_NO_WARMUP, /* ... and runs none untimed */
     .weak = {TB_WEAK_LOG2, 1.0},    /* 2^m pairs: work ~ 2^m */
     .sweep_params = (const char *const[]){"schedule", "chunk", NULL},
-    .ext = &tb_fault_extension, /* a pool of tasks: --inject-fault, --ft, --checkpoint */
+    .ext = &tb_fault_extension,
+    /* a pool of tasks: --inject-fault, --ft, --checkpoint */ .model = &ep_model,
 };
 
 tb_status ep_ckpt_open(tb_run *run, struct tb_ckpt **ck)

@@ -8,7 +8,7 @@
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_json.h"
-#include "tb_split.h"
+#include "tb_model.h"
 
 static const tb_param_def halo_params[] = {
     {"n", TB_PARAM_INT, 1000, 1, 1000000000, NULL, "grid points per side (n x n grid)"},
@@ -33,6 +33,39 @@ static double halo_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
     return sizeof(double) * (side * side + 4.0 * n * r);
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* One operation: one exchange, as the stencil's (stencil_exchange_sends). */
+static void halo_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[HALO_P_N];
+    const int R = (int)p->value[HALO_P_RADIUS];
+    if (tb_model_has_mpi(s)) {
+        for (int r = 0; r < s->ranks; r++) {
+            tb_model_sends sends = {0};
+            const double copies = stencil_exchange_sends(n, R, s->dims, r, &sends);
+            tb_model_rank(m, &sends);
+            tb_model_pe(m, 0.0, copies); /* by the master thread */
+        }
+    }
+    if (tb_model_has_team(s)) m->barriers = 1;
+}
+
+static const tb_model halo_model = {
+    halo_inputs,
+    {
+        {"0 (one block: no neighbour)", "none", "none", "none"},
+        {"0 (neighbours' rows are read in place)", "none", "none", "1 barrier"},
+        {"bytes 4 * 8 * rows * R per west/east neighbour (packing, unpacking)",
+         "as the stencil's exchange: per neighbour, north/south 8 * R * (cols + 2R) bytes, "
+         "west/east 8 * rows * R",
+         "none", "none"},
+        {"as mpi (the master thread's)", "as mpi (the master thread sends)", "none",
+         "1 barrier (after the master's exchange)"},
+    },
+    NULL,
+};
+
 tb_status halo_run(tb_run *run);
 
 const tb_kernel halo_kernel = {
@@ -50,6 +83,7 @@ const tb_kernel halo_kernel = {
     .kind = TB_KIND_MICRO,
     .weak = {TB_WEAK_POWER, 0.5}, /* an n x n grid, as the stencil's */
     .sweep_params = (const char *const[]){"radius", NULL},
+    .model = &halo_model,
 };
 
 static tb_status thin(int64_t n, int halo, int blocks, const int dims[2], const char *pes)
@@ -68,10 +102,7 @@ tb_status halo_layout_init(halo_layout *L, int64_t n, int halo, int blocks, cons
 {
     L->n = n;
     L->halo = halo;
-    int d = (int)sqrt((double)blocks);
-    while (d > 1 && blocks % d) d--;
-    L->dims[0] = blocks / d;
-    L->dims[1] = d;
+    tb_grid_dims(blocks, L->dims);
     return thin(n, halo, blocks, L->dims, pes);
 }
 
@@ -85,8 +116,7 @@ void halo_block(const halo_layout *L, int b, int64_t *row0, int64_t *rows, int64
                 int64_t *cols)
 {
     int64_t r1, c1;
-    tb_split(L->n, L->dims[0], b / L->dims[1], row0, &r1);
-    tb_split(L->n, L->dims[1], b % L->dims[1], col0, &c1);
+    stencil_block_of(L->n, L->dims, b, row0, &r1, col0, &c1);
     *rows = r1 - *row0;
     *cols = c1 - *col0;
 }

@@ -7,6 +7,7 @@
 #include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
+#include "tb_model.h"
 
 #define NSTREAM_SCALAR 3.0
 #define NSTREAM_A0     0.0
@@ -49,6 +50,50 @@ static double nstream_bytes_per_rank(const tb_params *p, int nranks, int nthread
     return 3.0 * sizeof(double) * per_rank + 3.0 * TB_ALIGN;
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+void nstream_band(int64_t count, int nthreads, int t, int64_t *begin, int64_t *end)
+{
+    const int64_t line = TB_ALIGN / (int64_t)sizeof(double);
+    int64_t lines = (count + line - 1) / line, l0, l1;
+    tb_split(lines, nthreads, t, &l0, &l1);
+    *begin = l0 * line < count ? l0 * line : count;
+    *end = l1 * line < count ? l1 * line : count;
+}
+
+static void nstream_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[NSTREAM_P_N];
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0, r1;
+        tb_split(n, ranks, r, &r0, &r1);
+        for (int t = 0; t < s->threads; t++) {
+            int64_t b0 = 0, b1 = r1 - r0;
+            if (tb_model_has_team(s)) nstream_band(r1 - r0, s->threads, t, &b0, &b1);
+            tb_model_pe(m, 3.0 * (double)(b1 - b0), 4.0 * sizeof(double) * (double)(b1 - b0));
+        }
+    }
+    if (tb_model_has_mpi(s)) tb_model_collective(m, TB_OP_BARRIER, 0.0, 1.0);
+    if (tb_model_has_team(s)) m->barriers = 2;
+}
+
+static const tb_model nstream_model = {
+    nstream_inputs,
+    {
+        {"flops 3 * n, bytes 4 * 8 * n", "none", "none", "none"},
+        {"flops 3, bytes 4 * 8 per element of the thread's band (whole cache lines of n)", "none",
+         "none", "2 barriers (closing the iteration, around the master's no-op)"},
+        {"flops 3, bytes 4 * 8 per element of the rank's tb_split share of n", "none",
+         "1 barrier (closing the iteration)", "none"},
+        {"flops 3, bytes 4 * 8 per element of the thread's band (whole cache lines) of the "
+         "rank's share of n",
+         "none", "1 barrier (the master's, closing the iteration)",
+         "2 barriers (around the master's MPI barrier)"},
+    },
+    NULL,
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status nstream_run(tb_run *run);
 
@@ -69,6 +114,7 @@ const tb_kernel nstream_kernel = {
     .weak = {TB_WEAK_POWER, 1.0}, /* arrays of n: work ~ n */
     .memory_bound = 1,
     .sweep_params = (const char *const[]){NULL},
+    .model = &nstream_model,
 };
 
 tb_status nstream_alloc(nstream_arrays *x, int64_t count)

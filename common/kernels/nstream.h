@@ -58,4 +58,8 @@ void nstream_verify(tb_run *run, double acc[3], int64_t iterations);
  * iterations each closed by a barrier over ranks, verification. */
 tb_status nstream_run_single(tb_run *run, int64_t count);
 
+/* Thread t's band of [0, count): whole cache lines, the last band ragged
+ * (the split of openmp/nstream_team.c). */
+void nstream_band(int64_t count, int nthreads, int t, int64_t *begin, int64_t *end);
+
 #endif

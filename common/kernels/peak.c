@@ -7,6 +7,7 @@
 #include "tb_mem.h"
 #include "tb_split.h"
 #include "tb_timer.h"
+#include "tb_model.h"
 
 /* The vector form this build can run, chosen by the compiler's target
  * (-march=native by default). Chains: enough independent FMAs in flight to
@@ -88,6 +89,40 @@ static double peak_bytes_per_rank(const tb_params *p, int nranks, int nthreads)
     return (double)nthreads * (PEAK_LANES * sizeof(double) + TB_ALIGN) + 2.0 * TB_ALIGN;
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+static void peak_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[PEAK_P_N];
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0, r1;
+        tb_split(n, ranks, r, &r0, &r1);
+        for (int t = 0; t < s->threads; t++) {
+            int64_t t0, t1;
+            tb_split(r1 - r0, s->threads, t, &t0, &t1);
+            tb_model_pe(m, 2.0 * (double)(t1 - t0), 0.0);
+        }
+    }
+    if (tb_model_has_mpi(s)) tb_model_collective(m, TB_OP_BARRIER, 0.0, 1.0);
+    if (tb_model_has_team(s)) m->barriers = 3;
+}
+
+static const tb_model peak_model = {
+    peak_inputs,
+    {
+        {"flops 2 * n, bytes 0", "none", "none", "none"},
+        {"flops 2 per FMA of the thread's tb_split share of n, bytes 0", "none", "none",
+         "3 barriers (tb_team_batch: two explicit, the parallel region's end)"},
+        {"flops 2 per FMA of the rank's tb_split share of n, bytes 0", "none",
+         "1 barrier (closing the iteration)", "none"},
+        {"flops 2 per FMA of the thread's share of the rank's share of n, bytes 0", "none",
+         "1 barrier (the master's, between parallel regions)",
+         "3 barriers (tb_team_batch: two explicit, the parallel region's end)"},
+    },
+    NULL,
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status peak_run(tb_run *run);
 
@@ -110,6 +145,7 @@ const tb_kernel peak_kernel = {
      * scaling is a flat time (what falls off is the clock of busier cores). */
     .weak = {TB_WEAK_POWER, 1.0},
     .sweep_params = (const char *const[]){NULL},
+    .model = &peak_model,
 };
 
 /* `fmas` updates of lanes[0 .. PEAK_LANES): whole rounds (one FMA on every

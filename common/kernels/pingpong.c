@@ -7,6 +7,7 @@
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_json.h"
+#include "tb_model.h"
 
 static const char *const modes[] = {"latency", "bandwidth", NULL};
 static const char *const variants[] = {"auto", "copy", "handoff", "funneled", "multiple", NULL};
@@ -40,6 +41,41 @@ static tb_thread_need pingpong_thread_need(const tb_params *p)
                                                              : TB_THREADS_SINGLE;
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* One operation is what the record's time is per: one one-way trip (half
+ * a round trip; in bandwidth mode one message of the window, whose
+ * acknowledgement, from the other PE, is not counted). */
+static void pingpong_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const double bytes = (double)p->value[PINGPONG_P_BYTES];
+    const int variant = (int)p->value[PINGPONG_P_VARIANT];
+    if (s->model == TB_MODEL_SERIAL) tb_model_pe(m, 0.0, 2.0 * bytes); /* one memcpy */
+    if (s->model == TB_MODEL_OMP)
+        tb_model_pe(m, 0.0, variant == PINGPONG_HANDOFF ? 0.0 : 2.0 * bytes);
+    if (tb_model_has_mpi(s)) {
+        /* hybrid: thread t of rank 0 with thread t of rank 1, every pair at once */
+        tb_model_sends sends = {0};
+        tb_model_send(&sends, bytes, s->model == TB_MODEL_HYBRID ? s->threads : 1);
+        tb_model_rank(m, &sends);
+    }
+    /* funneled: a team barrier before and after the master's round trip */
+    if (s->model == TB_MODEL_HYBRID && variant != PINGPONG_MULTIPLE) m->barriers = 1;
+}
+
+static const tb_model pingpong_model = {
+    pingpong_inputs,
+    {
+        {"bytes 2 * bytes (one memcpy per one-way trip)", "none", "none", "none"},
+        {"copy: bytes 2 * bytes (the receiver copies the message); handoff: 0", "none", "none",
+         "none (threads hand over through flags)"},
+        {"0", "one message of `bytes` per one-way trip", "none", "none"},
+        {"0", "threads messages of `bytes` per one-way trip (one per pair of threads)", "none",
+         "funneled: 1 barrier per one-way trip (2 per round trip); multiple: none"},
+    },
+    NULL,
+};
+
 tb_status pingpong_run(tb_run *run);
 
 const tb_kernel pingpong_kernel = {
@@ -60,6 +96,7 @@ const tb_kernel pingpong_kernel = {
     .min_pes = 2,
     .min_ranks = 2,
     .sweep_params = (const char *const[]){NULL},
+    .model = &pingpong_model,
 };
 
 tb_status pingpong_variant(const tb_run *run, unsigned accepted, const char *takes)

@@ -5,6 +5,8 @@
 
 #include "tb_comm.h"
 #include "tb_error.h"
+#include "tb_model.h"
+#include "tb_split.h"
 
 static const tb_param_def stencil_params[] = {
     {"n", TB_PARAM_INT, 1000, 1, 1000000000, NULL, "grid points per side (n x n grid)"},
@@ -48,6 +50,93 @@ static double stencil_bytes_per_rank(const tb_params *p, int nranks, int nthread
     return 2.0 * sizeof(double) * (side * side + 2.0 * n);
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* The length of [a0, a1) within [b0, b1). */
+static double overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
+{
+    int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? (double)(hi - lo) : 0.0;
+}
+
+void stencil_block_of(int64_t n, const int dims[2], int rank, int64_t *row0, int64_t *row1,
+                      int64_t *col0, int64_t *col1)
+{
+    /* MPI_Cart_create without reordering numbers the grid row-major. */
+    tb_split(n, dims[0], rank / dims[1], row0, row1);
+    tb_split(n, dims[1], rank % dims[1], col0, col1);
+}
+
+double stencil_exchange_sends(int64_t n, int halo, const int dims[2], int rank, tb_model_sends *s)
+{
+    int64_t r0, r1, c0, c1;
+    stencil_block_of(n, dims, rank, &r0, &r1, &c0, &c1);
+    const int pr = rank / dims[1], pc = rank % dims[1];
+    const double rows = (double)(r1 - r0), ld = (double)(c1 - c0 + 2 * halo);
+    const double strip = sizeof(double) * halo * ld, column = sizeof(double) * rows * halo;
+    const int ns = (pr > 0) + (pr < dims[0] - 1), we = (pc > 0) + (pc < dims[1] - 1);
+    tb_model_send(s, strip, ns);
+    tb_model_send(s, column, we);
+    /* West and east columns are packed before and unpacked after: each a
+     * read and a write of the column. */
+    return 4.0 * column * we;
+}
+
+/* The sweep's counts for the PE owning global rows [r0, r1) and columns
+ * [c0, c1), plus `copies` bytes of its own. */
+static void sweep_pe(tb_model_inputs *m, int64_t n, int64_t R, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1, double copies)
+{
+    const double active = overlap(r0, r1, R, n - R) * overlap(c0, c1, R, n - R);
+    const double points = (double)(r1 - r0) * (double)(c1 - c0);
+    tb_model_pe(m, (2.0 * (4.0 * R + 1.0) + 1.0) * active,
+                sizeof(double) * (3.0 * active + 2.0 * points) + copies);
+}
+
+static void stencil_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[STENCIL_P_N], R = p->value[STENCIL_P_RADIUS];
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0 = 0, r1 = n, c0 = 0, c1 = n;
+        double copies = 0.0;
+        if (tb_model_has_mpi(s)) {
+            tb_model_sends sends = {0};
+            copies = stencil_exchange_sends(n, (int)R, s->dims, r, &sends);
+            tb_model_rank(m, &sends);
+            stencil_block_of(n, s->dims, r, &r0, &r1, &c0, &c1);
+        }
+        for (int t = 0; t < s->threads; t++) { /* thread bands of the block's rows */
+            int64_t b0, b1;
+            tb_split(r1 - r0, s->threads, t, &b0, &b1);
+            sweep_pe(m, n, R, r0 + b0, r0 + b1, c0, c1, t == 0 ? copies : 0.0);
+        }
+    }
+    if (s->model == TB_MODEL_OMP) m->barriers = 2;
+    if (s->model == TB_MODEL_HYBRID) m->barriers = 3;
+}
+
+static const tb_model stencil_model = {
+    stencil_inputs,
+    {
+        {"flops (2(4R+1)+1) * interior points, bytes 8 * (3 * interior + 2 * all points) of "
+         "the one grid",
+         "none", "none", "none"},
+        {"flops (2(4R+1)+1) * interior points, bytes 8 * (3 * interior + 2 * all points) of "
+         "the thread's band of rows (tb_split of n)",
+         "none", "none", "2 barriers (after the sweep, after the increment)"},
+        {"as serial over the rank's block of the MPI_Dims_create grid (tb_split of rows and "
+         "columns), + 4 * 8 * rows * R per west/east neighbour (packing)",
+         "per neighbour: north/south 8 * R * (cols + 2R) bytes, west/east 8 * rows * R bytes",
+         "none", "none"},
+        {"as mpi, the rank's block split by rows over its threads (tb_split); the packing on "
+         "thread 0",
+         "as mpi (the master thread sends)", "none",
+         "3 barriers (after the exchange, the sweep, the increment)"},
+    },
+    NULL,
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status stencil_run(tb_run *run);
 
@@ -67,6 +156,7 @@ const tb_kernel stencil_kernel = {
     .weak = {TB_WEAK_POWER, 0.5}, /* an n x n grid: work ~ n^2 */
     .memory_bound = 1,
     .sweep_params = (const char *const[]){"radius", NULL},
+    .model = &stencil_model,
 };
 
 void stencil_weights(int radius, double w[STENCIL_MAX_RADIUS + 1])

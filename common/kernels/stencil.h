@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "tb_kernel.h"
+#include "tb_model.h"
 
 #define STENCIL_MAX_RADIUS 8
 
@@ -69,5 +70,14 @@ void stencil_verify_parts(tb_run *run, const double *parts, int nparts, int64_t 
 /* The interior of the global grid intersected with the global index range
  * [g0, g1), as local indexes [*l0, *l1) relative to g0 (possibly empty). */
 void stencil_interior(int64_t n, int radius, int64_t g0, int64_t g1, int64_t *l0, int64_t *l1);
+
+/* The block of `rank` in the dims[0] x dims[1] grid of an n x n grid
+ * (mpi/grid2d.c's decomposition, ranks numbered row-major), global ranges. */
+void stencil_block_of(int64_t n, const int dims[2], int rank, int64_t *row0, int64_t *row1,
+                      int64_t *col0, int64_t *col1);
+
+/* The messages `rank` sends in one mpi/grid2d.c exchange of a halo `halo`
+ * wide, into s; returns the bytes its packing and unpacking move. */
+double stencil_exchange_sends(int64_t n, int halo, const int dims[2], int rank, tb_model_sends *s);
 
 #endif

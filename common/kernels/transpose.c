@@ -6,6 +6,7 @@
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_split.h"
+#include "tb_model.h"
 
 #define MICRO 4 /* register block: 4 x 4 doubles */
 
@@ -48,6 +49,69 @@ static double transpose_bytes_per_rank(const tb_params *p, int nranks, int nthre
     return (nranks > 1 ? 4.0 : 2.0) * sizeof(double) * rows * n;
 }
 
+/* ---- The performance model (common/tb_model.h) ---- */
+
+/* One PE of a rank owning rows [r0, r1) of n, thread t of `threads`
+ * (mpi/transpose_dist.c: each step split by transpose_band). Flops: 2 per
+ * destination element (add and A += 1), split between packing and
+ * unpacking for the blocks that travel; bytes: 16 per element (A read, B
+ * written), 16 more per element that travels (its buffers). */
+static void transpose_pe(tb_model_inputs *m, int64_t n, int ranks, int64_t r0, int64_t r1, int t,
+                         int threads)
+{
+    const int64_t rows = r1 - r0;
+    int64_t b0, b1;
+    transpose_band(rows, t, threads, &b0, &b1);
+    double local = (double)(b1 - b0) * (double)rows, packed = 0.0;
+    const double unpacked = (double)(b1 - b0) * (double)(n - rows);
+    for (int q = 0; q < ranks; q++) {
+        int64_t q0, q1, p0, p1;
+        tb_split(n, ranks, q, &q0, &q1);
+        if (q0 == r0) continue;
+        transpose_band(q1 - q0, t, threads, &p0, &p1);
+        packed += (double)(p1 - p0) * (double)rows;
+    }
+    tb_model_pe(m, 2.0 * local + packed + unpacked,
+                2.0 * sizeof(double) * (local + packed + unpacked));
+}
+
+static void transpose_inputs(const tb_params *p, const tb_shape *s, tb_model_inputs *m)
+{
+    const int64_t n = p->value[TRANSPOSE_P_N];
+    const int ranks = tb_model_has_mpi(s) ? s->ranks : 1;
+    for (int r = 0; r < ranks; r++) {
+        int64_t r0, r1;
+        tb_split(n, ranks, r, &r0, &r1);
+        tb_model_sends sends = {0};
+        for (int q = 0; q < ranks; q++) {
+            int64_t q0, q1;
+            tb_split(n, ranks, q, &q0, &q1);
+            if (q != r) tb_model_send(&sends, sizeof(double) * (double)(q1 - q0) * (r1 - r0), 1.0);
+        }
+        tb_model_rank(m, &sends);
+        for (int t = 0; t < s->threads; t++) transpose_pe(m, n, ranks, r0, r1, t, s->threads);
+    }
+    if (s->model == TB_MODEL_OMP) m->barriers = 1;
+    if (s->model == TB_MODEL_HYBRID) m->barriers = ranks > 1 ? 3 : 1;
+}
+
+static const tb_model transpose_model = {
+    transpose_inputs,
+    {
+        {"flops 2 * n^2, bytes 2 * 8 * n^2", "none", "none", "none"},
+        {"flops 2 * n, bytes 2 * 8 * n per row of the thread's band (transpose_band)", "none",
+         "none", "1 barrier (closing the iteration)"},
+        {"flops 2, bytes 16 per element of the rank's rows (tb_split of n), + 16 bytes per "
+         "element exchanged (packing, unpacking)",
+         "to every other rank q: one message of 8 * rows(q) * rows(me) bytes", "none", "none"},
+        {"as mpi, each step (pack, local transpose, unpack) split over the threads by "
+         "transpose_band",
+         "as mpi (the master thread sends)", "none",
+         "3 barriers (after packing, after the exchange, closing the iteration); one rank: 1"},
+    },
+    NULL,
+};
+
 /* The driver is the backend's: defined in serial/, openmp/, mpi/, hybrid/. */
 tb_status transpose_run(tb_run *run);
 
@@ -68,6 +132,7 @@ const tb_kernel transpose_kernel = {
     .weak = {TB_WEAK_POWER, 0.5}, /* n x n matrices: work ~ n^2 */
     .memory_bound = 1,
     .sweep_params = (const char *const[]){"tile", NULL},
+    .model = &transpose_model,
 };
 
 void transpose_init(double *a, double *b, int64_t ld, int64_t rows, int64_t cols, int64_t n,
