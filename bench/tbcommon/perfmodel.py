@@ -14,7 +14,7 @@ Prediction of one iteration of a run (model m, R ranks x T threads, P = R T PEs,
     compute     = eta * max(bytes_pe / (bw(p) / p), flops_pe / peak_pe(p))
     p2p         = alpha_m * messages + beta_m * message_bytes
     collectives = sum over ops of count * (measured overhead of m at R x T, else an alpha-beta estimate)
-    team        = (team barriers + team reductions) * barrier overhead of T threads
+    team        = team barriers * barrier overhead of T threads (a team reduction is one of them)
     time        = compute + p2p + collectives + team
 
 bw(p) is the aggregate bandwidth a DRAM-sized nstream reached at p PEs (one memory domain shared by
@@ -389,7 +389,9 @@ def predict(inputs, model, ranks, threads, pes_on_host, machine, efficiency=1.0,
         return out
     out["collectives"] = coll
     team = _dict(inputs.get("team"))
-    syncs = (_num(team.get("barriers")) or 0.0) + (_num(team.get("reductions")) or 0.0)
+    # team.barriers counts every barrier a thread passes, the team reductions' included
+    # (docs/results-schema.md): the reductions are not added again.
+    syncs = _num(team.get("barriers")) or 0.0
     if syncs:
         cost, source = team_barrier(machine, threads)
         if cost is None:

@@ -123,8 +123,9 @@ class Machine(unittest.TestCase):
         self.assertAlmostEqual(perfmodel.predict(mi, "hybrid", 2, 1, 2, self.m)["time"], 0.200439)
 
     def test_team_barriers_and_estimates(self):
-        # omp 1x2: 0.2 s compute + 3 team barriers * 2 us = 0.200006 s
-        p = perfmodel.predict(inputs(nbytes=1e9, barriers=2, reductions=1), "omp", 1, 2, 2, self.m)
+        # omp 1x2: 0.2 s compute + 3 team barriers * 2 us = 0.200006 s; the one reduction is one
+        # of the 3 barriers (model_inputs counts it in both), not a fourth
+        p = perfmodel.predict(inputs(nbytes=1e9, barriers=3, reductions=1), "omp", 1, 2, 2, self.m)
         self.assertAlmostEqual(p["time"], 0.200006)
         # a bcast of 1e6 B among 2 ranks, no bcast record: one round, alpha + beta n = 1e-6 + 1e-3
         p = perfmodel.predict(inputs(collectives=[{"op": "bcast", "count": 1, "bytes": 1e6}]), "mpi", 2, 1, 2, self.m)
