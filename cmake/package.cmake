@@ -17,9 +17,9 @@ set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
+# (CPack puts the summary on the first line itself.)
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-triobench runs the same parallel kernels (stencil, STREAM, transpose, dgemm,
+"triobench runs the same parallel kernels (stencil, STREAM, transpose, dgemm,
 NPB EP and CG, communication micro-benchmarks, the FMA peak) as pure MPI,
 pure OpenMP, hybrid MPI x OpenMP and serial, validates every answer, and
 sweeps processes x threads with repetitions and confidence intervals
@@ -34,7 +34,7 @@ else()
                  "dependencies (apt-get install dpkg-dev)")
 endif()
 
-set(tb_depends "python3 (>= 3.11)" hwloc)
+set(tb_depends "python3 (>= 3.11)" "hwloc | hwloc-nox")
 if(MPI_C_FOUND)
   if(MPI_C_LIBRARIES MATCHES "mpich")
     list(APPEND tb_depends mpich)
