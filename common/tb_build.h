@@ -1,10 +1,10 @@
 /* How this executable was built, for the record. Values come from CMake
- * (compile definitions) and from a header regenerated at every build with
+ * (a header generated per executable from cmake/tb_build_flags.h.in: the
+ * version of project(), the compiler CMake identified, flags, build type,
+ * -march=native or not) and from a header regenerated at every build with
  * the git commit, so the commit is never stale. */
 #ifndef TB_BUILD_H
 #define TB_BUILD_H
-
-#define TB_VERSION "0.1.0"
 
 typedef struct tb_build_info {
     const char *version;

@@ -4,13 +4,17 @@
 usage: check_record.py --backend B --ranks R --threads T -- COMMAND...
 Every field of docs/results-schema.md must be present with the right type
 and consistent values (pes = ranks x threads, one binding entry per rank and
-thread, time min <= median <= max, a validated answer)."""
+thread, time min <= median <= max, a validated answer). The build fields
+are checked against the source and the executable (check_build)."""
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+
+SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 REQUIRED = {
     "schema": str, "suite_version": str, "kernel": str, "backend": str, "ranks": int,
@@ -24,6 +28,50 @@ REQUIRED = {
 def fail(message):
     print("FAIL: " + message)
     sys.exit(1)
+
+
+def git(*argv):
+    proc = subprocess.run(["git", "-C", SOURCE, *argv], capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def check_build(rec, command):
+    """The record's build object and suite_version against the source and the executable.
+
+    One version: CMakeLists.txt's project(VERSION) = the record's suite_version = the version
+    `EXE --version` prints, whose commit and compiler are the record's too. The compiler is
+    CMake's id and version ("GNU 12.2.0"), not a hard-coded "gcc". -march=native is in the flags
+    exactly when march_native says so. The commit is the source's own (git's top level is the
+    source folder: its hash is a commit of that repository), else "unknown".
+    """
+    b = rec["build"]
+    with open(os.path.join(SOURCE, "CMakeLists.txt")) as f:
+        version = re.search(r"project\(\s*triobench\s+VERSION\s+([0-9.]+)", f.read()).group(1)
+    exe = next(c for c in command if os.path.basename(c).startswith("triobench-"))
+    line = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    toplevel = git("rev-parse", "--show-toplevel")
+    own_repo = toplevel is not None and os.path.realpath(toplevel) == os.path.realpath(SOURCE)
+    commit_hash = re.match(r"^(?:.*-g)?([0-9a-f]{7,40})(?:-dirty)?$", b["git_commit"])
+    checks = [
+        (rec["suite_version"] == version, "suite_version %r, CMakeLists.txt says %r"
+         % (rec["suite_version"], version)),
+        (line == "%s %s (%s, %s)" % (os.path.basename(exe), version, b["git_commit"], b["compiler"]),
+         "--version prints %r" % line),
+        (re.match(r"^[A-Za-z][A-Za-z0-9_]* [0-9]+(\.[0-9]+)*$", b["compiler"]) is not None,
+         "compiler %r is not CMake's 'ID VERSION'" % b["compiler"]),
+        (isinstance(b["march_native"], bool)
+         and ("-march=native" in b["flags"].split()) == b["march_native"],
+         "march_native %r with flags %r" % (b["march_native"], b["flags"])),
+        (b["build_type"] != "", "build type"),
+        ((b["git_commit"] == "unknown") if not own_repo else
+         (commit_hash is not None and git("cat-file", "-e", commit_hash.group(1) + "^{commit}") is not None),
+         "git_commit %r (the source %s its own git repository)"
+         % (b["git_commit"], "is" if own_repo else "is not")),
+    ]
+    for ok, what in checks:
+        if not ok:
+            fail("build: " + what)
+    return len(checks)
 
 
 def main():
@@ -72,8 +120,6 @@ def main():
         (all(t["cpus"] for b in rec["binding"] for t in b["threads"]), "cpus read by hwloc"),
         (rec["host"]["cores"] >= 1 and rec["host"]["pus"] >= rec["host"]["cores"], "host"),
         (rec["host"]["cpu_model"] != "", "cpu model"),
-        (rec["build"]["git_commit"] != "", "git commit"),
-        (rec["build"]["compiler"].startswith("gcc") or rec["build"]["compiler"], "compiler"),
         ((rec["build"]["mpi_library"] is not None) == (args.backend in ("mpi", "hybrid")),
          "mpi library named exactly for the MPI backends"),
         (len(rec["verification"]) >= 1 and all(v["ok"] for v in rec["verification"]),
@@ -92,7 +138,8 @@ def main():
     for ok, what in checks:
         if not ok:
             fail("inconsistent record: %s\n%s" % (what, json.dumps(rec, indent=1)))
-    print("record ok: %d fields, %d checks" % (len(rec), len(checks)))
+    n_build = check_build(rec, command)
+    print("record ok: %d fields, %d checks" % (len(rec), len(checks) + n_build))
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ import time
 
 from tbcommon.errors import SweepError, UserError
 
+from . import installation
 from .messages import say, warn
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = installation.ROOT          # the source tree, or PREFIX/share/triobench when installed
 SOURCE_DIRS = ("common", "mpi", "openmp", "hybrid", "serial", "cmake")
 SOURCE_FILES = ("CMakeLists.txt", "CMakePresets.json")
 
@@ -78,8 +79,17 @@ def build(repo, build_dir, jobs, log_path):
 
 
 def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missing=False):
-    """Build when missing or stale; returns seconds spent building (0 when not)."""
+    """Build when missing or stale; returns seconds spent building (0 when not).
+
+    An installed sweep never builds: it has no sources, and its prefix is not the user's to write.
+    """
     reason = stale_reason(REPO, build_dir, backends)
+    if installation.installed():
+        if reason and reason.startswith("missing") and not dry_run:
+            raise UserError(f"{reason} in {os.path.join(build_dir, 'bin')} (an installed triobench "
+                            "never builds: install the package that has them, pass --backends without them, "
+                            "or --build-dir with a CMake build)")
+        return 0.0
     if reason and only_if_missing and not reason.startswith("missing"):
         warn(f"{reason}; resuming with the executables as they are")
         return 0.0

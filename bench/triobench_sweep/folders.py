@@ -1,17 +1,25 @@
-"""The results folder: its default name, its creation (locked against a second sweep), bench/results/latest."""
+"""The results folder: its default name, its creation (locked against a second sweep), its latest link.
+
+Default parent: bench/results/ in a source tree; ./triobench-results/ for an installed sweep
+(the installation is read-only and not the user's)."""
 
 import datetime
 import os
 
 from tbcommon.errors import UserError
 
-from . import store
-from .executables import REPO
+from . import installation, store
+
+
+def results_dir():
+    if installation.installed():
+        return os.path.join(os.getcwd(), "triobench-results")
+    return os.path.join(installation.ROOT, "bench", "results")
 
 
 def default_out():
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    base = os.path.join(REPO, "bench", "results", f"sweep-{stamp}")
+    base = os.path.join(results_dir(), f"sweep-{stamp}")
     path, n = base, 1
     while os.path.exists(path):
         n += 1
@@ -61,7 +69,7 @@ def remove_if_unused(folder, lock):
 
 
 def link_latest(folder):
-    results = os.path.join(REPO, "bench", "results")
+    results = results_dir()
     if os.path.dirname(folder) != results:
         return
     link = os.path.join(results, "latest")
