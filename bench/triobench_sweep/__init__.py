@@ -3,5 +3,3 @@
 Python 3.11+ standard library only. Entry point: bench/sweep (a sh wrapper that
 picks a suitable interpreter and runs ``triobench_sweep.cli.main``).
 """
-
-__version__ = "0.1.0"

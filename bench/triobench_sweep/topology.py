@@ -93,6 +93,11 @@ def host():
 
 
 def git_info(repo):
+    """The commit of `repo` only when it is its own repository's top (an installed sweep inside
+    somebody's checkout must not record that checkout's commit; cmake/git_commit.cmake does the same)."""
+    top = _run(["git", "-C", repo, "rev-parse", "--show-toplevel"])
+    if not top or os.path.realpath(top.strip()) != os.path.realpath(repo):
+        return {"commit": None, "dirty": None}
     commit = _run(["git", "-C", repo, "rev-parse", "HEAD"])
     status = _run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"])
     return {"commit": commit.strip() if commit else None,

@@ -254,8 +254,8 @@ static const char *const hows[] = {
     "none: one block, no neighbour",
     "in place: after a barrier each thread reads its neighbours' rows of the shared grid",
     "MPI messages between ranks",
-    "MPI messages between ranks (the master thread), then a barrier; inside a rank the threads "
-    "read their neighbours' rows in place",
+    ("MPI messages between ranks (the master thread), then a barrier; inside a rank the threads "
+     "read their neighbours' rows in place"),
 };
 
 static void write_exchange(tb_json *j, const tb_run *run)
