@@ -53,6 +53,7 @@ class Platform(SweepCase):
         self.assertEqual(launcher.capacity()[0], 13)           # 1 + 3 x 4
         self.assertEqual(launcher.host_names(3), ["front", "n2.x", "n2.x"])
         argv, _ = launcher.command(3, 1, False, ["exe", "stencil"])
+        self.addCleanup(os.unlink, launcher.hostfile)
         self.assertIn("--cfg=smpi/coll-selector:mpich", argv)    # the platform does not choose
         with open(argv[argv.index("-hostfile") + 1]) as f:
             self.assertEqual(f.read().split(), ["front"] + ["n2.x"] * 4 + ["n3.x"] * 4 + ["n7.x"] * 4)
