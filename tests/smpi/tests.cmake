@@ -52,6 +52,19 @@ if(TRIOBENCH_SMPI)
                    ${tb_smpi_run} -np 4 $<TARGET_FILE:triobench-mpi> stencil --size 120 --iters 2
                    --json ${CMAKE_CURRENT_BINARY_DIR}/smpi-record.jsonl)
   set_tests_properties(smpi.stencil.serial smpi.record PROPERTIES LABELS smpi TIMEOUT 120)
+  # A hung worker on 3 simulated ranks: --ft detect ends with the loss named,
+  # --ft reassign gives its tasks to the others and validates. Matched on the
+  # fault line: under SMPI, MPI_Abort's status does not reach smpirun's.
+  foreach(ft detect reassign)
+    add_test(NAME smpi.ft.${ft}.3r
+             COMMAND ${tb_smpi_run} -np 3 $<TARGET_FILE:triobench-mpi> ep --size W --schedule dynamic --chunk 4
+                     --inject-fault hang:rank=1,after=5 --ft ${ft} --ft-timeout 1)
+  endforeach()
+  set_tests_properties(smpi.ft.detect.3r PROPERTIES
+    PASS_REGULAR_EXPRESSION "fault: detected; injected hang:rank=1,after=5; --ft detect .*answer NOT validated")
+  set_tests_properties(smpi.ft.reassign.3r PROPERTIES
+    PASS_REGULAR_EXPRESSION "fault: recovered; .*tasks reassigned.*answer validated")
+  set_tests_properties(smpi.ft.detect.3r smpi.ft.reassign.3r PROPERTIES LABELS smpi TIMEOUT 120)
 else()
   add_test(NAME smpi.build COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/smpi/run build ${CMAKE_BINARY_DIR}/smpi)
   add_test(NAME smpi.kernels COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/smpi/run test ${CMAKE_BINARY_DIR}/smpi)
