@@ -100,6 +100,10 @@ class Refusals(SweepCase):
                                 "--hostfile does not go with --launcher smpi")
         self.assertOneLineError(self.smpi("--backends", "mpi", "--transports", "tcp"),
                                 "--transports does not go with --launcher smpi")
+        self.assertOneLineError(self.smpi("--backends", "mpi", "--submit"),
+                                "--submit does not go with --launcher smpi")
+        self.assertOneLineError(self.sweep("--resume", self.tmp, "--platform", PLATFORM, out=False),
+                                "--resume takes the plan from FOLDER/meta.json: drop --platform")
 
     def test_a_platform_is_needed(self):
         r = self.sweep("--launcher", "smpi", "--backends", "mpi", "--kernels", "stencil")

@@ -148,7 +148,8 @@ def parser():
 
 
 PLAN_OPTIONS = ("preset", "kernels", "backends", "pes", "shapes", "scaling", "size", "reps", "warmup", "iters",
-                "launcher", "hostfile", "launcher_args", "allow_oversubscribe", "transports", "seed", "no_probes")
+                "launcher", "hostfile", "platform", "launcher_args", "allow_oversubscribe", "transports", "seed",
+                "no_probes")
 
 
 def parse_args(argv):
@@ -246,7 +247,9 @@ def _smpi_platform(args, launcher, backends, faults, transports):
         return args.hostfile
     if args.hostfile is not None:
         raise UserError("--hostfile does not go with --launcher smpi: the platform names the hosts")
-    why = launchers.smpi_refusal(backends if backends != "all" else BACKENDS, faults, transports)
+    if args.submit:
+        raise UserError("--submit does not go with --launcher smpi: a simulation runs here, without an allocation")
+    why = launchers.smpi_refusal(backends, faults, transports)
     if why:
         raise UserError(why)
     return args.platform
