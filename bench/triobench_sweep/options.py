@@ -4,7 +4,7 @@ import argparse
 import re
 from dataclasses import dataclass, field
 
-from . import presets
+from . import launchers, presets
 from tbcommon.errors import UserError
 from tbcommon.models import BACKENDS
 
@@ -120,8 +120,9 @@ def parser():
     a("--timeout", metavar="S", type=float, help="seconds allowed per run before it is killed (default 600)")
     a("--out", metavar="FOLDER", help="results folder (default bench/results/sweep-<time>)")
     a("--resume", metavar="FOLDER", help="finish an interrupted sweep: run only what FOLDER lacks")
-    a("--launcher", metavar="NAME", help="auto (default), mpirun, hostfile, srun, or slurm (inside an allocation: "
-      "srun with the executables' PMI plugin, else their mpirun)")
+    a("--launcher", metavar="NAME", help="auto (default), mpirun, hostfile, srun, slurm (inside an allocation: "
+      "srun with the executables' PMI plugin, else their mpirun), or smpi (simulated, docs/simulation.md)")
+    a("--platform", metavar="FILE", help="the SimGrid platform of --launcher smpi, e.g. platforms/cluster-ib.xml")
     a("--hostfile", metavar="FILE", help="hosts for --launcher hostfile (implies it under auto)")
     a("--launcher-args", metavar="ARGS", help="replace the launcher's default mapping/binding options, e.g. "
       "'--map-by socket --bind-to socket'")
@@ -147,7 +148,8 @@ def parser():
 
 
 PLAN_OPTIONS = ("preset", "kernels", "backends", "pes", "shapes", "scaling", "size", "reps", "warmup", "iters",
-                "launcher", "hostfile", "launcher_args", "allow_oversubscribe", "transports", "seed", "no_probes")
+                "launcher", "hostfile", "platform", "launcher_args", "allow_oversubscribe", "transports", "seed",
+                "no_probes")
 
 
 def parse_args(argv):
@@ -237,6 +239,22 @@ def parse_size_spec(text):
     return default, per_kernel
 
 
+def _smpi_platform(args, launcher, backends, faults, transports):
+    """--launcher smpi: its refusals; the platform file goes where a hostfile goes (launchers.select)."""
+    if launcher != "smpi":
+        if args.platform is not None:
+            raise UserError("--platform goes with --launcher smpi")
+        return args.hostfile
+    if args.hostfile is not None:
+        raise UserError("--hostfile does not go with --launcher smpi: the platform names the hosts")
+    if args.submit:
+        raise UserError("--submit does not go with --launcher smpi: a simulation runs here, without an allocation")
+    why = launchers.smpi_refusal(backends, faults, transports)
+    if why:
+        raise UserError(why)
+    return args.platform
+
+
 def settings_from(args):
     """Merge defaults < preset < options; check every value."""
     preset = presets.load(args.preset) if args.preset else {}
@@ -279,8 +297,9 @@ def settings_from(args):
     if args.timeout is not None:
         merged["timeout"] = args.timeout
     launcher = args.launcher if args.launcher is not None else merged["launcher"]
-    if launcher not in ("auto", "mpirun", "srun", "hostfile", "slurm"):
-        raise UserError(f"bad --launcher '{launcher}': expected auto, mpirun, hostfile, srun or slurm")
+    if launcher not in ("auto", "mpirun", "srun", "hostfile", "slurm", "smpi"):
+        raise UserError(f"bad --launcher '{launcher}': expected auto, mpirun, hostfile, srun, slurm or smpi")
+    hostfile = _smpi_platform(args, launcher, merged["backends"], preset.get("fault"), args.transports)
     transports = merged["transports"]
     if args.transports is not None:
         transports = _names(args.transports, "transports", ("shm", "tcp"))
@@ -316,7 +335,7 @@ def settings_from(args):
         skip_missing_kernels=bool(merged["skip_missing_kernels"]) and kernels_from == "preset",
         backends=merged["backends"], pes=merged["pes"], shapes=merged["shapes"], scaling=merged["scaling"],
         reps=merged["reps"], warmup=merged["warmup"], iters=merged["iters"], timeout=float(merged["timeout"]),
-        launcher=launcher, hostfile=args.hostfile, launcher_args=args.launcher_args,
+        launcher=launcher, hostfile=hostfile, launcher_args=args.launcher_args,
         allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
