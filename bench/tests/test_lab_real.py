@@ -28,7 +28,7 @@ class Lab5Real(unittest.TestCase):
         r = subprocess.run([LAB, "5", "--out", folder, "--build-dir", BUILD, "--no-build", "--reps", "1",
                             "--iters", "2", "--warmup", "0", "--size", "stencil=300", "--pes", "1,2"],
                            capture_output=True, text=True, env=env, timeout=240, stdin=subprocess.DEVNULL)
-        self.assertIn(r.returncode, (0, 1), r.stderr)        # 1: the 4-PE question lacks data on 2 cores
+        self.assertIn(r.returncode, (0, 1), r.stderr)        # 1: a step of the lab failed on this machine
         self.assertNotIn("Traceback", r.stderr)
         with open(os.path.join(folder, "lab-5-answers.md"), encoding="utf-8") as f:
             md = f.read()

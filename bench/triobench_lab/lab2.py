@@ -4,7 +4,7 @@ from tbcommon.stats import amdahl_fit, karp_flatt
 
 from .scaling import MODELS, NAMES, best, pe_counts, top
 from .sheet import Answer, by_rule
-from .words import (EXPECTED, CONTRADICTS, MISSING, Comparison, contradiction, judge, missing, noise, num,
+from .words import (EXPECTED, CONTRADICTS, MISSING, NEEDS_CORES, Comparison, contradiction, judge, missing, noise, num,
                     regime_note, t, x)
 
 TITLE = "Lab 2: strong and weak scaling"
@@ -101,7 +101,7 @@ def karp(step):
         return Answer(q, lines + ["With a single PE count above 1, e(p) equals Amdahl's f and one point "
                                   "shows no trend. Run the lab on a machine with 4 or more cores (bench/lab 2 "
                                   "takes them all: `--pes auto`), e.g. a cluster node, to see whether e grows."],
-                      MISSING)
+                      NEEDS_CORES)
     grows = sum(trend) > len(trend) / 2
     why = ("e(p) = (1/S − 1/p) / (1 − 1/p) is the serial fraction that would explain each measured speedup. " +
            ("Yours grows with p in most models: the loss is overhead that grows with the PE count — more "

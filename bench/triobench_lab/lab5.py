@@ -4,7 +4,7 @@ from tbcommon.stats import median
 
 from .scaling import NAMES, top
 from .sheet import Answer, by_rule, judged
-from .words import EXPECTED, CONTRADICTS, MISSING, Comparison, judge, missing, num, regime_note, t, x
+from .words import EXPECTED, CONTRADICTS, MISSING, NEEDS_CORES, Comparison, judge, missing, num, regime_note, t, x
 
 TITLE = "Lab 5: hybrid shapes and binding"
 LAB = 5
@@ -62,7 +62,7 @@ def four(step, data):
         cores = data.info.get("cores")
         return Answer(q, [f"Not measured: your machine has {cores or 'fewer than 4'} physical cores, and the lab "
                           "does not oversubscribe. Run `bench/lab 5` on a machine with 4 or more cores (a cluster "
-                          "node: docs/labs/README.md) to see every split."], MISSING)
+                          "node: docs/labs/README.md) to see every split."], NEEDS_CORES)
     return _shape_answer(step, 4, q)
 
 

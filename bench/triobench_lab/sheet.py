@@ -5,7 +5,7 @@ import html
 import os
 import re
 
-from .words import CONTRADICTS, EXPECTED, MISSING, contradiction, judge
+from .words import CONTRADICTS, EXPECTED, MISSING, NEEDS_CORES, contradiction, judge
 
 
 class Answer:
@@ -55,7 +55,7 @@ def _inline(text):
 
 
 def to_html(title, intro, answers):
-    colour = {CONTRADICTS: "#b35806", MISSING: "#777"}
+    colour = {CONTRADICTS: "#b35806", MISSING: "#777", NEEDS_CORES: "#777"}
     body = [f"<h1>{html.escape(title)}</h1>"] + [f"<p>{_inline(p)}</p>" for p in intro if p]
     for i, a in enumerate(answers, 1):
         body.append(f"<h2>Question {i}. {_inline(a.question)}</h2>")
