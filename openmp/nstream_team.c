@@ -8,18 +8,7 @@
 #include "tb_arena.h"
 #include "tb_error.h"
 #include "tb_mem.h"
-#include "tb_split.h"
 #include "tb_timer.h"
-
-/* Thread t's band of [0, count): whole cache lines, the last band ragged. */
-static void band(int64_t count, int nthreads, int t, int64_t *begin, int64_t *end)
-{
-    const int64_t line = TB_ALIGN / (int64_t)sizeof(double);
-    int64_t lines = (count + line - 1) / line, l0, l1;
-    tb_split(lines, nthreads, t, &l0, &l1);
-    *begin = l0 * line < count ? l0 * line : count;
-    *end = l1 * line < count ? l1 * line : count;
-}
 
 tb_status nstream_team_run(tb_run *run, int64_t count)
 {
@@ -41,7 +30,7 @@ tb_status nstream_team_run(tb_run *run, int64_t count)
     {
         const int t = omp_get_thread_num();
         int64_t i0, i1;
-        band(count, nthreads, t, &i0, &i1);
+        nstream_band(count, nthreads, t, &i0, &i1); /* whole cache lines, the last band ragged */
         nstream_init(&x, i0, i1);
         tb_thread_times mine = {0};
 #pragma omp barrier
