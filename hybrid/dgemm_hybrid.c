@@ -36,7 +36,7 @@ tb_status dgemm_run(tb_run *run)
     {
         const int t = omp_get_thread_num();
         int64_t i0, i1, j0, j1;
-        dgemm_team_block(t, nthreads, s.rows, s.cols, &i0, &i1, &j0, &j1);
+        dgemm_thread_block(t, nthreads, s.rows, s.cols, &i0, &i1, &j0, &j1);
         dgemm_init_a(a + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0, s.row0 + i0, s.col0 + j0);
         dgemm_init_b(b + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0, s.row0 + i0, s.col0 + j0);
         dgemm_init_c(c + i0 * s.cols + j0, s.cols, i1 - i0, j1 - j0);

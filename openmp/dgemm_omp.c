@@ -35,7 +35,7 @@ tb_status dgemm_run(tb_run *run)
         tb_split(n, nthreads, t, &r0, &r1);
         dgemm_init_a(a + r0 * n, n, r1 - r0, n, r0, 0);
         dgemm_init_b(b + r0 * n, n, r1 - r0, n, r0, 0);
-        dgemm_team_block(t, nthreads, n, n, &i0, &i1, &j0, &j1);
+        dgemm_thread_block(t, nthreads, n, n, &i0, &i1, &j0, &j1);
         dgemm_init_c(c + i0 * n + j0, n, i1 - i0, j1 - j0);
         tb_thread_times mine = {0};
 #pragma omp barrier

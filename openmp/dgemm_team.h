@@ -42,10 +42,6 @@ static inline double *dgemm_team_acc(dgemm_team *team, int t)
  * sums (collective). */
 void dgemm_team_verify(const dgemm_team *team, tb_run *run, int64_t multiplies);
 
-/* Thread t's block [*i0, *i1) x [*j0, *j1) of an m x n C (possibly empty). */
-void dgemm_team_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, int64_t *i1,
-                      int64_t *j0, int64_t *j1);
-
 /* Called by thread t of the team: its block of C[m x n] += A[m x k] B[k x n]. */
 void dgemm_team_multiply(dgemm_team *team, int t, int64_t m, int64_t n, int64_t k, const double *a,
                          int64_t lda, const double *b, int64_t ldb, double *c, int64_t ldc);

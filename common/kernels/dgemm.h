@@ -61,7 +61,7 @@ void dgemm_acc_merge(double into[3], const double from[3]);
 void dgemm_verify(tb_run *run, double acc[3], int64_t multiplies);
 
 /* Thread t's block [*i0, *i1) x [*j0, *j1) of an m x n C (possibly empty):
- * the split of openmp/dgemm_team.c (dgemm_team_block), for the model. */
+ * the split the omp and hybrid drivers compute by, and the model counts by. */
 void dgemm_thread_block(int t, int nthreads, int64_t m, int64_t n, int64_t *i0, int64_t *i1,
                         int64_t *j0, int64_t *j1);
 
