@@ -63,6 +63,8 @@ def attach(dataset, ctx, desc, out):
                         "sweep (memory bandwidth, compute peak, α and β of each model's messages, barrier and "
                         "allreduce overheads) and the work the kernel states it does (model_inputs); "
                         "docs/model.md gives the equations."))
+    if model.simulated_note(dataset):
+        blocks.append(("p", model.simulated_note(dataset)))
     tables = [model.machine_table(evaluation)]
     blocks.append(("table", tables[0], None))
     if evaluation["skipped"]:
