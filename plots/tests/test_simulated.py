@@ -61,6 +61,15 @@ def run_cli(*argv):
     return status, err.getvalue()
 
 
+def legend_of(ax):
+    """{legend text: its handle} of one axes' legend ({} without one)."""
+    leg = ax.get_legend()
+    if not leg:
+        return {}
+    handles = getattr(leg, "legend_handles", None) or leg.legendHandles   # matplotlib < 3.7
+    return {t.get_text(): h for t, h in zip(leg.get_texts(), handles)}
+
+
 def csv_rows(folder, name):
     with open(os.path.join(folder, "report", "tables", name + ".csv"), encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -239,6 +248,10 @@ class Marks(unittest.TestCase):
             for size in (8, 1024):
                 recs.append(smpi_record("pingpong", "mpi", 2, {"bytes": size}, 1e-6, rep=rep, flops=0, nbytes=size,
                                         rate_unit="MB/s", variant="copy"))
+            # weak scaling, n growing as 1000 sqrt(p), the way --preset sim grows stencil
+            recs.append(smpi_record("stencil", "serial", 1, {"n": 1000, "radius": 2}, 1.0, rep=rep, scaling="weak"))
+            recs += [smpi_record("stencil", "mpi", p, {"n": 1000 * int(p ** 0.5), "radius": 2}, 1.0 + p / 1024, rep=rep,
+                                 scaling="weak") for p in SIM_PES]
         configs = tbconfigs.group_configs(loader.load(write_folder(scratch(), recs)).runs)
         studies = analysis.build_studies(configs)
         ctx = charts.Context(scratch(), ["png"], "caption", "best-serial")
@@ -257,10 +270,7 @@ class Marks(unittest.TestCase):
         """{legend text: its handle} of every legend on the figure."""
         out = {}
         for ax in fig.axes:
-            leg = ax.get_legend()
-            if leg:
-                handles = getattr(leg, "legend_handles", None) or leg.legendHandles   # matplotlib < 3.7
-                out.update({t.get_text(): h for t, h in zip(leg.get_texts(), handles)})
+            out.update(legend_of(ax))
         return out
 
     def test_no_chart_failed(self):
@@ -283,6 +293,14 @@ class Marks(unittest.TestCase):
         real = self.legend(self.figs["stencil-speedup"])["mpi"]
         self.assertEqual((real.get_marker(), real.get_linestyle()), ("^", "-"))
         self.assertNotIn("simulated", self.figs["stencil-speedup"]._suptitle.get_text())
+
+    def test_weak_scaling(self):
+        fig = self.figs["stencil-weak-simulated-cluster-ib-scaling"]
+        self.assertIn("(n grows with PEs) — simulated on cluster-ib", fig._suptitle.get_text())
+        for ax in fig.axes:
+            sim = legend_of(ax)["mpi — simulated on cluster-ib"]
+            self.assertEqual((sim.get_marker(), sim.get_linestyle()), ("D", "--"))
+            self.assertEqual([t.get_text() for t in ax.get_xticklabels()], [str(p) for p in SIM_PES])
 
     def test_axes_reach_1024_pes(self):
         ax = self.figs["stencil-simulated-cluster-ib-speedup"].axes[0]
