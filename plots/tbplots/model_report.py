@@ -49,6 +49,8 @@ def attach(dataset, ctx, desc, out):
     errors = []
     evaluation = model.evaluate(dataset)
     result = whatif.curves(evaluation, desc)
+    if dataset.runs and all(r.simulated for r in dataset.runs):   # nothing to fit, nor anything to run for it
+        evaluation["skipped"] = result["skipped"] = "every record is simulated; the model is this machine's"
     charts = None
     if ctx is not None:
         from . import figure, model_charts
