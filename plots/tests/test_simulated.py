@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import os
+import subprocess
 import sys
 import unittest
 
@@ -332,6 +333,34 @@ class Marks(unittest.TestCase):
         self.assertEqual(marks("stencil-simulated-cluster-ib-breakdown")[:3], (7, 7, 7))
         self.assertEqual(marks("stencil-simulated-cluster-ib-breakdown")[3][:2], ["serial\nsim. 1x1", "mpi\nsim. 1x1"])
         self.assertEqual(marks("stencil-breakdown")[:3], (3, 0, 0))
+
+
+def charts_python():
+    """An interpreter with matplotlib, found as plots/plot finds one ($TRIOBENCH_PYTHON, /usr/bin/python3),
+    or None."""
+    for py in filter(None, (os.environ.get("TRIOBENCH_PYTHON"), "/usr/bin/python3")):
+        try:
+            if subprocess.run([py, "-c", "import matplotlib"], capture_output=True, timeout=60).returncode == 0:
+                return py
+        except OSError:
+            continue
+    return None
+
+
+class ChartsInterpreter(unittest.TestCase):
+    """ctest may run this file with a python3 that lacks matplotlib (a pyenv one) while plots/plot
+    draws with the system's: then the chart tests run there, not skipped."""
+
+    @unittest.skipIf(matplotlib is not None, "matplotlib is in this interpreter: the chart tests ran here")
+    def test_chart_tests_under_the_charts_interpreter(self):
+        py = charts_python()
+        if py is None:
+            self.skipTest("no interpreter with matplotlib (apt-get install python3-matplotlib)")
+        proc = subprocess.run([py, "-m", "unittest", "test_simulated.Marks", "test_simulated.Report"], cwd=HERE,
+                              capture_output=True, text=True, timeout=280)
+        last = proc.stderr.strip().splitlines()[-1:]
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        self.assertEqual(last, ["OK"], proc.stderr[-3000:])      # nothing skipped there
 
 
 if __name__ == "__main__":
