@@ -127,11 +127,13 @@ def _sort_key(key):
 
 
 def backend_order(backend):
-    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model."""
+    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model, a simulated one
+    ("mpi — simulated on cluster-ib") after those."""
     base, _, transport = simulated.base(backend).partition("/")
     if base not in BACKENDS:
         return len(BACKENDS)
-    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5)) + (0.75 if simulated.label(backend) else 0)
+    sim = 0.75 if simulated.label(backend) else 0
+    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5)) + sim
 
 
 def params_text(params):
