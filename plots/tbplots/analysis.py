@@ -18,7 +18,7 @@ Standard library only. Terms:
 from tbcommon import stats
 from tbcommon.models import BACKENDS
 
-from . import significance, superlinear
+from . import significance, simulated, superlinear
 from .configs import backend_order, fmt_time, params_text
 from .loader import params_key
 
@@ -64,8 +64,11 @@ class Baseline:
 class Study:
     """Configurations of one kernel that share axes (one set of figures)."""
 
-    def __init__(self, kernel, scaling, fixed_params, grown, configs):
+    def __init__(self, kernel, scaling, fixed_params, grown, configs, simulated_on=None):
         self.kernel = kernel
+        # "simulated on cluster-ib" for a study of simulated configurations (never mixed with measured
+        # ones: each world has its own baseline, curves and verdict), None for a measured study
+        self.simulated = simulated_on
         self.scaling = scaling
         self.fixed_params = fixed_params
         self.grown = sorted(grown)
@@ -83,6 +86,8 @@ class Study:
         size = self.size_label()
         if size:
             text += " [%s]" % size
+        if self.simulated:
+            text += " — %s" % self.simulated
         return text
 
     def size_label(self):
@@ -175,7 +180,7 @@ class Study:
         return self._serial_baseline()
 
     def _serial_baseline(self):
-        serial = [c for c in self.configs if c.backend == "serial" and c.usable and c.pes == 1]
+        serial = [c for c in self.configs if c.model == "serial" and c.usable and c.pes == 1]
         if serial:
             best = min(serial, key=lambda c: c.median)
             return Baseline(best.median, best, "best serial median %s s" % fmt_time(best.median))
@@ -254,7 +259,7 @@ def fits(study, mode):
     if study.scaling != "strong":
         return result
     for backend, data in model_rows(study, mode).items():
-        if backend == "serial":
+        if simulated.base(backend) == "serial":
             continue
         pts = [(r["pes"], r["speedup"]["s"]) for r in data["rows"]
                if r["speedup"] and not r["config"].oversubscribed]
@@ -268,23 +273,25 @@ def build_studies(configs):
     studies = []
     main = [c for c in configs if c.kind == "scaling" and not c.probe]
     by_ks = {}
-    for c in main:
-        by_ks.setdefault((c.kernel, c.scaling), []).append(c)
-    for (kernel, scaling), group in sorted(by_ks.items()):
+    for c in main:   # measured and simulated configurations never share a study (simulated.py)
+        by_ks.setdefault((c.kernel, c.scaling, c.simulated or ""), []).append(c)
+    for (kernel, scaling, sim), group in sorted(by_ks.items()):
         grown = _pes_determined_keys(group) if scaling == "weak" else set()
         sub = {}
         for c in group:
             fixed = {k: v for k, v in c.params.items() if k not in grown}
             sub.setdefault(params_key(fixed), (fixed, []))[1].append(c)
         for _, (fixed, cs) in sorted(sub.items()):
-            studies.append(Study(kernel, scaling, fixed, grown, cs))
-    # unique, deterministic file-name stems
+            studies.append(Study(kernel, scaling, fixed, grown, cs, sim or None))
+    # unique, deterministic file-name stems; a simulated study's ends in "-simulated-<platform>"
     count = {}
     for s in studies:
-        count[(s.kernel, s.scaling)] = count.get((s.kernel, s.scaling), 0) + 1
+        count[(s.kernel, s.scaling, s.simulated)] = count.get((s.kernel, s.scaling, s.simulated), 0) + 1
     for s in studies:
         stem = s.kernel + ("-weak" if s.scaling == "weak" else "")
-        if count[(s.kernel, s.scaling)] > 1:
+        if count[(s.kernel, s.scaling, s.simulated)] > 1:
             stem += "-" + _slug(params_text(s.fixed_params).replace("=", "").replace(" ", "-"))
+        if s.simulated:
+            stem += "-" + _slug(s.simulated.replace(" on ", "-"))
         s.name = _slug(stem)
     return studies

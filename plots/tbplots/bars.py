@@ -10,9 +10,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from . import significance  # noqa: E402
+from . import significance, simulated  # noqa: E402
 from .figure import MIB, OUTSIDE, log_spread, put_titles, study_subtitle  # noqa: E402
-from .style import COMPONENT_STYLE, FAILED_COLOR, color  # noqa: E402
+from .style import COMPONENT_STYLE, FAILED_COLOR, SIMULATED_HATCH, color, is_simulated  # noqa: E402
 
 
 # --- charts 4-6: bars per PE count ------------------------------------------
@@ -28,7 +28,8 @@ def _bar_groups(ax, groups, draw_bar, ylabel):
         for c in configs:
             draw_bar(ax, x, c)
             ticks.append(x)
-            labels.append("%s\n%s" % (c.backend, c.shape))
+            # a simulated model's full name is in the legend; under a bar it would overlap its neighbours
+            labels.append("%s\n%s%s" % (simulated.base(c.backend), "sim. " if c.simulated else "", c.shape))
             x += 1.0
         centres.append(((start + x - 1) / 2.0, pes))
         x += 0.8
@@ -49,6 +50,13 @@ def _bar(ax, x, c, value, lo=None, hi=None, bottom=0.0, hatch=None, alpha=1.0, f
     face = col if filled and not over else "white"
     ax.bar([x], [value], width=0.8, bottom=bottom, color=face, alpha=alpha if face != "white" else 1.0,
            edgecolor=col, linewidth=1.0, hatch=hatch or ("..." if over else None), zorder=2)
+    if is_simulated(c.backend):
+        # simulated: stripes across the bar (white on a filled one) inside a dashed outline, over whatever
+        # else the bar says (a component's hatching, oversubscription)
+        ax.bar([x], [value], width=0.8, bottom=bottom, fill=False, linewidth=0, hatch=SIMULATED_HATCH,
+               edgecolor="white" if face != "white" else col, zorder=2.1)
+        ax.bar([x], [value], width=0.8, bottom=bottom, fill=False, linewidth=1.3, linestyle="--", edgecolor=col,
+               zorder=2.2)
     if lo is not None and hi is not None:
         ax.errorbar([x], [bottom + value], yerr=[[max(value - lo, 0)], [max(hi - value, 0)]], fmt="none",
                     ecolor="#333333", elinewidth=1, capsize=3, zorder=3)
@@ -62,7 +70,8 @@ def _failed_bar(ax, x, c):
 
 
 def _bar_legend(ax, models, over, failed, extra=()):
-    handles = [Patch(facecolor=color(b), edgecolor=color(b), label=b) for b in models]
+    handles = [Patch(facecolor=color(b), edgecolor="white" if is_simulated(b) else color(b), label=b,
+                     hatch=SIMULATED_HATCH if is_simulated(b) else None) for b in models]
     handles.extend(extra)
     if over:
         handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="...",
@@ -117,15 +126,15 @@ def _bar_chart(ctx, study, groups, draw, ylabel, names, subtitle, desc, models=N
     _bar_groups(ax, groups, one, ylabel)
     ax.set_ylim(0, ax.get_ylim()[1] * headroom)
     _bar_legend(ax, models or study.models(), state["over"], state["failed"], extra)
-    put_titles(fig, ax, "%s: %s" % (study.title, heading), subtitle)
+    put_titles(fig, ax, "%s: %s" % (study.title, heading), study_subtitle(study, subtitle))
     ctx.save(fig, "%s-%s" % (study.name, suffix), "%s: %s" % (kind, study.title), desc)
 
 
 def shapes_chart(ctx, study):
-    hybrid_pes = {c.pes for c in study.configs if c.backend == "hybrid" and c.pes and c.pes >= 2}
+    hybrid_pes = {c.pes for c in study.configs if c.model == "hybrid" and c.pes and c.pes >= 2}
     if not hybrid_pes:
         return
-    want = lambda c: c.pes in hybrid_pes and c.backend != "serial"  # noqa: E731
+    want = lambda c: c.pes in hybrid_pes and c.model != "serial"  # noqa: E731
     groups = _configs_by_pes(study, want)
     verdict = {}
     for _, g in groups:
@@ -138,7 +147,7 @@ def shapes_chart(ctx, study):
         text = ("fastest" if v.startswith("fastest") else
                 "no sig.\ndifference" if v.startswith(significance.NO_DIFFERENCE) else
                 "lowest median\n(no CI)" if v.startswith("not ranked") and c.median == min(
-                    o.median for o in study.configs if o.pes == c.pes and o.usable and o.backend != "serial")
+                    o.median for o in study.configs if o.pes == c.pes and o.usable and o.model != "serial")
                 else None)
         if text:
             ax.annotate(text, (x, hi), textcoords="offset points", xytext=(0, 4), ha="center",
@@ -146,12 +155,12 @@ def shapes_chart(ctx, study):
 
     _bar_chart(ctx, study, groups, draw, "time per iteration (s, median; lower is better)",
                ("shapes", "Hybrid shapes", "how to split the PEs (ranks × threads)"),
-               study_subtitle(study, "every ranks × threads split at each PE count; bars: 95% CI of the median, or "
-                         "min–max below 6 reps; 'fastest' only when its CI overlaps no other's, else the "
-                         "overlapping ones read 'no sig. difference'") + _shown(study, groups, want),
+               "every ranks × threads split at each PE count; bars: 95% CI of the median, or "
+               "min–max below 6 reps; 'fastest' only when its CI overlaps no other's, else the "
+               "overlapping ones read 'no sig. difference'" + _shown(study, groups, want),
                "Each ranks × threads split side by side per PE count (omp = 1×p, mpi = p×1); splits whose "
                "95% CIs of the median overlap are marked 'no significant difference', not ranked.",
-               models=[m for m in study.models() if m != "serial"], headroom=1.18)
+               models=[m for m in study.models() if simulated.base(m) != "serial"], headroom=1.18)
 
 
 def breakdown_chart(ctx, study):
@@ -185,6 +194,11 @@ def breakdown_chart(ctx, study):
 
 
 def memory_chart(ctx, study):
+    if study.simulated:
+        # SMPI runs every rank in one process of this machine: each rank's peak RSS is that process's
+        ctx.notes.append("%s: no memory chart: a simulation holds every rank in one process of this machine, "
+                         "so its peak RSS is not a cluster's" % study.title)
+        return
     want = lambda c: c.usable and c.mem_sum  # noqa: E731
     groups = _configs_by_pes(study, want)
     if not groups:

@@ -73,7 +73,11 @@ def run(args):
         raise loader.UserError("--fail-if-slower: %g is not a percentage >= 0" % pct)
     data_a, data_b = _load(args.compare[0], "A"), _load(args.compare[1], "B")
     names = (_name(data_a), _name(data_b))
-    rows = compare_match.match(group_configs(data_a.runs), group_configs(data_b.runs))
+    configs_a, configs_b = group_configs(data_a.runs), group_configs(data_b.runs)
+    rows = compare_match.match(configs_a, configs_b)
+    apart = compare_match.worlds_apart(configs_a, configs_b)
+    if apart:
+        raise loader.UserError(apart)
     if not any(r.a and r.b for r in rows):
         raise loader.UserError("%s and %s have no configuration in common (kernel, model, ranks x threads, "
                                "parameters): nothing to compare" % (names[0], names[1]))

@@ -19,7 +19,7 @@ import re
 
 from tbcommon import utest
 
-from . import compare_stats
+from . import compare_stats, simulated
 from .configs import params_text
 from .loader import params_key
 
@@ -123,6 +123,24 @@ def match(configs_a, configs_b):
         if per_kernel[r.kernel] > 1:
             r.hidden = {name for name in r.params if len(values[(r.kernel, name)]) == 1}
     return rows
+
+
+def worlds_apart(configs_a, configs_b):
+    """When A and B share no configuration only because one side is simulated (or simulated on another
+    platform), one line saying so; else None. A simulated configuration matches only the same one
+    simulated on the same platform (its model carries the label, simulated.py): a simulated time set
+    beside a measured one is not a regression test."""
+    def plain(c):
+        return (c.kernel, simulated.base(c.backend)) + tuple(c.key[2:])
+
+    def worlds(configs):
+        return sorted({c.simulated or "measured" for c in configs})
+    common_a = {plain(c) for c in configs_a} & {plain(c) for c in configs_b}
+    if not common_a or {c.key for c in configs_a} & {c.key for c in configs_b}:
+        return None
+    return ("A is %s and B is %s: --compare matches a configuration only with the same one measured, or "
+            "simulated on the same platform (a simulated time is no measurement); docs/simulation.md "
+            "sets simulated beside measured times" % (", ".join(worlds(configs_a)), ", ".join(worlds(configs_b))))
 
 
 def _natural(text):

@@ -30,7 +30,8 @@ def facts(dataset):
             ("compiler", _distinct(runs, "compiler")), ("flags", _distinct(runs, "flags")),
             ("MPI library", _distinct(runs, "mpi_library")),
             ("MPI launcher", str(mpi.get("version") or "n/a")),
-            ("date", info["date"]), ("sweep", info.get("sweep_id") or "n/a")]
+            ("date", info["date"]), ("sweep", info.get("sweep_id") or "n/a"),
+            ("simulated", ", ".join(info["simulated"]) or "no: measured")]
 
 
 def differences(data_a, data_b):

@@ -11,6 +11,7 @@ import json
 from tbcommon import stats
 from tbcommon.models import BACKENDS
 
+from . import simulated
 from .loader import shape_text
 
 REGIME_TEXT = {"dram": "DRAM-sized", "mixed": "mixed", "cache-resident": "cache-resident"}
@@ -26,10 +27,13 @@ class Config:
         self.key = key
         (self.kernel, self.backend, self.ranks, self.threads, self.params_key, self.scaling,
          self.variant, self.probe) = key
+        self.model = simulated.base(self.backend)   # "mpi" of "mpi — simulated on cluster-ib"
         self.runs = runs
         first = runs[0]
         self.params = first.params
         self.pes = next((r.pes for r in runs if r.pes), None)
+        self.simulated = first.simulated   # "simulated on cluster-ib" (part of the model, so of the key) or None
+        self.simgrid = next((r.simgrid for r in runs if r.simgrid), None)
         ok = [r for r in runs if r.ok]
         self.ok_runs = ok
         self.n = len(ok)
@@ -102,12 +106,17 @@ class Config:
         return "%s %s" % (self.backend, self.shape)
 
 
+def config_key(run):
+    """What makes runs one configuration. The model (backend) carries the transport and the simulation
+    label ("mpi — simulated on cluster-ib"), so measured and simulated runs never share a key."""
+    return (run.kernel, run.backend, run.ranks, run.threads, run.params_key, run.scaling, run.variant,
+            run.probe or run.kind == "probe")
+
+
 def group_configs(runs):
     groups = {}
     for r in runs:
-        key = (r.kernel, r.backend, r.ranks, r.threads, r.params_key, r.scaling, r.variant,
-               r.probe or r.kind == "probe")
-        groups.setdefault(key, []).append(r)
+        groups.setdefault(config_key(r), []).append(r)
     return [Config(k, v) for k, v in sorted(groups.items(), key=lambda kv: _sort_key(kv[0]))]
 
 
@@ -118,11 +127,13 @@ def _sort_key(key):
 
 
 def backend_order(backend):
-    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model."""
-    base, _, transport = backend.partition("/")
+    """Position of a model; a transport variant (mpi/shm, mpi/tcp) just after its model, a simulated one
+    ("mpi — simulated on cluster-ib") after those."""
+    base, _, transport = simulated.base(backend).partition("/")
     if base not in BACKENDS:
         return len(BACKENDS)
-    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5))
+    sim = 0.75 if simulated.label(backend) else 0
+    return BACKENDS.index(base) + ({"": 0, "shm": 0.25}.get(transport, 0.5)) + sim
 
 
 def params_text(params):

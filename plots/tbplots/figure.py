@@ -22,7 +22,7 @@ from matplotlib import ticker  # noqa: E402
 from tbcommon.verdict import pick  # noqa: E402
 
 from .configs import backend_order  # noqa: E402
-from .style import FAILED_COLOR, color, marker  # noqa: E402
+from .style import FAILED_COLOR, SIMULATED_LINE, color, is_simulated, marker  # noqa: E402
 
 matplotlib.rcParams.update({
     "svg.hashsalt": "triobench",  # deterministic SVG ids
@@ -137,9 +137,11 @@ def draw_series(ax, backend, points, label):
         return
     points = [dict(p, x=dodge(p["x"], backend), x0=p["x"]) for p in points]
     c, m = color(backend), marker(backend)
+    sim = is_simulated(backend)   # a simulated model: hollow diamonds on a dashed line, always
     normal = [p for p in points if not p["over"]]
     if normal:
-        ax.plot([p["x"] for p in normal], [p["y"] for p in normal], "-", color=c, lw=1.5, zorder=2)
+        ax.plot([p["x"] for p in normal], [p["y"] for p in normal], SIMULATED_LINE if sim else "-", color=c,
+                lw=1.5, zorder=2)
     if normal and len(points) > len(normal):
         last = normal[-1]
         over = [last] + [p for p in points if p["over"] and p["x"] > last["x"]]
@@ -157,8 +159,8 @@ def draw_series(ax, backend, points, label):
     for over in (False, True):
         marks = [p for p in points if bool(p["over"]) == over]
         if marks:
-            ax.plot([p["x"] for p in marks], [p["y"] for p in marks], m, ls="", color=c, markersize=6,
-                    zorder=4, markerfacecolor="white" if over else c, markeredgewidth=1.3)
+            ax.plot([p["x"] for p in marks], [p["y"] for p in marks], m, ls="", color=c, markersize=7 if sim else 6,
+                    zorder=4, markerfacecolor="white" if over or sim else c, markeredgewidth=1.6 if sim else 1.3)
     labelled = set(log_spread([p["x0"] for p in points]))   # shape labels where the ticks are
     for p in points:
         if p.get("super"):
@@ -172,7 +174,8 @@ def draw_series(ax, backend, points, label):
         if p.get("nfail"):
             ax.annotate("%d failed" % p["nfail"], (p["x"], p["y"]), textcoords="offset points",
                         xytext=(4, -10), fontsize=6.5, color=FAILED_COLOR)
-    ax.plot([], [], "-" + m, color=c, label=label)
+    ax.plot([], [], (SIMULATED_LINE if sim else "-") + m, color=c, label=label,
+            markerfacecolor="white" if sim else c, markeredgewidth=1.6 if sim else 1.0)
 
 
 def failed_marks(ax, xs, backend):
@@ -233,9 +236,12 @@ def bars_text(points):
     return None
 
 def study_subtitle(study, text):
-    """The subtitle, with the study's working-set warning first when a size is not DRAM-sized."""
+    """The subtitle, with the study's warnings first: simulated (SimGrid SMPI, not measured), a size
+    that is not DRAM-sized."""
     if study.size_label():
-        return "%s sizes: speedups measure the caches, not the model · %s" % (study.size_label().upper(), text)
+        text = "%s sizes: speedups measure the caches, not the model · %s" % (study.size_label().upper(), text)
+    if getattr(study, "simulated", None):
+        text = "%s (SimGrid SMPI): NOT MEASURED ON HARDWARE · %s" % (study.simulated.upper(), text)
     return text
 
 

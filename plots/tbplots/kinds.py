@@ -16,6 +16,8 @@ live; this module never keeps a list of kernel names. In order:
    anything else a scaling kernel.
 """
 
+from . import simulated
+
 KINDS = ("scaling", "micro", "probe")
 PER_OPERATION_UNITS = ("us", "µs", "s", "ns")
 MICRO_PARAM = "target-time"
@@ -58,7 +60,7 @@ class Catalogue:
 
     def entry(self, kernel, backend=None):
         """The kernel's descriptor: from the backend's own catalogue, else any backend's, else None."""
-        model = (backend or "").split("/")[0]
+        model = simulated.base(backend or "").split("/")[0]
         own = self.by_backend.get(model, {}).get(kernel)
         return own if own is not None else self.merged.get(kernel)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tbcommon.errors import UserError
 
-from . import kinds
+from . import kinds, simulated
 
 SCHEMA_MAJOR = "triobench.result/1"
 REGIMES = ("dram", "mixed", "cache-resident")
@@ -90,6 +90,11 @@ class Run:
         transport = sweep.get("transport")
         if isinstance(transport, str) and transport and self.backend in ("mpi", "hybrid"):
             self.backend = "%s/%s" % (self.backend, transport)
+        # A simulated run (SimGrid SMPI, simulated.py) is a model of its own too, named for its
+        # platform: "mpi — simulated on cluster-ib" is never pooled with a measured "mpi".
+        self.simulated = simulated.record_label(rec)
+        self.simgrid = simulated.simgrid_version(rec) if self.simulated else None
+        self.backend = simulated.model_name(self.backend, self.simulated)
         self.pes = _int(rec.get("pes"))
         if self.pes is None and self.ranks and self.threads:
             self.pes = self.ranks * self.threads

@@ -45,6 +45,9 @@ def describe(dataset):
         "date": _text(date) or "unknown date",
         "commit": commit_s or "unknown commit",
         "sweep_id": _text(sweep_id),
+        # simulated.py: the platforms a simulation ran on, and whether every run was simulated
+        "simulated": sorted({r.simulated for r in dataset.runs if r.simulated}),
+        "all_simulated": all(r.simulated for r in dataset.runs),
     }
 
 
@@ -52,7 +55,12 @@ def caption(info):
     machine = info["machine"]
     if info.get("cpu"):
         machine += " (%s)" % info["cpu"]
+    sims = info.get("simulated")
+    if sims and info.get("all_simulated"):   # the machine only ran the simulator
+        machine = "%s (SimGrid SMPI), computed on %s" % (" and ".join(sims), machine)
     text = "%s · %s · commit %s" % (machine, info["date"], info["commit"])
+    if sims and not info.get("all_simulated"):
+        text += " · partly %s (SimGrid SMPI)" % " and ".join(sims)
     if info.get("sweep_id"):
         text += " · sweep %s" % info["sweep_id"]
     return text

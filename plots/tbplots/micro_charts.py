@@ -8,9 +8,9 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
-from . import micro  # noqa: E402
+from . import micro, simulated  # noqa: E402
 from .figure import dodge, failed_marks, log_y, pe_axis, put_legend, put_titles  # noqa: E402
-from .style import color, marker  # noqa: E402
+from .style import SIMULATED_LINE, color, is_simulated, marker  # noqa: E402
 
 
 # --- chart 8: micro-benchmarks ------------------------------------------------
@@ -42,9 +42,12 @@ def _micro_lines(ax, series, value, power=1):
         good = [(x, c) for x, c in pts if c.usable and (value(c) or 0) > 0]
         bad = [x for x, c in pts if not c.usable]
         col = color(backend)
+        sim = is_simulated(backend)   # simulated: hollow diamonds, dashed (simulated.py)
         if good:
-            ax.plot([dodge(x, backend) for x, _ in good], [value(c) for _, c in good], styles[i % len(styles)],
-                    color=col, marker=marker(backend), markersize=4, label=label)
+            ax.plot([dodge(x, backend) for x, _ in good], [value(c) for _, c in good],
+                    (SIMULATED_LINE if i == 0 else styles[i % len(styles)]) if sim else styles[i % len(styles)],
+                    color=col, marker=marker(backend), markersize=6 if sim else 4, label=label,
+                    markerfacecolor="white" if sim else col)
             for x, c in good:
                 lo_t, hi_t, kind = c.interval()
                 y, ends = value(c), sorted(value(c) * (t / c.median) ** power for t in (lo_t, hi_t))
@@ -96,13 +99,16 @@ def _micro_chart(ctx, configs, kernel, handoff):
         put_legend(ax2)
         ax1.set_title("lower is better", fontsize=8)
     stem = kernel + ("-handoff" if handoff else "")
+    labels = {simulated.label(b) for _, _, b in series}
+    only_simulated = None not in labels   # a chart of simulated points only says so in its title
+    kernel_text = kernel + (" — " + ", ".join(sorted(labels)) if only_simulated else "")
     if handoff:
-        title = "%s hand-off: a pointer passed, no data copied (not comparable with copies)" % kernel
+        title = "%s hand-off: a pointer passed, no data copied (not comparable with copies)" % kernel_text
         desc = ("The zero-copy hand-off variant of %s: the receiver gets a pointer to the sender's buffer, so no "
                 "byte is moved; drawn apart from the copies on purpose." % kernel)
     else:
         against = "message size" if param == "bytes" else (param or "the number of PEs")
-        title = "%s: µs per %s against %s" % (kernel, "operation", against)
+        title = "%s: µs per %s against %s" % (kernel_text, "operation", against)
         desc = ("%s: time of one operation in µs against %s, one line per model%s; no speedup or rate per "
                 "second (a micro-benchmark)." % (kernel, against, ", shape and variant" if param else ""))
     if two:

@@ -22,8 +22,21 @@ ERROR_NOTE = ("error = predicted / measured − 1, on the median time per iterat
 
 
 def evaluate(dataset):
-    """perfmodel.evaluate over the dataset's records (fault runs already set aside)."""
-    return perfmodel.evaluate([r.raw for r in dataset.runs])
+    """perfmodel.evaluate over the dataset's measured records (fault runs already set aside). Simulated
+    records (simulated.py) are left out: the model fits this machine's bandwidth, peak, α and β, and
+    a simulated run is a platform file's network and this machine's core, not this machine."""
+    return perfmodel.evaluate([r.raw for r in dataset.runs if not r.simulated])
+
+
+def simulated_note(dataset):
+    """One sentence when simulated records were left out of the model, else None."""
+    n = sum(1 for r in dataset.runs if r.simulated)
+    if not n:
+        return None
+    return ("%d simulated record%s (SimGrid SMPI) left out of the model: its parameters are this machine's, and "
+            "a simulated run measures a platform file, not this machine%s." % (
+                n, "" if n == 1 else "s", "" if any(not r.simulated for r in dataset.runs)
+                else "; this sweep has no measured record to fit"))
 
 
 def _ms(seconds):

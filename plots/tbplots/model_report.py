@@ -49,6 +49,8 @@ def attach(dataset, ctx, desc, out):
     errors = []
     evaluation = model.evaluate(dataset)
     result = whatif.curves(evaluation, desc)
+    if dataset.runs and all(r.simulated for r in dataset.runs):   # nothing to fit, nor anything to run for it
+        evaluation["skipped"] = result["skipped"] = "every record is simulated; the model is this machine's"
     charts = None
     if ctx is not None:
         from . import figure, model_charts
@@ -63,6 +65,8 @@ def attach(dataset, ctx, desc, out):
                         "sweep (memory bandwidth, compute peak, α and β of each model's messages, barrier and "
                         "allreduce overheads) and the work the kernel states it does (model_inputs); "
                         "docs/model.md gives the equations."))
+    if model.simulated_note(dataset):
+        blocks.append(("p", model.simulated_note(dataset)))
     tables = [model.machine_table(evaluation)]
     blocks.append(("table", tables[0], None))
     if evaluation["skipped"]:

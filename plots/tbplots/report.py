@@ -9,7 +9,8 @@ import csv
 import html
 import os
 
-from . import verdict_section
+from . import simulated, verdict_section
+from .configs import config_key
 from .meta import caption, flatten
 from .table import Table, csv_cell, fmt
 
@@ -87,14 +88,33 @@ def missing_charts(study, figs):
             continue
         if study.scaling == "weak" and suffix in ("speedup", "efficiency", "fits"):
             continue  # weak scaling draws its efficiency in the scaling chart, and fits no Amdahl
+        if study.simulated and suffix == "memory":
+            continue  # never drawn for a simulation: the notes say why (bars.memory_chart)
         out.append("No %s chart: it needs %s." % (suffix, CHART_NEEDS[suffix]))
     return out
+
+
+def simulated_note(runs):
+    """The report's opening note on simulated configurations (simulated.note), or None."""
+    counts = {}
+    for r in runs:
+        if r.simulated:
+            keys, versions = counts.setdefault(r.simulated, (set(), set()))
+            keys.add(config_key(r))
+            if r.simgrid:
+                versions.add(r.simgrid)
+    return simulated.note({label: (len(keys), ", ".join(sorted(versions)) or None)
+                           for label, (keys, versions) in counts.items()})
 
 
 def blocks(dataset, info, studies, tables, ctx, errors, mode, verdict=None):
     by_name = {t.name: t for t in tables}
     figs = {stem: (title, desc) for stem, title, desc in ctx.figures} if ctx else {}
-    out = [("h", 1, "triobench sweep report"), ("p", caption(info))]
+    out = [("h", 1, "triobench sweep report")]
+    sim = simulated_note(dataset.runs)
+    if sim:
+        out.append(("note", sim))   # first, before anything a reader could take for a measurement
+    out.append(("p", caption(info)))
     nruns, nok = len(dataset.runs), sum(1 for r in dataset.runs if r.ok)
     out.append(("p", "%d runs read from results.jsonl, %d usable, %d failed. Speedup baseline: %s." % (
         nruns, nok, nruns - nok,
@@ -171,6 +191,8 @@ def render_md(blks, formats):
             lines += ["#" * b[1] + " " + b[2], ""]
         elif b[0] == "p":
             lines += [b[1], ""]
+        elif b[0] == "note":
+            lines += ["> **%s**" % b[1], ""]
         elif b[0] == "fig":
             _, stem, title, desc = b
             img = _image(stem, formats)
@@ -197,7 +219,7 @@ border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.82em;marg
 overflow-x:auto}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.warn{background:#fde8dc}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1.2em 0}nav ol{columns:2;font-size:.9em}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.85em;color:#444}p,li,figcaption{overflow-wrap:anywhere}
+figcaption{font-size:.85em;color:#444}p.note{background:#fde8dc;border:2px solid #D55E00;padding:.6em .8em}p,li,figcaption{overflow-wrap:anywhere}
 @media (max-width:700px){body{margin:1em auto;padding:0 .6em}nav ol{columns:1;font-size:.85em;padding-left:1.6em}
 table{font-size:.75em}th,td{min-width:7em}td:first-child,th:first-child{min-width:5em}
 td:last-child{min-width:16em}}
@@ -212,8 +234,11 @@ def render_html(blks, formats, title):
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>%s</title><style>%s</style></head><body>" % (e(title), CSS)]
     sections = [b[2] for b in blks if b[0] == "h" and b[1] == 2]
-    section = 0
+    section = notes = 0
     for i, b in enumerate(blks):
+        if b[0] == "note":   # a warning that heads the page: shown first, boxed
+            notes += 1
+            out.append('<p class="note"><strong>%s</strong></p>' % e(b[1]))
         if b[0] == "h" and b[1] == 2:
             section += 1
             out.append('<h2 id="s%d">%s</h2>' % (section, e(b[2])))
@@ -221,7 +246,7 @@ def render_html(blks, formats, title):
             out.append("<h%d>%s</h%d>" % (b[1], e(b[2]), b[1]))
         elif b[0] == "p":
             out.append("<p>%s</p>" % e(b[1]))
-            if i == 2 and len(sections) > 3:  # after the summary line: a table of contents
+            if i == 2 + notes and len(sections) > 3:  # after the summary line: a table of contents
                 out.append("<nav><p>Contents:</p><ol>%s</ol></nav>" % "".join(
                     '<li><a href="#s%d">%s</a></li>' % (n + 1, e(t)) for n, t in enumerate(sections)))
         elif b[0] == "fig":

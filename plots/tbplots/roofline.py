@@ -133,6 +133,8 @@ def roofline(configs):
     {"points", "bandwidth", "peak", "per_core", "missing": [...], "rejected": [...],
      "skipped": reason or None}; a ceiling is {"value" (B/s or flop/s), "config", "text"}.
     """
+    sims = [c for c in configs if c.simulated]
+    configs = [c for c in configs if not c.simulated]   # the roofline is this machine's (simulated.py)
     pts = points(configs)
     bw, rejected = bandwidth_ceiling(configs)
     rejected = _condense(rejected)
@@ -147,5 +149,10 @@ def roofline(configs):
     skipped = None
     if not pts and bw is None and peak is None:
         skipped = "no record has work.flops and work.bytes, and no ceiling was measured"
+        if sims:   # a simulated sweep runs no probes: nothing to ask for
+            skipped, missing = "every configuration is simulated: the roofline is this machine's", []
+    if sims:
+        rejected.append("%d simulated configuration%s left out: the roofline is this machine's ceilings and "
+                        "points, not a simulated cluster's" % (len(sims), "" if len(sims) == 1 else "s"))
     return {"points": pts, "bandwidth": bw, "peak": peak, "per_core": per_core, "missing": missing,
             "rejected": rejected, "skipped": skipped}

@@ -14,13 +14,13 @@ from . import analysis, faults, micro, roofline, superlinear
 from .configs import backend_order, params_text
 from .table import Table
 
-SUMMARY_COLUMNS = ["study", "kernel", "scaling", "params", "model", "ranks", "threads", "pes",
+SUMMARY_COLUMNS = ["study", "kernel", "scaling", "params", "model", "simulated", "ranks", "threads", "pes",
                    "reps_ok", "reps", "median_s", "ci95_lo_s", "ci95_hi_s", "min_s", "max_s",
                    "rate", "rate_unit", "speedup", "speedup_lo", "speedup_hi", "error_bars",
                    "efficiency", "weak_efficiency", "karp_flatt", "superlinear", "working_set_regime",
                    "working_set_ratio", "comparison", "shape_choice", "oversubscribed", "failures"]
 
-MICRO_COLUMNS = ["kernel", "model", "variant", "ranks", "threads", "pes", "params", "exchange", "reps_ok",
+MICRO_COLUMNS = ["kernel", "model", "simulated", "variant", "ranks", "threads", "pes", "params", "exchange", "reps_ok",
                  "reps", "median_us", "ci95_lo_us", "ci95_hi_us", "min_us", "max_us", "spread",
                  "reference_subtracted_us", "bandwidth_MB_per_s", "oversubscribed", "failures"]
 
@@ -55,7 +55,7 @@ def summary_rows(study, mode):
         ci = c.ci or {}
         ws = c.working_set or {}
         rows.append([
-            study.name, c.kernel, c.scaling, params_text(c.params), c.backend, c.ranks, c.threads,
+            study.name, c.kernel, c.scaling, params_text(c.params), c.backend, c.simulated, c.ranks, c.threads,
             c.pes, c.n, c.n_total, c.median, ci.get("lo"), ci.get("hi"), c.min, c.max,
             c.rate, c.rate_unit or None,
             sp["s"] if sp else None, sp["lo"] if sp else None, sp["hi"] if sp else None,
@@ -92,7 +92,7 @@ def micro_rows(configs):
                 lo, hi, kind = c.interval()
                 spread = "%s %.4g–%.4g µs" % ("95% CI" if kind == "ci" else "min–max", lo * 1e6, hi * 1e6)
             bw = micro.bandwidth_of(c)
-            rows.append([c.kernel, c.backend, "hand-off" if micro.is_handoff(c) else c.variant, c.ranks,
+            rows.append([c.kernel, c.backend, c.simulated, "hand-off" if micro.is_handoff(c) else c.variant, c.ranks,
                          c.threads, c.pes, params_text(c.params), micro.exchange_text(c), c.n, c.n_total,
                          _us(c.median), _us(ci.get("lo")), _us(ci.get("hi")), _us(c.min), _us(c.max), spread,
                          _us(c.reference), bw / 1e6 if bw else None, c.oversubscribed, "; ".join(c.failures) or None])
@@ -122,7 +122,9 @@ def build(dataset, configs, studies, mode):
                         "CI: distribution-free 95%% confidence interval of the median (n/a below 6 "
                         "repetitions; error bars then show min-max). Baseline: %s. superlinear: an "
                         "efficiency above 1 with its likely cause. comparison: configurations at one PE "
-                        "count whose CIs overlap are 'no significant difference', not ranked." %
+                        "count whose CIs overlap are 'no significant difference', not ranked. simulated: "
+                        "'simulated on PLATFORM' for a configuration run under SimGrid's SMPI (not measured), "
+                        "empty for a measured one." %
                         ("each model's own 1-PE run" if mode == "self" else "best serial median")))
     fit_rows = []
     for s in studies:

@@ -118,6 +118,36 @@ def record(kernel, backend, ranks, threads, params, time, rep=0, scaling="strong
     return rec
 
 
+# --- simulated records (SimGrid SMPI, issue 15) ------------------------------
+# Copied from a real record of the SMPI build (2026-12-02, commit 02a8ced): `cmake --preset smpi &&
+# cmake --build --preset smpi`, then `smpirun -np 4 -platform platforms/cluster-ib.xml -hostfile H
+# --log=root.thres:warning build-smpi/bin/triobench-mpi stencil --size 120 --json r.jsonl` with H
+# "node-0 node-0 node-1 node-1" (and triobench-serial under `smpirun -np 1`). Its build object is
+# verbatim; its memory.per_rank repeats one figure (SMPI runs every rank in one process of this
+# machine) and its host is this machine's: that is what such records say today.
+SMPI_BUILD = {"compiler": "GNU 12.2.0", "flags": "-DTRIOBENCH_SIMULATED=1 -DSMPI_NO_OVERRIDE_MALLOC=1 -O3 -DNDEBUG",
+              "build_type": "Release", "march_native": False,
+              "mpi_library": "SMPI Version 3.32. Copyright The SimGrid Team 2007-2022", "mpi_version": "3.1",
+              "mpi_thread_level": "MPI_THREAD_SINGLE", "openmp": None, "git_commit": "02a8cedfa600"}
+# What CONTRACT15.md adds and today's records lack: build.simulated (simcore, the C side) and
+# sweep.platform (simsweep, bench/sweep --launcher smpi), with the contract's fields.
+PLATFORM = {"name": "cluster-ib", "file": "platforms/cluster-ib.xml", "sha256": "0" * 64, "hosts": 32,
+            "cores": 1024, "coll_selector": "mpich", "simgrid": "3.32"}
+
+
+def smpi_record(kernel, backend, ranks, params, time, contract=True, platform=PLATFORM, **kw):
+    """A record of the SMPI build, shaped like the real one above. contract: add CONTRACT15.md's
+    build.simulated and sweep.platform (False: an unmodified record of today, recognised by its flags)."""
+    rec = record(kernel, backend, ranks, 1, params, time, mem_per_rank=[36896768] * ranks, **kw)
+    if "build" in rec:
+        rec["build"] = dict(SMPI_BUILD, simulated=True) if contract else dict(SMPI_BUILD)
+    rec["sweep"]["command"] = ("smpirun -np %d -platform platforms/cluster-ib.xml build-smpi/bin/triobench-%s %s"
+                               % (ranks, backend, kernel))
+    if contract and platform:
+        rec["sweep"]["platform"] = dict(platform)
+    return rec
+
+
 def _rate(unit, flops, nbytes, time):
     """The record's rate as the C side computes it: work per iteration / median time, in unit."""
     if unit in ("us", "µs"):
