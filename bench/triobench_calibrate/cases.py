@@ -10,11 +10,11 @@ KERNELS = {
              "cg": {"size": "S", "iters": 5, "warmup": 1},
              "ep": {"size": 22, "iters": 2, "warmup": 0}},
     "quick": {"stencil": {"size": 300, "iters": 10, "warmup": 1},
-              "cg": {"size": "S", "iters": 1, "warmup": 1},
+              "cg": {"size": "S", "iters": 4, "warmup": 1},
               "ep": {"size": 18, "iters": 1, "warmup": 0}},
 }
 RANKS = {"full": [2, 3], "quick": [2]}
-REPS = {"full": 5, "quick": 1}
+REPS = {"full": 5, "quick": 2}
 PINGPONG_BYTES = (8, 4194304)
 ALLREDUCE_BYTES = (8, 1048576)
 

@@ -23,8 +23,13 @@ EPILOG = """modes:
 exit status: 0 done, 1 a measurement or a simulation failed (or --max-ratio exceeded), 2 bad input."""
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):           # one line, as all bad input (not argparse's usage + error)
+        raise UserError(message + " (bench/calibrate --help)")
+
+
 def parse(argv):
-    p = argparse.ArgumentParser(prog="bench/calibrate", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = _Parser(prog="bench/calibrate", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
                                 description="Write a SimGrid 3.32 platform (SMPI) calibrated from this machine's "
                                             "measurements, and check the simulation against real runs.")
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="bench/sweep results folders to calibrate from")
