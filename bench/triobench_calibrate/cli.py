@@ -8,7 +8,7 @@ import sys
 from tbcommon import resultsdir
 from tbcommon.errors import SweepError, UserError
 
-from . import fit, measure, platform, smpi, validate
+from . import cases, fit, measure, platform, smpi, validate
 
 DEFAULT_NODES = 4
 EPILOG = """modes:
@@ -40,7 +40,7 @@ def parse(argv):
                                                   "else calibrated.xml)")
     p.add_argument("--nodes", type=int, default=DEFAULT_NODES, help="nodes of the platform (default %d)" % DEFAULT_NODES)
     p.add_argument("--cores", type=int, help="cores per node (default: this machine's, from the records)")
-    p.add_argument("--quick", action="store_true", help="small sizes, 2 ranks, one repetition, no TCP "
+    p.add_argument("--quick", action="store_true", help="small sizes, 2 ranks, 2 repetitions, no TCP "
                                                          "(the test's setting; not for figures)")
     p.add_argument("--no-tcp", action="store_true", help="skip the TCP measurements between namespace hosts")
     p.add_argument("--build-dir", default=os.path.join(smpi.REPO, "build"),
@@ -74,6 +74,8 @@ def parse(argv):
     if a.quick and not outdir:
         raise UserError("--quick sets what --measure and --validate run: it needs one of them")
     a.outdir = os.path.abspath(outdir) if outdir else None
+    a.mode = "quick" if a.quick else "full"
+    a.tcp = not (a.quick or a.no_tcp)
     a.out = a.out or (os.path.join(a.outdir, "platform.xml") if a.outdir else "calibrated.xml")
     return a
 
@@ -112,10 +114,8 @@ def calibrate(folders, out, nodes, cores=None, cpu_threshold=platform.CPU_THRESH
     return records
 
 
-def run_validation(a, records):
-    mode = "quick" if a.quick else "full"
-    exe = smpi.executable(a.smpi_build, log=log)
-    folders = measure.validation_steps(a.outdir, mode, a.build_dir, log, tcp=not (a.quick or a.no_tcp))
+def run_validation(a, records, exe):
+    folders = measure.validation_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
     kernels = [r for _, recs, _ in resultsdir.load_all(folders) for r in recs]
     if not validate.kernel_groups(kernels):
         raise SweepError("no validated real run of stencil, cg or ep to compare with (see %s)" % folders[0])
@@ -125,10 +125,12 @@ def run_validation(a, records):
     sys.stdout.write(validate.text(rows))
     log("table: %s" % ", ".join(paths[k] for k in ("txt", "csv", "json")))
     if a.max_ratio:
-        out = [r for r in rows if r["bytes"] is None and not (1 / a.max_ratio <= r["ratio"] <= a.max_ratio)]
+        out = [r for r in rows if r["bytes"] is None
+               and not (r["ratio"] is not None and 1 / a.max_ratio <= r["ratio"] <= a.max_ratio)]
         if out:
             log("%d kernel row(s) outside [1/%g, %g]: %s" % (len(out), a.max_ratio, a.max_ratio, ", ".join(
-                "%s %d %s (%.3g)" % (r["kernel"], r["ranks"], r["transport"], r["ratio"]) for r in out)))
+                "%s %d %s (%s)" % (r["kernel"], r["ranks"], r["transport"], validate.fmt(r["ratio"], "%.3g"))
+                for r in out)))
             return 1
     return 0
 
@@ -142,15 +144,16 @@ def main(argv):
         if not os.path.isdir(os.path.join(a.build_dir, "bin")):
             raise UserError("%s has no bin/: build first (cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && "
                             "cmake --build build -j2) or give --build-dir" % a.build_dir)
-        if a.validate:
-            smpi.smpirun()          # before any measurement: the validation cannot end without it
-            most = max(measure.cases.RANKS["quick" if a.quick else "full"])
+        exe = None
+        if a.validate:          # before any measurement: the validation cannot end without these
+            most = max(cases.RANKS[a.mode])
             if a.nodes < most:
                 raise UserError("--nodes %d: the validation places up to %d ranks one per node" % (a.nodes, most))
-        mode = "quick" if a.quick else "full"
-        folders = measure.calibration_steps(a.outdir, mode, a.build_dir, log, tcp=not (a.quick or a.no_tcp))
+            smpi.smpirun()
+            exe = smpi.executable(a.smpi_build, log=log)
+        folders = measure.calibration_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
         records = calibrate(folders, a.out, a.nodes, a.cores, a.cpu_threshold, a.factors_from)
-        return run_validation(a, records) if a.validate else 0
+        return run_validation(a, records, exe) if a.validate else 0
     except UserError as e:
         print("bench/calibrate: error: %s" % e, file=sys.stderr)
         return 2

@@ -15,6 +15,11 @@ COLL_SELECTOR = "mpich"     # docs/simulation.md: SMPI's default selection is fa
 # calls, its own bookkeeping included: about 2 us per call on this VM, which the ping-pong factors
 # already contain (they reproduce the measured one-way times). 1 us (SMPI's default) let it count twice.
 CPU_THRESHOLD = 5e-6
+# Simulated cost (s) of one MPI_Test or MPI_Iprobe. SMPI's default, 100 us, is a guard against busy
+# loops that never let simulated time advance; it made cg's yielding wait (mpi/rowblock.c: MPI_Test
+# and sched_yield while ranks outnumber cores) advance 100 us a poll: 3 ranks on one 2-core node took
+# 16 times as long simulated as with 1 us, about what a poll costs on a real machine.
+POLL_COST = 1e-6
 
 
 def _comment(text):
@@ -83,6 +88,8 @@ def xml_text(speed, net, nodes, cores, sources, when=None, cpu_threshold=CPU_THR
              '    <prop id="smpi/bw-factor" value=%s/>' % _attr(fit.factor_text(net["bw_factor"])),
              '    <prop id="smpi/coll-selector" value=%s/>' % _attr(COLL_SELECTOR),
              '    <prop id="smpi/cpu-threshold" value="%g"/>' % cpu_threshold,
+             '    <prop id="smpi/test" value="%g"/>' % POLL_COST,
+             '    <prop id="smpi/iprobe" value="%g"/>' % POLL_COST,
              '  </config>',
              '  <zone id="world" routing="Full">',
              '    <cluster id="calibrated" prefix="node-" suffix="" radical="0-%d" core="%d" speed=%s'

@@ -129,7 +129,7 @@ def fit_sizes(records, kernel):
 
 
 # --- the table ------------------------------------------------------------------------
-def _fmt(v, spec):
+def fmt(v, spec):
     return "-" if v is None else spec % v
 
 
@@ -139,8 +139,8 @@ def text(rows):
     for r in rows:
         mark = "" if r["within_goal"] is None else (" " if r["within_goal"] else "*")
         out.append("%-10s %5d %-9s %9s %12s %12s %6s%s  %s" % (
-            r["kernel"], r["ranks"], r["transport"], _fmt(r["bytes"], "%d"), _fmt(r["measured_s"], "%.4g"),
-            _fmt(r["simulated_s"], "%.4g"), _fmt(r["ratio"], "%.3f"), mark, r["note"]))
+            r["kernel"], r["ranks"], r["transport"], fmt(r["bytes"], "%d"), fmt(r["measured_s"], "%.4g"),
+            fmt(r["simulated_s"], "%.4g"), fmt(r["ratio"], "%.3f"), mark, r["note"]))
     out.append("ratio = simulated / measured (time per iteration; per operation for pingpong and allreduce); "
                "* = outside the goal of +-%d%%" % round(100 * GOAL))
     return "\n".join(out) + "\n"
