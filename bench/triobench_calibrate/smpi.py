@@ -31,6 +31,8 @@ def executable(build_dir=None, build=True, log=print):
         raise UserError("%s is missing: build it (cmake --preset smpi && cmake --build --preset smpi)" % exe)
     if not shutil.which("smpicc"):
         raise UserError("smpicc not found, so the SMPI build cannot be made: apt-get install libsimgrid-dev")
+    if not os.path.isfile(os.path.join(REPO, "CMakePresets.json")):
+        raise UserError("%s is missing and there is no source tree here to build it in: give --smpi-build DIR" % exe)
     if build_dir == DEFAULT_BUILD:
         steps = [["cmake", "--preset", "smpi"], ["cmake", "--build", "--preset", "smpi"]]
     else:
