@@ -3,8 +3,8 @@ assumes (fit.smpi_time: SMPI's factors looked up at n + 16 bytes, an entry apply
 boundary; the network crossing two links of half the TCP latency; the loopback inside a node).
 
 Needs smpirun and the SMPI build (TRIOBENCH_SMPI_BUILD_DIR, <TRIOBENCH_BUILD_DIR>/smpi or
-build-smpi, as test_smpi_launcher.py finds them): without them skipped with the reason, or failed
-when TRIOBENCH_REQUIRE_SMPI=1."""
+build-smpi, as test_smpi_launcher.py finds them; built in build-smpi when none is there): without
+smpirun skipped with the reason, or failed when TRIOBENCH_REQUIRE_SMPI=1."""
 
 import os
 import shutil
@@ -32,12 +32,15 @@ def shm_line(n):
 
 
 def need_smpi(test):
+    """The SMPI build's triobench-mpi: found as test_smpi_launcher.py finds it, else built (build-smpi,
+    as bench/calibrate builds it). Skipped only without smpirun, failed then under
+    TRIOBENCH_REQUIRE_SMPI=1."""
+    if not shutil.which("smpirun"):
+        if os.environ.get("TRIOBENCH_REQUIRE_SMPI") == "1":
+            test.fail("TRIOBENCH_REQUIRE_SMPI=1 but smpirun is missing (apt-get install libsimgrid-dev)")
+        test.skipTest("no smpirun (apt-get install libsimgrid-dev)")
     build = smpi_build()
-    if build and shutil.which("smpirun"):
-        return os.path.join(build, "bin", "triobench-mpi")
-    if os.environ.get("TRIOBENCH_REQUIRE_SMPI") == "1":
-        test.fail("TRIOBENCH_REQUIRE_SMPI=1 but there is no SMPI build (cmake --preset smpi) or smpirun")
-    test.skipTest("no SMPI build (cmake --preset smpi) or no smpirun (apt-get install libsimgrid-dev)")
+    return os.path.join(build, "bin", "triobench-mpi") if build else smpi.executable(log=lambda _: None)
 
 
 class SimulatedPingpong(unittest.TestCase):
