@@ -121,7 +121,9 @@ class Refusals(SweepCase):
         self.assertOneLineError(r, "--launcher smpi needs --platform FILE")
 
 
-class RealSmpi(SweepCase):
+class SmpiCase(SweepCase):
+    """A sweep case whose build is the SMPI build (skipped without it, unless TRIOBENCH_REQUIRE_SMPI=1)."""
+
     def setUp(self):
         super().setUp()
         self.build = smpi_build()
@@ -131,6 +133,8 @@ class RealSmpi(SweepCase):
             self.skipTest("no SMPI build (cmake --preset smpi) or no smpirun (apt-get install libsimgrid-dev)")
         self.env["PATH"] = os.environ.get("PATH", "")
 
+
+class RealSmpi(SmpiCase):
     def smpi(self, *args, timeout=300, backends="mpi"):
         return self.sweep("--launcher", "smpi", "--platform", PLATFORM, "--backends", backends, "--no-build",
                           *args, timeout=timeout)

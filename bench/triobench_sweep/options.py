@@ -85,6 +85,7 @@ class Settings:
     size_kernels: tuple = ()       # kernels named in --size (must exist)
     iters_forced: bool = False     # --iters given: overrides the preset's per-kernel iters
     scaling_forced: bool = False   # --scaling given: overrides the preset's per-kernel scaling
+    pes_forced: bool = False       # --pes given: overrides the preset's per-kernel PE counts
     warmup_forced: bool = False
     reps_forced: bool = False      # --reps given: overrides the preset's per-kernel reps
     seed: object = None            # --seed, else the preset's, else None (the sweep draws one)
@@ -344,7 +345,8 @@ def settings_from(args):
         allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
-        iters_forced=args.iters is not None, scaling_forced=args.scaling is not None, warmup_forced=args.warmup is not None,
+        iters_forced=args.iters is not None, scaling_forced=args.scaling is not None,
+        pes_forced=args.pes is not None, warmup_forced=args.warmup is not None,
         reps_forced=args.reps is not None, seed=args.seed if args.seed is not None else preset.get("seed"),
         probes=not (args.no_probes or preset.get("probes") is False), preset=args.preset,
         one_pe_backends=preset.get("one_pe_backends"),

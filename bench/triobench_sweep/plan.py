@@ -374,7 +374,10 @@ def _plan_kernel(settings, catalogue, backends, kernel, scaling, capacity, warn,
             continue
         size_param, base = _kernel_size(settings, kernel, info, warn, weak)
         param_sets = _kernel_params(settings, kernel, info, size_param)
-        pes_list = auto_pes(capacity[backend]) if settings.pes == "auto" else settings.pes
+        pes_list = settings.pes
+        if "pes" in opts and not getattr(settings, "pes_forced", False):
+            pes_list = sorted(set(opts["pes"]))         # this kernel's own, from its [kernel.NAME] table
+        pes_list = auto_pes(capacity[backend]) if pes_list == "auto" else pes_list
         iters = settings.iters if settings.iters_forced else opts.get("iters", settings.iters)
         warmup = settings.warmup if settings.warmup_forced else opts.get("warmup", settings.warmup)
         reps = None if settings.reps_forced else opts.get("reps")

@@ -27,6 +27,7 @@ A preset may set any of the keys below; command-line options override it.
     [kernel.stencil]                       # per-kernel settings
     size = "auto"                          # the kernel's size parameter, or "auto" (>= 4x LLC)
     iters = 20                             # also: warmup, reps
+    pes = [1, 4, 16]                       # this kernel's PE counts (default: the sweep's; --pes overrides)
     scaling = ["strong", "weak"]           # this kernel's scaling, one study per value (default: the sweep's)
                                            # with size = {strong = 4096, weak = 256} for a size per scaling
     radius = [1, 2]                        # anything else: a kernel parameter from its catalogue;
@@ -83,6 +84,8 @@ _KERNEL_KEYS = {
     "iters": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
     "warmup": (lambda v: _count(v, 0), f"an integer from 0 to {MAX_COUNT}"),
     "reps": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
+    "pes": (lambda v: isinstance(v, list) and v and all(_count(x) for x in v),
+            f"a list of integers from 1 to {MAX_COUNT}"),
     "scaling": (lambda v: v in SCALINGS or (isinstance(v, list) and v and len(set(v)) == len(v)
                                             and all(x in SCALINGS for x in v)),
                 '"strong", "weak" or a list of them'),
