@@ -23,6 +23,13 @@ from .launchers import MpiLauncher
 
 SMPI_COLL_SELECTOR = "mpich"   # SMPI's default selection made cg at 64 ranks take over 300 s
 
+# SMPI settings the launcher passes unless the platform's <config> sets them (docs/simulation.md):
+# the collective selector, and the simulated time of one MPI_Iprobe. SMPI's default (1e-4 s) makes
+# every probe of ep's dynamic master, between its own batches, cost 100 us of simulated time: class
+# W on one rank took 13.8 s of simulated time instead of 0.65 s. 1e-7 s is the order of a real
+# probe of an MPI library's queues.
+SMPI_DEFAULTS = {"smpi/coll-selector": SMPI_COLL_SELECTOR, "smpi/iprobe": "1e-7"}
+
 MISSING = "smpirun not found: install SimGrid (apt-get install libsimgrid-dev)"
 
 # What smpirun prints when a rank called MPI_Abort; smpirun itself then exits 0 (SimGrid 3.32).
@@ -63,6 +70,10 @@ class Smpi(MpiLauncher):
     def coll_selector(self):
         return self.config.get("smpi/coll-selector", SMPI_COLL_SELECTOR)
 
+    def cfg_args(self):
+        """--cfg=KEY:VALUE for each of SMPI_DEFAULTS the platform's <config> does not set."""
+        return [f"--cfg={k}:{v}" for k, v in SMPI_DEFAULTS.items() if k not in self.config]
+
     def simgrid_version(self):
         """'3.32' from smpirun -version ("SimGrid version 3.32"), or None."""
         m = re.search(r"SimGrid version (\S+)", self.version_text or "")
@@ -90,9 +101,8 @@ class Smpi(MpiLauncher):
 
     def command(self, ranks, threads, oversubscribed, cmd, transport=None, pin=False):
         """smpirun's command line; a serial run is one simulated rank (the platform's first host)."""
-        cfg = [] if "smpi/coll-selector" in self.config else [f"--cfg=smpi/coll-selector:{self.coll_selector()}"]
         argv = [self.path, "-np", str(ranks), "-platform", self.platform, "-hostfile", self.write_hostfile(),
-                *cfg, "--log=root.thres:warning", *cmd]
+                *self.cfg_args(), "--log=root.thres:warning", *cmd]
         return argv, {"OMP_NUM_THREADS": "1"}
 
     def hostfile_args(self):
@@ -113,7 +123,7 @@ class Smpi(MpiLauncher):
                              "hosts": len(self.hosts_cores), "cores": total,
                              "cores_per_host": sorted({c for _, c in self.hosts_cores}),
                              "first_hosts": [h for h, _ in self.hosts_cores[:4]], "config": self.config},
-                "coll_selector": self.coll_selector(), "launcher_args": None}
+                "coll_selector": self.coll_selector(), "cfg": self.cfg_args(), "launcher_args": None}
 
 
 def platform_name(path):
