@@ -55,7 +55,8 @@ class Config:
         size = f" {self.size_param}={self.size}" if self.size_param and self.size is not None else ""
         transport = f" {self.transport}" if self.transport else ""
         fault = f" fault={self.fault['name']}" if self.fault else ""
-        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}{fault}"
+        scaling = f" ({self.scaling})" if self.scaling else ""
+        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}{fault}{scaling}"
 
     def to_dict(self):
         return asdict(self)

@@ -116,13 +116,12 @@ class Smpi(MpiLauncher):
                 "simgrid": self.simgrid_version()}
 
     def describe(self):
-        total, _ = self.capacity()
+        """meta.json's mpi: the platform record with its absolute path, its hosts' shape and <config>."""
+        platform = dict(self.platform_record(), file=self.platform,
+                        cores_per_host=sorted({c for _, c in self.hosts_cores}),
+                        first_hosts=[h for h, _ in self.hosts_cores[:4]], config=self.config)
         return {"name": self.name, "flavour": self.flavour, "path": self.path, "version": self.version(),
-                "library": self.library, "simulated": True,
-                "platform": {"file": self.platform, "sha256": file_sha256(self.platform),
-                             "hosts": len(self.hosts_cores), "cores": total,
-                             "cores_per_host": sorted({c for _, c in self.hosts_cores}),
-                             "first_hosts": [h for h, _ in self.hosts_cores[:4]], "config": self.config},
+                "library": self.library, "simulated": True, "platform": platform,
                 "coll_selector": self.coll_selector(), "cfg": self.cfg_args(), "launcher_args": None}
 
 
