@@ -498,3 +498,16 @@ def select(name, local_cores, hostfile=None, extra_args=None, env=None, build_di
     if name in ("hostfile", "slurm"):
         launcher.name = name
     return launcher
+
+
+# The SMPI launcher lives in smpi.py; these names stay importable from here (issue 15's platform
+# reader was documented here), resolved on first use since smpi.py imports this module.
+_MOVED_TO_SMPI = {"Smpi": "Smpi", "read_platform": "read_platform", "file_sha256": "file_sha256",
+                  "SMPI_COLL_SELECTOR": "SMPI_COLL_SELECTOR", "select_smpi": "select", "smpi_refusal": "refusal"}
+
+
+def __getattr__(name):
+    if name in _MOVED_TO_SMPI:
+        from . import smpi
+        return getattr(smpi, _MOVED_TO_SMPI[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
