@@ -79,9 +79,9 @@ class RealPreset(simulated.SmpiCase):
         self.assertIn("stencil.mpi.1024x1.n=4096", ids)
         self.assertIn("stencil.mpi.1024x1.n=8192.scaling=weak", ids)    # 256 x sqrt(1024)
         self.assertIn("stencil.serial.1x1.n=256.scaling=weak", ids)     # the weak study's own baseline
-        self.assertIn("ep.mpi.1024x1.m=28.chunk=1.schedule=dynamic", ids)
-        self.assertEqual([i for i in ids if i.startswith("cg.mpi")],
-                         ["cg.mpi.1x1.class=A", "cg.mpi.4x1.class=A", "cg.mpi.16x1.class=A"])
+        self.assertIn("ep.mpi.1024x1.m=25.chunk=1.schedule=dynamic", ids)
+        self.assertEqual([i for i in ids if i.startswith("cg.mpi")],            # its own PE counts
+                         ["cg.mpi.1x1.class=A", "cg.mpi.4x1.class=A", "cg.mpi.8x1.class=A"])
         self.assertEqual(len(ids), 25)        # 7 + 7 stencil, 4 cg, 7 ep (serial and mpi at 1 PE each)
 
     def test_a_cut_down_run(self):
