@@ -29,6 +29,8 @@ import subprocess
 
 from tbcommon.errors import UserError
 
+from . import simgrid_platform
+
 BINDING_DEFAULTS = """\
 Binding defaults, overridable with --launcher-args (replaces the MPI mapping
 and binding options) and by setting OMP_PLACES / OMP_PROC_BIND yourself:
@@ -500,14 +502,7 @@ def select(name, local_cores, hostfile=None, extra_args=None, env=None, build_di
     return launcher
 
 
-# The SMPI launcher lives in smpi.py; these names stay importable from here (issue 15's platform
-# reader was documented here), resolved on first use since smpi.py imports this module.
-_MOVED_TO_SMPI = {"Smpi": "Smpi", "read_platform": "read_platform", "file_sha256": "file_sha256",
-                  "SMPI_COLL_SELECTOR": "SMPI_COLL_SELECTOR", "select_smpi": "select", "smpi_refusal": "refusal"}
-
-
-def __getattr__(name):
-    if name in _MOVED_TO_SMPI:
-        from . import smpi
-        return getattr(smpi, _MOVED_TO_SMPI[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The platform reader the SMPI launcher uses (smpi.py, simgrid_platform.py), importable from here
+# too, where issue 15's contract first named it.
+read_platform = simgrid_platform.read_platform
+file_sha256 = simgrid_platform.file_sha256

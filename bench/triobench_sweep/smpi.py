@@ -14,12 +14,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import xml.etree.ElementTree as ET
 
 from tbcommon.errors import UserError
 
 from . import installation
 from .launchers import MpiLauncher
+from .simgrid_platform import file_sha256, read_platform
 
 SMPI_COLL_SELECTOR = "mpich"   # SMPI's default selection made cg at 64 ranks take over 300 s
 
@@ -154,39 +154,6 @@ def refusal(backends, faults, transports=None):
     if transports:
         return "--transports does not go with --launcher smpi: the platform file is the network"
     return None
-
-
-def read_platform(path):
-    """([(host, cores)], {config prop: value}) of a SimGrid platform file: its <host> and <cluster>
-    elements in document order (a cluster's hosts are prefix + each number of radical + suffix)."""
-    try:
-        root = ET.parse(path).getroot()
-    except OSError as e:
-        raise UserError(f"cannot read platform {path}: {e.strerror}") from None
-    except ET.ParseError as e:
-        raise UserError(f"platform {path} is not XML: {e}") from None
-    config = {p.get("id"): p.get("value") for c in root.iter("config") for p in c.iter("prop")}
-    hosts = []
-    try:
-        for el in root.iter():
-            cores = int(el.get("core", "1"))
-            if el.tag == "host":
-                hosts.append((el.get("id"), cores))
-            elif el.tag == "cluster":
-                for part in el.get("radical", "").split(","):
-                    lo, _, hi = part.partition("-")
-                    for i in range(int(lo), int(hi or lo) + 1):
-                        hosts.append((f"{el.get('prefix', '')}{i}{el.get('suffix', '')}", cores))
-    except ValueError:
-        raise UserError(f"platform {path}: a core count or a cluster's radical is not a number") from None
-    if not hosts or any(c < 1 for _, c in hosts):
-        raise UserError(f"platform {path} describes no host (<host> or <cluster> with core >= 1)")
-    return hosts, config
-
-
-def file_sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def check_build(build_dir, backends):
