@@ -292,13 +292,14 @@ class RealSmpi(SmpiCase):
         self.assertOneLineError(r, "1025 PEs", "more than the 1024 simulated cores of cluster-ib.xml")
 
     def test_a_hung_worker_is_detected_and_reassigned(self):
-        r = self.sweep("--preset", "sim-faults", "--launcher", "smpi", "--platform", PLATFORM, "--no-build",
-                       timeout=300)
+        """bench/sweep --preset sim-faults: the preset carries its launcher and platform."""
+        r = self.sweep("--preset", "sim-faults", "--no-build", timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
         outcomes = {rec["sweep"]["fault"]["name"]: (rec["sweep"]["fault"]["outcome"], rec.get("validated"))
                     for rec in self.records()}
         self.assertEqual(outcomes, {"mpi-hang-detect": ("detected", False),
                                     "mpi-hang-reassign": ("recovered", True)})
+        self.assertEqual({rec["sweep"]["platform"]["file"] for rec in self.records()}, {PLATFORM})
 
 
 if __name__ == "__main__":
