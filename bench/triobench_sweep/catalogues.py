@@ -40,17 +40,21 @@ def read(argv, env=None, timeout=60):
 
 
 def _list_one(exe, backend, launcher):
+    """An executable's catalogue: run by itself, else (an MPI one that needs its launcher) through the
+    launcher; a simulated one (SMPI build, serial too) only ever runs under smpirun."""
     env = dict(os.environ)
     if launcher is not None:
         env.update(launcher.extra_env())
+    simulated = launcher is not None and launcher.simulated
     try:
-        return read([exe, "--list", "--json"], env=env)
+        if not simulated:
+            return read([exe, "--list", "--json"], env=env)
     except SweepError:
         if launcher is None or backend not in ("mpi", "hybrid"):
             raise
-        argv, extra = launcher.command(1, 1, False, [exe, "--list", "--json"])
-        env.update(extra)
-        return read(argv, env=env)
+    argv, extra = launcher.command(1, 1, False, [exe, "--list", "--json"])
+    env.update(extra)
+    return read(argv, env=env)
 
 
 def _dry_run_catalogue(settings, backend):

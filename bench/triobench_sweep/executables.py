@@ -53,23 +53,35 @@ def stale_reason(repo, build_dir, backends):
     return None
 
 
-def build(repo, build_dir, jobs, log_path):
+def _steps(cmake, repo, build_dir, jobs, simulated):
+    """The cmake commands that configure (when needed) and build: an SMPI build (CMake preset smpi's
+    toolchain, its two executables) for a simulated sweep, else one for this CPU."""
+    steps = []
+    if not os.path.isfile(os.path.join(build_dir, "CMakeCache.txt")):
+        steps.append([cmake, "-S", repo, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release"] +
+                     ([f"-DCMAKE_TOOLCHAIN_FILE={os.path.join(repo, 'cmake', 'smpi.cmake')}"] if simulated
+                      else ["-DTRIOBENCH_NATIVE=ON"]))
+    steps.append([cmake, "--build", build_dir, "-j", str(jobs or os.cpu_count() or 1)] +
+                 (["--target", "triobench-mpi", "triobench-serial"] if simulated else []))
+    return steps
+
+
+def build(repo, build_dir, jobs, log_path, simulated=False):
     """Configure (if needed) and build with CMake; the output goes to log_path.
 
     A sweep measures this machine, so a build folder it configures itself is
     for this CPU (TRIOBENCH_NATIVE: -march=native; the peak probe's FMA roof
     and dgemm need it). The project's default build and the package stay
     portable; a build folder configured by hand is used as it is. Every record
-    says which (build.march_native)."""
+    says which (build.march_native). A simulated sweep's build is SimGrid's smpicc's (cmake/smpi.cmake)."""
     cmake = shutil.which("cmake")
     if not cmake:
         raise UserError("cmake not found: install cmake (apt-get install cmake build-essential) "
                         "or pass --build-dir with built executables")
-    steps = []
-    if not os.path.isfile(os.path.join(build_dir, "CMakeCache.txt")):
-        steps.append([cmake, "-S", repo, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                      "-DTRIOBENCH_NATIVE=ON"])
-    steps.append([cmake, "--build", build_dir, "-j", str(jobs or os.cpu_count() or 1)])
+    if simulated and not shutil.which("smpicc"):
+        raise UserError("smpicc not found, needed to build the simulated executables: install SimGrid "
+                        "(apt-get install libsimgrid-dev)")
+    steps = _steps(cmake, repo, build_dir, jobs, simulated)
     os.makedirs(build_dir, exist_ok=True)
     start = time.monotonic()
     with open(log_path, "w") as log:
@@ -85,8 +97,8 @@ def build(repo, build_dir, jobs, log_path):
     return time.monotonic() - start
 
 
-def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missing=False):
-    """Build when missing or stale; returns seconds spent building (0 when not).
+def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missing=False, simulated=False):
+    """Build when missing or stale; returns seconds spent building (0 when not); simulated: an SMPI build.
 
     An installed sweep never builds: it has no sources, and its prefix is not the user's to write.
     """
@@ -113,7 +125,7 @@ def ensure_binaries(build_dir, backends, no_build, jobs, dry_run, only_if_missin
         return 0.0
     log = os.path.join(build_dir, "sweep-build.log")
     say(f"bench/sweep: building ({reason}); its output goes to {log}")
-    seconds = build(REPO, build_dir, jobs, log)
+    seconds = build(REPO, build_dir, jobs, log, simulated)
     still = stale_reason(REPO, build_dir, backends)
     if still and still.startswith("missing"):
         hint = ""

@@ -16,23 +16,20 @@ through the library's own mpirun when srun lacks it.
 Transports (``--transports shm,tcp``): the same job over shared memory or over
 TCP, see TRANSPORTS_TEXT.
 
-``--launcher smpi --platform FILE`` runs the MPI executables of an SMPI build
-(cmake/smpi.cmake) on the cluster FILE describes, simulated by SimGrid's
-smpirun (class Smpi; docs/simulation.md).
+``--launcher smpi --platform FILE`` (a simulated cluster) is smpi.py's.
 
 The binding defaults are in BINDING_DEFAULTS below (also written to meta.json).
 """
 
-import hashlib
 import os
 import re
 import shlex
 import shutil
 import subprocess
-import tempfile
-import xml.etree.ElementTree as ET
 
 from tbcommon.errors import UserError
+
+from . import simgrid_platform
 
 BINDING_DEFAULTS = """\
 Binding defaults, overridable with --launcher-args (replaces the MPI mapping
@@ -96,6 +93,7 @@ class Direct:
     the same way as what it is compared with.
     """
     name = "direct"
+    simulated = False
 
     def __init__(self, local_cores):
         self.local_cores = local_cores
@@ -116,6 +114,7 @@ class MpiLauncher:
     """Common part of the mpirun-style launchers."""
     name = "mpirun"
     flavour = "generic"
+    simulated = False        # smpi.Smpi: the runs are simulated
 
     def __init__(self, path, version_text, local_cores, hostfile=None, extra_args=None, library=None):
         self.path = path
@@ -277,152 +276,6 @@ class Srun(MpiLauncher):
         d = super().describe()
         d["mpi_plugin"] = self.plugin
         return d
-
-
-class Smpi(MpiLauncher):
-    """SimGrid's smpirun: the ranks are simulated processes on the hosts of a platform file.
-
-    Capacity is the platform's cores (hosts x cores each), not this machine's;
-    ranks fill the hosts in order, one per core (the hostfile is written from
-    the platform). The collective algorithms are MPICH's (SMPI_COLL_SELECTOR)
-    unless the platform's <config> chooses.
-    """
-    name = "smpi"
-    flavour = "smpi"
-
-    def __init__(self, path, version_text, platform):
-        super().__init__(path, version_text, 0, library="smpi")
-        self.platform = os.path.abspath(platform)
-        self.hosts_cores, self.config = read_platform(self.platform)
-        self.hostfile = None
-
-    def capacity(self):
-        total = sum(c for _, c in self.hosts_cores)
-        return total, (f"the {total} simulated cores of {os.path.basename(self.platform)} "
-                       f"({len(self.hosts_cores)} hosts)")
-
-    def hosts(self):
-        return len(self.hosts_cores)
-
-    def host_names(self, ranks):
-        """The simulated host of each rank, in rank order."""
-        return [h for h, c in self.hosts_cores for _ in range(c)][:ranks]
-
-    def coll_selector(self):
-        return self.config.get("smpi/coll-selector", SMPI_COLL_SELECTOR)
-
-    def check_transports(self, transports):
-        if transports:
-            raise UserError("--transports does not go with --launcher smpi: the platform file is the network")
-
-    def transport_env(self, transport):
-        return {}
-
-    def write_hostfile(self):
-        """One line per core, hosts in the platform's order; named after the platform's contents."""
-        if self.hostfile is None:
-            lines = "".join(f"{h}\n" for h, c in self.hosts_cores for _ in range(c))
-            digest = hashlib.sha256(lines.encode()).hexdigest()[:12]
-            self.hostfile = os.path.join(tempfile.gettempdir(), f"triobench-smpi-{digest}.hosts")
-            if not os.path.exists(self.hostfile):
-                tmp = f"{self.hostfile}.{os.getpid()}"
-                with open(tmp, "w") as f:
-                    f.write(lines)
-                os.replace(tmp, self.hostfile)
-        return self.hostfile
-
-    def command(self, ranks, threads, oversubscribed, cmd, transport=None, pin=False):
-        cfg = [] if "smpi/coll-selector" in self.config else [f"--cfg=smpi/coll-selector:{self.coll_selector()}"]
-        argv = [self.path, "-np", str(ranks), "-platform", self.platform, "-hostfile", self.write_hostfile(),
-                *cfg, "--log=root.thres:warning", *cmd]
-        return argv, {"OMP_NUM_THREADS": "1"}
-
-    def hostfile_args(self):
-        return []
-
-    def describe(self):
-        total, _ = self.capacity()
-        return {"name": self.name, "flavour": self.flavour, "path": self.path, "version": self.version(),
-                "library": self.library, "simulated": True,
-                "platform": {"file": self.platform, "sha256": file_sha256(self.platform),
-                             "hosts": len(self.hosts_cores), "cores": total,
-                             "cores_per_host": sorted({c for _, c in self.hosts_cores}),
-                             "first_hosts": [h for h, _ in self.hosts_cores[:4]], "config": self.config},
-                "coll_selector": self.coll_selector(), "launcher_args": None}
-
-
-SMPI_COLL_SELECTOR = "mpich"   # SMPI's default selection made cg at 64 ranks take over 300 s
-
-
-def smpi_refusal(backends, faults, transports=None):
-    """Why a sweep cannot run under --launcher smpi (one line), or None."""
-    for b in ("hybrid", "omp"):
-        if b in backends:
-            return (f"--launcher smpi does not run {b}: SMPI provides only MPI_THREAD_SINGLE "
-                    "(one thread per simulated rank); use --backends mpi")
-    if "serial" in backends:
-        # The SMPI build's serial executable runs only under smpirun, and the sweep starts serial
-        # runs directly (commands.py): until it asks the launcher, a simulated sweep is mpi only.
-        return ("--launcher smpi does not run serial yet: its executable runs only under smpirun "
-                "(docs/simulation.md); use --backends mpi")
-    for s in faults or ():
-        kind = str(s.get("inject") or "").split(":", 1)[0]
-        if kind in ("kill", "exit"):
-            return (f"fault '{s.get('name')}': --inject-fault {kind} does not go with --launcher smpi: in a "
-                    "simulation kill(getpid()) and _exit do not mean what they mean on a cluster (inject a hang)")
-        if s.get("backend") in ("hybrid", "omp"):
-            return f"fault '{s.get('name')}': --launcher smpi does not run {s.get('backend')} (MPI_THREAD_SINGLE)"
-    if transports:
-        return "--transports does not go with --launcher smpi: the platform file is the network"
-    return None
-
-
-def read_platform(path):
-    """([(host, cores)], {config prop: value}) of a SimGrid platform file: its <host> and <cluster>
-    elements in document order (a cluster's hosts are prefix + each number of radical + suffix)."""
-    try:
-        root = ET.parse(path).getroot()
-    except OSError as e:
-        raise UserError(f"cannot read platform {path}: {e.strerror}") from None
-    except ET.ParseError as e:
-        raise UserError(f"platform {path} is not XML: {e}") from None
-    config = {p.get("id"): p.get("value") for c in root.iter("config") for p in c.iter("prop")}
-    hosts = []
-    try:
-        for el in root.iter():
-            cores = int(el.get("core", "1"))
-            if el.tag == "host":
-                hosts.append((el.get("id"), cores))
-            elif el.tag == "cluster":
-                for part in el.get("radical", "").split(","):
-                    lo, _, hi = part.partition("-")
-                    for i in range(int(lo), int(hi or lo) + 1):
-                        hosts.append((f"{el.get('prefix', '')}{i}{el.get('suffix', '')}", cores))
-    except ValueError:
-        raise UserError(f"platform {path}: a core count or a cluster's radical is not a number") from None
-    if not hosts or any(c < 1 for _, c in hosts):
-        raise UserError(f"platform {path} describes no host (<host> or <cluster> with core >= 1)")
-    return hosts, config
-
-
-def file_sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def select_smpi(platform):
-    """The Smpi launcher for a platform file (UserError when SimGrid or the file is missing)."""
-    if not platform:
-        raise UserError("--launcher smpi needs --platform FILE (a SimGrid platform, e.g. platforms/cluster-ib.xml)")
-    path = shutil.which("smpirun")
-    if not path:
-        raise UserError("smpirun not found: install SimGrid (apt-get install libsimgrid-dev)")
-    try:
-        r = subprocess.run([path, "-version"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
-        text = (r.stdout or "") + (r.stderr or "")
-    except (OSError, subprocess.SubprocessError):
-        text = ""
-    return Smpi(path, text, platform)
 
 
 def openmpi_root_env():
@@ -620,8 +473,6 @@ def select(name, local_cores, hostfile=None, extra_args=None, env=None, build_di
     PMI plugin, or their library's mpirun when srun lacks it).
     """
     env = os.environ if env is None else env
-    if name == "smpi":              # the platform file travels in the hostfile slot (options.py)
-        return select_smpi(hostfile)
     library = library_of_build(build_dir)
     if hostfile and name in ("auto", "mpirun"):
         name = "hostfile"
@@ -649,3 +500,9 @@ def select(name, local_cores, hostfile=None, extra_args=None, env=None, build_di
     if name in ("hostfile", "slurm"):
         launcher.name = name
     return launcher
+
+
+# The platform reader the SMPI launcher uses (smpi.py, simgrid_platform.py), importable from here
+# too, where issue 15's contract first named it.
+read_platform = simgrid_platform.read_platform
+file_sha256 = simgrid_platform.file_sha256

@@ -4,7 +4,7 @@ import argparse
 import re
 from dataclasses import dataclass, field
 
-from . import launchers, presets
+from . import presets, smpi
 from tbcommon.errors import UserError
 from tbcommon.models import BACKENDS
 
@@ -79,10 +79,13 @@ class Settings:
     launcher_args: object
     allow_oversubscribe: bool
     transports: object = None      # None, or a list of "shm"/"tcp": each mpi/hybrid run once per transport
+    platform: object = None        # --launcher smpi: the SimGrid platform file (smpi.py)
     kernel_opts: dict = field(default_factory=dict)   # kernel -> {size, iters, warmup, reps, params}
     default_size: object = None
     size_kernels: tuple = ()       # kernels named in --size (must exist)
     iters_forced: bool = False     # --iters given: overrides the preset's per-kernel iters
+    scaling_forced: bool = False   # --scaling given: overrides the preset's per-kernel scaling
+    pes_forced: bool = False       # --pes given: overrides the preset's per-kernel PE counts
     warmup_forced: bool = False
     reps_forced: bool = False      # --reps given: overrides the preset's per-kernel reps
     seed: object = None            # --seed, else the preset's, else None (the sweep draws one)
@@ -239,20 +242,23 @@ def parse_size_spec(text):
     return default, per_kernel
 
 
-def _smpi_platform(args, launcher, backends, faults, transports):
-    """--launcher smpi: its refusals; the platform file goes where a hostfile goes (launchers.select)."""
+def _smpi_platform(args, launcher, preset, backends, transports):
+    """--launcher smpi: its refusals and its platform file (--platform, else the preset's, found
+    relative to the source tree), or None under another launcher."""
     if launcher != "smpi":
         if args.platform is not None:
             raise UserError("--platform goes with --launcher smpi")
-        return args.hostfile
+        return None
     if args.hostfile is not None:
         raise UserError("--hostfile does not go with --launcher smpi: the platform names the hosts")
     if args.submit:
         raise UserError("--submit does not go with --launcher smpi: a simulation runs here, without an allocation")
-    why = launchers.smpi_refusal(backends, faults, transports)
+    why = smpi.refusal(backends, preset.get("fault"), transports)
     if why:
         raise UserError(why)
-    return args.platform
+    if args.platform is not None:
+        return args.platform
+    return smpi.preset_platform(preset["platform"]) if "platform" in preset else None
 
 
 def settings_from(args):
@@ -297,9 +303,9 @@ def settings_from(args):
     if args.timeout is not None:
         merged["timeout"] = args.timeout
     launcher = args.launcher if args.launcher is not None else merged["launcher"]
-    if launcher not in ("auto", "mpirun", "srun", "hostfile", "slurm", "smpi"):
+    if launcher not in presets.LAUNCHERS:
         raise UserError(f"bad --launcher '{launcher}': expected auto, mpirun, hostfile, srun, slurm or smpi")
-    hostfile = _smpi_platform(args, launcher, merged["backends"], preset.get("fault"), args.transports)
+    platform = _smpi_platform(args, launcher, preset, merged["backends"], args.transports)
     transports = merged["transports"]
     if args.transports is not None:
         transports = _names(args.transports, "transports", ("shm", "tcp"))
@@ -335,11 +341,12 @@ def settings_from(args):
         skip_missing_kernels=bool(merged["skip_missing_kernels"]) and kernels_from == "preset",
         backends=merged["backends"], pes=merged["pes"], shapes=merged["shapes"], scaling=merged["scaling"],
         reps=merged["reps"], warmup=merged["warmup"], iters=merged["iters"], timeout=float(merged["timeout"]),
-        launcher=launcher, hostfile=hostfile, launcher_args=args.launcher_args,
+        launcher=launcher, hostfile=args.hostfile, launcher_args=args.launcher_args, platform=platform,
         allow_oversubscribe=bool(merged["allow_oversubscribe"]), transports=transports,
         kernel_opts=kernel_opts, default_size=default_size,
         size_kernels=tuple(parse_size_spec(args.size)[1]) if args.size is not None else (),
-        iters_forced=args.iters is not None, warmup_forced=args.warmup is not None,
+        iters_forced=args.iters is not None, scaling_forced=args.scaling is not None,
+        pes_forced=args.pes is not None, warmup_forced=args.warmup is not None,
         reps_forced=args.reps is not None, seed=args.seed if args.seed is not None else preset.get("seed"),
         probes=not (args.no_probes or preset.get("probes") is False), preset=args.preset,
         one_pe_backends=preset.get("one_pe_backends"),

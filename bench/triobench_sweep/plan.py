@@ -41,6 +41,7 @@ class Config:
     kind: str = "scaling"          # the catalogue's kind: scaling, micro or probe
     reps: object = None            # repetitions of this configuration (None: the plan's)
     probe: object = None           # a roofline probe (probes.py): its role; else None
+    scaling: object = None         # a kernel's own scaling ([kernel.NAME] scaling) when not the plan's; else None
 
     @property
     def pes(self):
@@ -54,7 +55,8 @@ class Config:
         size = f" {self.size_param}={self.size}" if self.size_param and self.size is not None else ""
         transport = f" {self.transport}" if self.transport else ""
         fault = f" fault={self.fault['name']}" if self.fault else ""
-        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}{fault}"
+        scaling = f" ({self.scaling})" if self.scaling else ""
+        return f"{self.kernel} {self.backend}{transport} {self.shape}{size}{fault}{scaling}"
 
     def to_dict(self):
         return asdict(self)
@@ -75,6 +77,14 @@ class Plan:
 
     def reps_of(self, cfg):
         return cfg.reps if cfg.reps is not None else self.reps
+
+    def scaling_of(self, cfg):
+        return cfg.scaling or self.scaling
+
+    def scaling_text(self):
+        """'strong scaling', or 'strong and weak scaling' when a kernel has its own."""
+        kinds = {self.scaling_of(c) for c in self.configs} or {self.scaling}
+        return " and ".join(k for k in ("strong", "weak") if k in kinds) + " scaling"
 
     def round_order(self, rep):
         """The configurations of round `rep` in the order they run: shuffled by (seed, rep)."""
@@ -232,8 +242,10 @@ def _kernel_size(settings, kernel, info, warn, weak=False):
     """
     opts = settings.kernel_opts.get(kernel, {})
     size_param = info.get("size_param")
-    explicit = "size" in opts
     given = opts.get("size", settings.default_size)
+    if isinstance(given, dict):          # a size per scaling: size = {strong = 4096, weak = 256}
+        given = given.get("weak" if weak else "strong")
+    explicit = "size" in opts and given is not None
     if not size_param:
         if explicit and kernel in settings.size_kernels:
             raise UserError(f"kernel '{kernel}' has no size parameter: drop it from --size")
@@ -321,52 +333,10 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print, se
         return _fault_plan(settings, catalogue, capacity, warn)
     backends = [b for b in settings.backends if b in catalogue]
     kernels = resolve_kernels(settings, catalogue, backends, warn)
-    weak = settings.scaling == "weak"
     configs, notes, over = [], [], []
     for kernel in kernels:
-        opts = settings.kernel_opts.get(kernel, {})
-        for backend in backends:
-            info = catalogue[backend].get(kernel)
-            if info is None:
-                warn(f"triobench-{backend} has no kernel '{kernel}': skipped")
-                continue
-            size_param, base = _kernel_size(settings, kernel, info, warn, weak)
-            param_sets = _kernel_params(settings, kernel, info, size_param)
-            pes_list = auto_pes(capacity[backend]) if settings.pes == "auto" else settings.pes
-            iters = settings.iters if settings.iters_forced else opts.get("iters", settings.iters)
-            warmup = settings.warmup if settings.warmup_forced else opts.get("warmup", settings.warmup)
-            reps = None if settings.reps_forced else opts.get("reps")
-            for ranks, threads in shapes_for(backend, pes_list, settings.shapes):
-                pes = ranks * threads
-                if not _pes_allowed(info, backend, ranks, threads):
-                    continue
-                if pes == 1 and settings.one_pe_backends is not None and backend not in settings.one_pe_backends:
-                    continue
-                size = base
-                if weak:
-                    size = tbcat.weak_size(info.get("weak"), base, pes)
-                    if pes > 1 and size == base and base is not None:
-                        note = f"{kernel}: size kept fixed under weak scaling ({tbcat.weak_rule_text(info.get('weak'))})"
-                        if note not in notes:
-                            notes.append(note)
-                            warn(note)
-                    if size_param and size is not None:
-                        size = typed(size, _param_spec(info, size_param),
-                                     f"{kernel} size ({size_param}) at {pes} PEs")
-                oversubscribed = pes > capacity[backend]
-                if oversubscribed:
-                    over.append((backend, ranks, threads))
-                transports = getattr(settings, "transports", None) if backend in ("mpi", "hybrid") else None
-                for params in param_sets:
-                    cid = config_id(kernel, backend, ranks, threads, size_param, size, params)
-                    for transport in transports or [None]:
-                        configs.append(Config(cid + (f".transport={transport}" if transport else ""), kernel,
-                                              backend, ranks, threads, size_param, size, base, params, iters,
-                                              warmup, oversubscribed, transport, kind=info.get("kind", "scaling"),
-                                              reps=reps))
-                if len(configs) > MAX_COUNT:
-                    raise UserError(f"the plan has more than {MAX_COUNT} configurations: lower --pes or the "
-                                    "parameter lists")
+        for scaling in kernel_scalings(settings, kernel):
+            _plan_kernel(settings, catalogue, backends, kernel, scaling, capacity, warn, configs, notes, over)
     if over and not settings.allow_oversubscribe:
         b, r, t = over[0]
         limit = capacity_text.get(b, f"the {capacity[b]} physical cores")
@@ -381,6 +351,69 @@ def build_plan(settings, catalogue, capacity, capacity_text=None, warn=print, se
         seen.add(c.config_id)
     return Plan(configs=configs, reps=settings.reps, scaling=settings.scaling, timeout=settings.timeout,
                 notes=notes, seed=seed)
+
+
+def kernel_scalings(settings, kernel):
+    """The scalings a kernel is planned in: its [kernel.NAME] scaling (one value or a list), else the
+    sweep's; --scaling overrides both."""
+    own = settings.kernel_opts.get(kernel, {}).get("scaling")
+    if own is None or getattr(settings, "scaling_forced", False):
+        return [settings.scaling]
+    return list(own) if isinstance(own, list) else [own]
+
+
+def _plan_kernel(settings, catalogue, backends, kernel, scaling, capacity, warn, configs, notes, over):
+    """Append the configurations of one kernel in one scaling (a kernel's own scaling, when it is not
+    the sweep's, is in its configurations' ids: stencil.mpi.4x1.n=512.scaling=weak)."""
+    opts = settings.kernel_opts.get(kernel, {})
+    weak = scaling == "weak"
+    own = scaling if scaling != settings.scaling else None
+    for backend in backends:
+        info = catalogue[backend].get(kernel)
+        if info is None:
+            warn(f"triobench-{backend} has no kernel '{kernel}': skipped")
+            continue
+        size_param, base = _kernel_size(settings, kernel, info, warn, weak)
+        param_sets = _kernel_params(settings, kernel, info, size_param)
+        pes_list = settings.pes
+        if "pes" in opts and not getattr(settings, "pes_forced", False):
+            pes_list = sorted(set(opts["pes"]))         # this kernel's own, from its [kernel.NAME] table
+        pes_list = auto_pes(capacity[backend]) if pes_list == "auto" else pes_list
+        iters = settings.iters if settings.iters_forced else opts.get("iters", settings.iters)
+        warmup = settings.warmup if settings.warmup_forced else opts.get("warmup", settings.warmup)
+        reps = None if settings.reps_forced else opts.get("reps")
+        for ranks, threads in shapes_for(backend, pes_list, settings.shapes):
+            pes = ranks * threads
+            if not _pes_allowed(info, backend, ranks, threads):
+                continue
+            if pes == 1 and settings.one_pe_backends is not None and backend not in settings.one_pe_backends:
+                continue
+            size = base
+            if weak:
+                size = tbcat.weak_size(info.get("weak"), base, pes)
+                if pes > 1 and size == base and base is not None:
+                    note = f"{kernel}: size kept fixed under weak scaling ({tbcat.weak_rule_text(info.get('weak'))})"
+                    if note not in notes:
+                        notes.append(note)
+                        warn(note)
+                if size_param and size is not None:
+                    size = typed(size, _param_spec(info, size_param),
+                                 f"{kernel} size ({size_param}) at {pes} PEs")
+            oversubscribed = pes > capacity[backend]
+            if oversubscribed:
+                over.append((backend, ranks, threads))
+            transports = getattr(settings, "transports", None) if backend in ("mpi", "hybrid") else None
+            for params in param_sets:
+                cid = config_id(kernel, backend, ranks, threads, size_param, size, params)
+                cid += f".scaling={own}" if own else ""
+                for transport in transports or [None]:
+                    configs.append(Config(cid + (f".transport={transport}" if transport else ""), kernel,
+                                          backend, ranks, threads, size_param, size, base, params, iters,
+                                          warmup, oversubscribed, transport, kind=info.get("kind", "scaling"),
+                                          reps=reps, scaling=own))
+            if len(configs) > MAX_COUNT:
+                raise UserError(f"the plan has more than {MAX_COUNT} configurations: lower --pes or the "
+                                "parameter lists")
 
 
 def _fault_plan(settings, catalogue, capacity, warn):

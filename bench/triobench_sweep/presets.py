@@ -12,7 +12,8 @@ A preset may set any of the keys below; command-line options override it.
     warmup = 2
     iters = 10
     timeout = 60
-    launcher = "auto"
+    launcher = "auto"                      # or mpirun, hostfile, srun, slurm, smpi
+    platform = "platforms/cluster-ib.xml"  # launcher smpi: relative to the source tree (or share/triobench)
     allow_oversubscribe = false
     skip_missing_kernels = true            # kernels this build lacks: warn, skip
     seed = 42                              # the order of runs within a round (default: random)
@@ -26,6 +27,9 @@ A preset may set any of the keys below; command-line options override it.
     [kernel.stencil]                       # per-kernel settings
     size = "auto"                          # the kernel's size parameter, or "auto" (>= 4x LLC)
     iters = 20                             # also: warmup, reps
+    pes = [1, 4, 16]                       # this kernel's PE counts (default: the sweep's; --pes overrides)
+    scaling = ["strong", "weak"]           # this kernel's scaling, one study per value (default: the sweep's)
+                                           # with size = {strong = 4096, weak = 256} for a size per scaling
     radius = [1, 2]                        # anything else: a kernel parameter from its catalogue;
                                            # a list: one configuration per value (sweep_params only)
 
@@ -44,6 +48,9 @@ from .plan import MAX_COUNT
 
 PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "presets")
 
+SCALINGS = ("strong", "weak")
+LAUNCHERS = ("auto", "mpirun", "hostfile", "srun", "slurm", "smpi")
+
 # key -> (check, what the value must be)
 _TOP_KEYS = {
     "description": (lambda v: isinstance(v, str), "a string"),
@@ -52,7 +59,7 @@ _TOP_KEYS = {
     "pes": (lambda v: v == "auto" or (isinstance(v, list) and v and all(_count(x) for x in v)),
             f'"auto" or a list of integers from 1 to {MAX_COUNT}'),
     "shapes": (lambda v: v == "all" or _str_list(v), '"all" or a list like ["1x2", "2x1"]'),
-    "scaling": (lambda v: v in ("strong", "weak"), '"strong" or "weak"'),
+    "scaling": (lambda v: v in SCALINGS, '"strong" or "weak"'),
     "reps": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
     "warmup": (lambda v: _count(v, 0), f"an integer from 0 to {MAX_COUNT}"),
     "iters": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
@@ -61,7 +68,8 @@ _TOP_KEYS = {
     "probes": (lambda v: isinstance(v, bool), "true or false"),
     "one_pe_backends": (lambda v: _str_list(v) and set(v) <= set(BACKENDS),
                         f'a list of backends ({", ".join(BACKENDS)}), e.g. ["serial"]'),
-    "launcher": (lambda v: v in ("auto", "mpirun", "srun", "hostfile"), "auto, mpirun, srun or hostfile"),
+    "launcher": (lambda v: v in LAUNCHERS, ", ".join(LAUNCHERS[:-1]) + " or " + LAUNCHERS[-1]),
+    "platform": (lambda v: isinstance(v, str) and v.endswith(".xml"), "a SimGrid platform file (.xml)"),
     "allow_oversubscribe": (lambda v: isinstance(v, bool), "true or false"),
     "skip_missing_kernels": (lambda v: isinstance(v, bool), "true or false"),
     "kernel": (lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()),
@@ -70,10 +78,17 @@ _TOP_KEYS = {
 }
 
 _KERNEL_KEYS = {
-    "size": (lambda v: _num(v) or isinstance(v, str), 'a number, a string or "auto"'),
+    "size": (lambda v: _value(v) or (isinstance(v, dict) and v and set(v) <= set(SCALINGS)
+                                     and all(_value(x) for x in v.values())),
+             'a number, a string, "auto" or a size per scaling like {strong = 4096, weak = 256}'),
     "iters": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
     "warmup": (lambda v: _count(v, 0), f"an integer from 0 to {MAX_COUNT}"),
     "reps": (lambda v: _count(v), f"an integer from 1 to {MAX_COUNT}"),
+    "pes": (lambda v: isinstance(v, list) and v and all(_count(x) for x in v),
+            f"a list of integers from 1 to {MAX_COUNT}"),
+    "scaling": (lambda v: v in SCALINGS or (isinstance(v, list) and v and len(set(v)) == len(v)
+                                            and all(x in SCALINGS for x in v)),
+                '"strong", "weak" or a list of them'),
 }
 # The keys of a [kernel.NAME] table that are settings of the sweep; any other key must be
 # one of the kernel's parameters in its catalogue (checked when the plan is made).

@@ -64,6 +64,7 @@ def notes_of(row):
 def table(rows):
     """Rows of stats.summarize as aligned text tables: scaling kernels with speedup and efficiency,
     micro-benchmarks (kind micro) without them."""
+    mixed = len({r.get("scaling") for r in rows}) > 1     # a kernel in both scalings: say which row is which
     params_by_kernel = {}          # the parameters that differ between a kernel's rows are shown
     for row in rows:
         params_by_kernel.setdefault(row["kernel"], []).append(row["params"])
@@ -81,7 +82,8 @@ def table(rows):
             ci = row["ci95_s"]
             line = [str(row["kernel"] or "?"),
                     str(row["backend"] or "?") + (f" {row['transport']}" if row.get("transport") else ""),
-                    f"{row['ranks']}x{row['threads']}", size_text(row, varying), fmt_time(row["median_s"]),
+                    f"{row['ranks']}x{row['threads']}",
+                    size_text(row, varying) + (f" ({row.get('scaling')})" if mixed else ""), fmt_time(row["median_s"]),
                     f"{fmt_time(ci[0])} .. {fmt_time(ci[1])}" if ci else "n/a",
                     fmt_rate(row["rate_median"], row["rate_unit"])]
             if not micro:

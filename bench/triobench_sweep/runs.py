@@ -5,7 +5,7 @@ import os
 import re
 import signal
 
-from . import faults, runner
+from . import faults, runner, smpi
 from .commands import command_for, command_text
 from .messages import utc_now
 
@@ -31,8 +31,11 @@ def error_line(path):
     return lines[-1][:200] if lines else ""
 
 
-def classify(outcome, records, timeout):
-    """The failure reason of a run, or None when it went well."""
+def classify(outcome, records, timeout, simulated=False):
+    """The failure reason of a run, or None when it went well.
+
+    simulated (smpirun): its exit status is 0 after an MPI_Abort (SimGrid 3.32), so a run that
+    aborted or printed the kernel's error line failed, whatever the status and the records say."""
     if outcome.timed_out:
         return f"timeout after {timeout:g} s"
     rc = outcome.returncode
@@ -47,10 +50,25 @@ def classify(outcome, records, timeout):
     if rc != 0:
         msg = error_line(outcome.stderr_path)
         return f"exit status {rc}" + (f": {msg}" if msg else "")
+    if simulated:
+        why = _simulated_failure(outcome.stderr_path)
+        if why:
+            return why
     if not records:
         return "no record"
     if any(r.get("validated") is not True or r.get("status") == "invalid" for r in records):
         return "validation failed"
+    return None
+
+
+def _simulated_failure(stderr_path):
+    """Why a simulated run that exited 0 failed (an MPI_Abort, the kernel's error line), or None."""
+    text = runner.tail(stderr_path, 20000)
+    msg = error_line(stderr_path)
+    if smpi.ABORT_MARK in text:
+        return "aborted (MPI_Abort; smpirun exits 0)" + (f": {msg}" if msg else "")
+    if any(_OWN_ERROR.match(line.strip()) for line in text.splitlines()):
+        return f"error (smpirun exit status 0): {msg}"
     return None
 
 
@@ -106,7 +124,7 @@ def run_fault(ctx, rep, cfg, progress):
                      "measures": faults.measures(records[0] if records else None, err, end_epoch)}
         fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
                   "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6),
-                  "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling, "transport": cfg.transport,
+                  "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling_of(cfg), "transport": cfg.transport,
                   "stderr_tail": runner.tail(outcome.stderr_path, 1000) or None}
         for ext in (".out", ".err"):
             if os.path.exists(base + ext):
@@ -125,7 +143,7 @@ def run_fault(ctx, rep, cfg, progress):
     for p in (json_path, ckpt, ckpt and ckpt + ".tmp"):
         if p and os.path.exists(p):
             os.unlink(p)
-    return _with_fields(records, cfg, fields), failure, outcome
+    return _with_fields(records, cfg, fields, ctx), failure, outcome
 
 
 def _start(ctx, rep, cfg, argv, env, base, progress):
@@ -145,10 +163,14 @@ def _start(ctx, rep, cfg, argv, env, base, progress):
     return outcome
 
 
-def _with_fields(records, cfg, fields):
-    """The run's records (the sweep's own when it produced none), each with its sweep fields."""
+def _with_fields(records, cfg, fields, ctx):
+    """The run's records (the sweep's own when it produced none), each with its sweep fields (and the
+    simulated platform: meta.json's launch.platform)."""
     if not records:
         records = [failure_record(cfg)]
+    platform = (ctx.meta.get("launch") or {}).get("platform")
+    if platform:
+        fields = dict(fields, platform=platform)
     for i, rec in enumerate(records):
         rec["sweep"] = dict(fields, record_index=i, records_in_run=len(records))
     return records
@@ -166,10 +188,10 @@ def run_one(ctx, rep, cfg, progress):
     argv, env = command_for(ctx, cfg, json_path)
     outcome = _start(ctx, rep, cfg, argv, env, base, progress)
     records = read_records(json_path)
-    failure = classify(outcome, records, ctx.plan.timeout)
+    failure = classify(outcome, records, ctx.plan.timeout, simulated=ctx.direct.simulated)
     fields = {"id": ctx.sweep_id, "rep": rep, "config_id": cfg.config_id, "command": command_text(argv, env),
               "exit_status": outcome.returncode, "wall_s": round(outcome.wall_s, 6), "failure": failure,
-              "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling, "transport": cfg.transport}
+              "oversubscribed": cfg.oversubscribed, "scaling": ctx.plan.scaling_of(cfg), "transport": cfg.transport}
     if cfg.probe:          # a roofline probe (probes.py): not a configuration of the plan
         fields.update(probe=True, role="roofline", ceiling=cfg.probe)
     if failure:
@@ -184,4 +206,4 @@ def run_one(ctx, rep, cfg, progress):
             os.unlink(base + ext)
     if os.path.exists(json_path):
         os.unlink(json_path)
-    return _with_fields(records, cfg, fields), failure, outcome
+    return _with_fields(records, cfg, fields, ctx), failure, outcome

@@ -171,6 +171,7 @@ def write_derived(ctx, records, configs, overhead=None, finished=False):
     summary = {"schema": "triobench.sweep-summary/1", "sweep_id": ctx.sweep_id, "scaling": ctx.plan.scaling,
                "seed": ctx.plan.seed, "runs_planned": len(ctx.plan.runs()), "runs_recorded": run_count,
                "runs_failed": failed, "complete": run_count >= len(ctx.plan.runs()),
+               "simulated": ctx.meta.get("simulated"),
                "statistics": stats.__doc__.strip(), "flags": stats.FLAGS, "overhead": overhead,
                "configurations": rows, "probes": probes.summary(records)}
     store.write_json(ctx.store.file("summary.json"), summary)
@@ -201,6 +202,9 @@ def finish(ctx, records, rows, overhead):
     failed_probes = [r for r in runs if r["sweep"].get("failure") and probes.is_probe(r)]
     if failed_probes:
         warn(f"{len(failed_probes)} roofline probe run(s) failed: the charts' ceilings may be missing")
+    if ctx.meta.get("simulated"):
+        print(f"\n{ctx.meta['simulated']} (the times are simulated time; docs/simulation.md says what "
+              "the simulation leaves out)")
     print(f"\nresults: {ctx.folder}/ (results.jsonl: {len(records)} records of {len(runs)} runs; "
           "results.csv, summary.json, meta.json)")
     if overhead["runs"]:

@@ -89,6 +89,7 @@ def summarize(records, configs, scaling):
         ws = next((r.get("working_set") for r in ok if isinstance(r.get("working_set"), dict)), None)
         rows.append({
             "config_id": cid,
+            "scaling": (cfg.scaling if cfg else None) or (first.get("sweep") or {}).get("scaling") or scaling,
             "kernel": first.get("kernel"), "backend": first.get("backend"),
             "ranks": first.get("ranks"), "threads": first.get("threads"),
             "pes": first.get("pes") or ((first.get("ranks") or 1) * (first.get("threads") or 1)),
@@ -112,9 +113,9 @@ def summarize(records, configs, scaling):
             "working_set": ws,
         })
     order = {b: i for i, b in enumerate(BACKENDS)}
-    rows.sort(key=lambda r: (str(r["kernel"]), order.get(r["backend"], len(order)), r["pes"] or 0,
+    rows.sort(key=lambda r: (str(r["kernel"]), r["scaling"] == "weak", order.get(r["backend"], len(order)), r["pes"] or 0,
                              r["ranks"] or 0, _params_order(r["params"])))
-    _speedups(rows, scaling)
+    _speedups(rows)
     _superlinear(rows)
     _significance(rows)
     _best_shapes(rows)
@@ -148,7 +149,7 @@ def _peers(rows, key):
 
 
 def _compare_key(row):
-    return row["kernel"], json.dumps(row["params"], sort_keys=True), row["pes"]
+    return row["kernel"], row["scaling"], json.dumps(row["params"], sort_keys=True), row["pes"]
 
 
 def _significance(rows):
@@ -184,11 +185,11 @@ def _baseline_key(row, use_base_size):
     params = dict(row["params"])
     if use_base_size and row["size_param"] and row["size_param"] in params:
         params[row["size_param"]] = row["base_size"]
-    return row["kernel"], json.dumps(params, sort_keys=True)
+    return row["scaling"], row["kernel"], json.dumps(params, sort_keys=True)
 
 
-def _speedups(rows, scaling):
-    weak = scaling == "weak"
+def _speedups(rows):
+    """Each row against the serial baseline of its own scaling (a kernel may be in both)."""
     best = {}
     for row in rows:
         if row["backend"] == "serial" and row["median_s"]:
@@ -196,6 +197,7 @@ def _speedups(rows, scaling):
             if key not in best or row["median_s"] < best[key]:
                 best[key] = row["median_s"]
     for row in rows:
+        weak = row["scaling"] == "weak"
         base = best.get(_baseline_key(row, weak))
         if row.get("kind") == "micro":         # a serial no-op is no baseline
             base = None
