@@ -81,8 +81,9 @@ class RealPreset(simulated.SmpiCase):
         self.assertIn("stencil.serial.1x1.n=256.scaling=weak", ids)     # the weak study's own baseline
         self.assertIn("ep.mpi.1024x1.m=25.chunk=1.schedule=dynamic", ids)
         self.assertEqual([i for i in ids if i.startswith("cg.mpi")],            # its own PE counts
-                         ["cg.mpi.1x1.class=A", "cg.mpi.4x1.class=A", "cg.mpi.8x1.class=A"])
-        self.assertEqual(len(ids), 25)        # 7 + 7 stencil, 4 cg, 7 ep (serial and mpi at 1 PE each)
+                         ["cg.mpi.1x1.class=A", "cg.mpi.4x1.class=A", "cg.mpi.16x1.class=A",
+                          "cg.mpi.64x1.class=A"])
+        self.assertEqual(len(ids), 26)        # 7 + 7 stencil, 5 cg, 7 ep (serial and mpi at 1 PE each)
 
     def test_a_cut_down_run(self):
         """The preset at 1 and 4 ranks and tiny sizes: every run validates, stencil's weak study has its
