@@ -2,7 +2,7 @@
 #   bin/triobench-{serial,omp,mpi,hybrid}       the executables
 #   bin/triobench-<name>                         a symlink to each command script of bench/
 #                                                (sweep, lab, ...) and to plots/plot (triobench-plot)
-#   share/triobench/{bench,plots}/               the Python packages and presets, laid out as in
+#   share/triobench/{bench,plots,platforms}/     the Python packages, presets and SimGrid platforms, as in
 #                                                the source tree (the scripts find each other so)
 #   share/triobench/installed.json               tells the sweep it is installed: the version and
 #                                                the prefix, relative to share/triobench
@@ -53,6 +53,9 @@ foreach(dir bench plots)
           PATTERN tests EXCLUDE PATTERN results EXCLUDE
           PATTERN __pycache__ EXCLUDE PATTERN "*.pyc" EXCLUDE PATTERN ".*" EXCLUDE)
 endforeach()
+# The SimGrid platforms (docs/simulation.md): --preset sim finds cluster-ib.xml here.
+install(DIRECTORY platforms/ DESTINATION ${TB_SHARE_DIR}/platforms
+        FILE_PERMISSIONS ${tb_read} DIRECTORY_PERMISSIONS ${tb_exec})
 set(TB_COMMAND_NAMES "")
 while(TB_COMMANDS)
   list(POP_FRONT TB_COMMANDS name script)
@@ -85,7 +88,9 @@ set(TB_MAN_NAME_triobench-hybrid "the triobench kernels with MPI processes x Ope
 set(TB_MAN_NAME_triobench-sweep "run triobench scaling sweeps with statistics and resume")
 set(TB_MAN_NAME_triobench-plot "draw the charts and report of a triobench sweep")
 set(TB_MAN_NAME_triobench-lab "run triobench's guided labs")
-if(HELP2MAN_EXECUTABLE AND GZIP_EXECUTABLE)
+set(TB_MAN_NAME_triobench-calibrate "describe this machine as a SimGrid platform and check the simulation against it")
+# Not in an SMPI build: its executables run only under smpirun (cmake/smpi.cmake).
+if(HELP2MAN_EXECUTABLE AND GZIP_EXECUTABLE AND NOT TRIOBENCH_SMPI)
   set(tb_pages "")
   foreach(cmd ${TB_EXECUTABLES} ${TB_COMMAND_NAMES})
     if(TARGET ${cmd})

@@ -62,7 +62,7 @@ def _new_sweep(args, settings, build_dir, folder, lock, t_start):
                              settings.launcher_args, cores, build_dir, settings.transports, settings.platform)
     build_s = executables.ensure_binaries(build_dir, settings.backends, args.no_build, args.jobs, args.dry_run,
                                           simulated=direct.simulated)
-    if direct.simulated and not args.dry_run:
+    if direct.simulated:              # a dry run too: it lists the catalogue under smpirun
         smpi.check_build(build_dir, settings.backends)
     found = catalogues.discover(build_dir, settings.backends, mpi, settings, args.dry_run)
     capacity, capacity_text = {}, {}
