@@ -100,6 +100,12 @@ static const char *const simulated_note =
     "simulated (SMPI): every rank runs inside one process of this machine, so there are no "
     "per-rank figures; the process's own, all ranks together";
 
+static const char *const simulated_time_note =
+    "simulated (SMPI): each rank's compute blocks are timed on this machine, so its noise (a "
+    "block interrupted) delays a simulated rank and then its neighbours; an iteration lasts as "
+    "long as its slowest rank. rank_median: the median over iterations of each iteration's "
+    "median rank";
+
 static void json_process(tb_json *j, const tb_summary *s, int simulated)
 {
     const tb_run *run = s->run;
@@ -191,6 +197,10 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_number(j, "max", s->time.max);
     tb_json_kv_number(j, "mean", s->time.mean);
     tb_json_kv_number(j, "total", s->time.total);
+    if (b->simulated) {
+        tb_json_kv_number(j, "rank_median", s->rank_median > 0.0 ? s->rank_median : NAN);
+        tb_json_kv_string(j, "note", simulated_time_note);
+    }
     tb_json_end_object(j);
 
     tb_json_key(j, "rate");

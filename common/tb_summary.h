@@ -23,6 +23,7 @@ typedef struct tb_summary {
     const tb_run *run;
     const tb_kernel *kernel;
     tb_stats time;       /* per iteration: each iteration's slowest rank */
+    double rank_median;  /* simulated only (rank 0): median over iterations of the median rank */
     double breakdown[3]; /* compute, comm, sync: mean per rank and iteration */
     long huge_bytes;     /* AnonHugePages, summed over ranks (simulated: the process's) */
     /* validation */

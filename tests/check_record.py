@@ -104,6 +104,11 @@ def check_scope(rec):
              and mem.get("peak_rss_sum") is None, "no per-rank memory when simulated"),
             (bool(mem.get("note")), "memory.note says why"),
             (all(set(b) == {"rank", "host"} for b in binding), "no pid or threads when simulated"),
+            # Each iteration's median rank is at most its slowest, so the medians over iterations
+            # keep that order.
+            (isinstance(rec["time"].get("rank_median"), (int, float))
+             and 0 < rec["time"]["rank_median"] <= rec["time"]["median"] and rec["time"].get("note"),
+             "time.rank_median (0 < it <= time.median) and time.note"),
         ]
     else:
         checks += [
@@ -111,6 +116,7 @@ def check_scope(rec):
             (len(mem["per_rank"]) == rec["ranks"], "memory per rank"),
             (mem["peak_rss_sum"] >= mem["peak_rss_max"] > 0, "memory sums"),
             (all(t["cpus"] for b in binding for t in b["threads"]), "cpus read by hwloc"),
+            ("rank_median" not in rec["time"], "time.rank_median only when simulated"),
         ]
     return checks
 
