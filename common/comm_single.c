@@ -3,6 +3,11 @@
 #include "tb_error.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#ifdef TRIOBENCH_SIMULATED /* the SMPI build's serial executable: one simulated rank */
+#include <mpi.h>
+#endif
 
 tb_status tb_comm_init(int *argc, char ***argv, tb_thread_need need)
 {
@@ -53,6 +58,19 @@ void tb_comm_sum_longs(long *values, int count)
 }
 
 void tb_comm_gather_bytes(const void *mine, size_t size, void *all) { memcpy(all, mine, size); }
+
+void tb_comm_host_name(char *name, size_t size)
+{
+    memset(name, 0, size);
+#ifdef TRIOBENCH_SIMULATED
+    char simulated[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    MPI_Get_processor_name(simulated, &len);
+    strncpy(name, simulated, size - 1);
+#else
+    gethostname(name, size - 1);
+#endif
+}
 
 const char *tb_comm_library(void) { return ""; }
 const char *tb_comm_standard_version(void) { return ""; }

@@ -50,7 +50,8 @@ static tb_status prepare(const tb_options *o, int *json_fd)
         if (st != TB_OK) return st;
     }
     double bytes = o->kernel->bytes_per_rank(&p, tb_comm_size(), tb_threads_count());
-    st = tb_mem_check(bytes, tb_comm_node_size());
+    /* Simulated, every rank's memory is in this one process of this machine. */
+    st = tb_mem_check(bytes, tb_simulated() ? tb_comm_size() : tb_comm_node_size());
     if (st != TB_OK) return st;
     if (tb_comm_rank() == 0 && o->json_path) {
         if (strcmp(o->json_path, "-") == 0) {
@@ -188,7 +189,9 @@ int main(int argc, char **argv)
 
     int json_fd = -1;
     if (st == TB_OK) {
-        tb_topo_init();
+        /* Simulated, all ranks are one process: rank 0 (which writes the
+         * record) loads the machine's topology once, not once per rank. */
+        if (!tb_simulated() || root) tb_topo_init();
         st = tb_comm_agree(prepare(&opts, &json_fd), prog);
     }
     if (st == TB_OK) st = run_kernel(&opts, json_fd, argc, argv);

@@ -6,7 +6,8 @@
 const tb_build_info *tb_build(void)
 {
     static const tb_build_info info = {
-        TB_VERSION, TB_COMPILER, TB_C_FLAGS, TB_BUILD_TYPE, TB_GIT_COMMIT, TB_MARCH_NATIVE,
+        TB_VERSION,    TB_COMPILER,     TB_C_FLAGS,         TB_BUILD_TYPE,
+        TB_GIT_COMMIT, TB_MARCH_NATIVE, TB_BUILD_SIMULATED,
     };
     return &info;
 }

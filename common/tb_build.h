@@ -13,8 +13,23 @@ typedef struct tb_build_info {
     const char *build_type;
     const char *git_commit;
     int march_native;
+    /* An SMPI build (SimGrid): every rank is a simulated process of one
+     * process of this machine (docs/simulation.md). What is per process
+     * (memory, binding, huge pages, the hwloc topology) then exists once,
+     * not per rank. */
+    int simulated;
 } tb_build_info;
 
 const tb_build_info *tb_build(void);
+
+/* tb_build()->simulated, for code outside the executable's own files (the
+ * core library): TRIOBENCH_SIMULATED is defined for every file of the SMPI
+ * build (cmake/smpi.cmake) and of no other. */
+#ifdef TRIOBENCH_SIMULATED
+#define TB_BUILD_SIMULATED 1
+#else
+#define TB_BUILD_SIMULATED 0
+#endif
+static inline int tb_simulated(void) { return TB_BUILD_SIMULATED; }
 
 #endif

@@ -52,6 +52,11 @@ void tb_comm_sum_longs(long *values, int count);
  * (which must hold size * tb_comm_size() bytes); other ranks may pass NULL. */
 void tb_comm_gather_bytes(const void *mine, size_t size, void *all);
 
+/* The name of this process's host, for the record: gethostname's, and in
+ * an SMPI build the simulated host's (MPI_Get_processor_name: "node-3").
+ * Not collective. */
+void tb_comm_host_name(char *name, size_t size);
+
 /* Library name and version for the record ("" for the single process). */
 const char *tb_comm_library(void);
 const char *tb_comm_standard_version(void);

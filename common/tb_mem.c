@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include "tb_build.h"
 #include "tb_error.h"
 
 #define TB_HUGE_PAGE ((size_t)2 << 20)
@@ -81,7 +82,9 @@ long tb_mem_huge_peak(void)
 
 void tb_free(void *p)
 {
-    if (p && malloc_usable_size(p) >= TB_HUGE_PAGE) huge_sample();
+    /* Simulated (SMPI), every rank would read the whole process's smaps,
+     * which is slow and the same for all: rank 0 reads it once at the end. */
+    if (p && !tb_simulated() && malloc_usable_size(p) >= TB_HUGE_PAGE) huge_sample();
     free(p);
 }
 

@@ -92,6 +92,78 @@ static void timestamp_now(char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
 }
 
+/* Per-rank facts. Simulated (SMPI), every rank is a part of one process of
+ * this machine: memory and huge pages are that process's, once, and no rank
+ * has a binding or a pid of its own; each binding entry names the rank's
+ * simulated host only (docs/results-schema.md). */
+static const char *const simulated_note =
+    "simulated (SMPI): every rank runs inside one process of this machine, so there are no "
+    "per-rank figures; the process's own, all ranks together";
+
+static const char *const simulated_time_note =
+    "simulated (SMPI): each rank's compute blocks are timed on this machine, so its noise (a "
+    "block interrupted) delays a simulated rank and then its neighbours; an iteration lasts as "
+    "long as its slowest rank. rank_median: the median over iterations of each iteration's "
+    "median rank";
+
+static void json_process(tb_json *j, const tb_summary *s, int simulated)
+{
+    const tb_run *run = s->run;
+    tb_json_key(j, "pages");
+    tb_json_begin_object(j);
+    tb_json_kv_string(j, "policy", tb_mem_pages_name());
+    tb_json_kv_int(j, "anon_huge_bytes", s->huge_bytes);
+    tb_json_kv_string(j, "scope", simulated ? "process" : "ranks");
+    tb_json_end_object(j);
+
+    tb_json_key(j, "memory");
+    tb_json_begin_object(j);
+    tb_json_kv_string(j, "scope", simulated ? "process" : "ranks");
+    if (simulated) {
+        tb_json_kv_int(j, "process_peak_rss", s->rss_process);
+        tb_json_kv_string(j, "note", simulated_note);
+        tb_json_key(j, "peak_rss_max");
+        tb_json_null(j);
+        tb_json_key(j, "peak_rss_sum");
+        tb_json_null(j);
+        tb_json_key(j, "per_rank");
+        tb_json_null(j);
+    } else {
+        tb_json_kv_int(j, "peak_rss_max", s->rss_max);
+        tb_json_kv_int(j, "peak_rss_sum", s->rss_sum);
+        tb_json_key(j, "per_rank");
+        tb_json_begin_array(j);
+        for (int r = 0; r < run->nranks; r++) tb_json_int(j, s->info[r].peak_rss);
+        tb_json_end_array(j);
+    }
+    tb_json_end_object(j);
+
+    tb_json_key(j, "binding");
+    tb_json_begin_array(j);
+    for (int r = 0; r < run->nranks; r++) {
+        tb_json_begin_object(j);
+        tb_json_kv_int(j, "rank", r);
+        tb_json_kv_string(j, "host", s->info[r].host);
+        if (!simulated) {
+            tb_json_kv_int(j, "pid", s->info[r].pid);
+            tb_json_key(j, "threads");
+            tb_json_begin_array(j);
+            static const tb_json_field thread_fields[] = {
+                {"thread", TB_JF_INT, offsetof(tb_thread_binding, thread)},
+                {"cpuset", TB_JF_CHARS, offsetof(tb_thread_binding, cpuset)},
+                {"cpus", TB_JF_CHARS, offsetof(tb_thread_binding, cpus)},
+                {"last_cpu", TB_JF_INT, offsetof(tb_thread_binding, last_cpu)},
+            };
+            for (int th = 0; th < s->info[r].nthreads && th < s->max_threads; th++)
+                tb_json_object_of(j, &s->bind[(size_t)r * s->max_threads + th], thread_fields,
+                                  (int)(sizeof thread_fields / sizeof thread_fields[0]));
+            tb_json_end_array(j);
+        }
+        tb_json_end_object(j);
+    }
+    tb_json_end_array(j);
+}
+
 void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
 {
     const tb_run *run = s->run;
@@ -125,6 +197,10 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_number(j, "max", s->time.max);
     tb_json_kv_number(j, "mean", s->time.mean);
     tb_json_kv_number(j, "total", s->time.total);
+    if (b->simulated) {
+        tb_json_kv_number(j, "rank_median", s->rank_median > 0.0 ? s->rank_median : NAN);
+        tb_json_kv_string(j, "note", simulated_time_note);
+    }
     tb_json_end_object(j);
 
     tb_json_key(j, "rate");
@@ -177,48 +253,10 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_model_json(j, run);
 
     json_working_set(j, s->opts, run);
-    tb_json_key(j, "pages");
-    tb_json_begin_object(j);
-    tb_json_kv_string(j, "policy", tb_mem_pages_name());
-    tb_json_kv_int(j, "anon_huge_bytes", s->huge_bytes);
-    tb_json_end_object(j);
-
-    tb_json_key(j, "memory");
-    tb_json_begin_object(j);
-    tb_json_kv_int(j, "peak_rss_max", s->rss_max);
-    tb_json_kv_int(j, "peak_rss_sum", s->rss_sum);
-    tb_json_key(j, "per_rank");
-    tb_json_begin_array(j);
-    for (int r = 0; r < run->nranks; r++) tb_json_int(j, s->info[r].peak_rss);
-    tb_json_end_array(j);
-    tb_json_end_object(j);
-
-    tb_json_key(j, "binding");
-    tb_json_begin_array(j);
-    for (int r = 0; r < run->nranks; r++) {
-        tb_json_begin_object(j);
-        tb_json_kv_int(j, "rank", r);
-        tb_json_kv_string(j, "host", s->info[r].host);
-        tb_json_kv_int(j, "pid", s->info[r].pid);
-        tb_json_key(j, "threads");
-        tb_json_begin_array(j);
-        static const tb_json_field thread_fields[] = {
-            {"thread", TB_JF_INT, offsetof(tb_thread_binding, thread)},
-            {"cpuset", TB_JF_CHARS, offsetof(tb_thread_binding, cpuset)},
-            {"cpus", TB_JF_CHARS, offsetof(tb_thread_binding, cpus)},
-            {"last_cpu", TB_JF_INT, offsetof(tb_thread_binding, last_cpu)},
-        };
-        for (int th = 0; th < s->info[r].nthreads && th < s->max_threads; th++)
-            tb_json_object_of(j, &s->bind[(size_t)r * s->max_threads + th], thread_fields,
-                              (int)(sizeof thread_fields / sizeof thread_fields[0]));
-        tb_json_end_array(j);
-        tb_json_end_object(j);
-    }
-    tb_json_end_array(j);
-
+    json_process(j, s, b->simulated);
     tb_json_key(j, "host");
     tb_json_begin_object(j);
-    tb_json_kv_string(j, "name", host.name);
+    tb_json_kv_string(j, "name", s->info[0].host); /* rank 0's: simulated in an SMPI build */
     tb_json_kv_string(j, "cpu_model", host.cpu_model);
     tb_json_kv_int(j, "packages", host.packages);
     tb_json_kv_int(j, "cores", host.cores);
@@ -240,6 +278,7 @@ void tb_record_json(tb_json *j, const tb_summary *s, int argc, char **argv)
     tb_json_kv_string(j, "flags", b->flags);
     tb_json_kv_string(j, "build_type", b->build_type);
     tb_json_kv_bool(j, "march_native", b->march_native);
+    tb_json_kv_bool(j, "simulated", b->simulated);
     tb_json_kv_string(j, "mpi_library", tb_comm_library()[0] ? tb_comm_library() : NULL);
     tb_json_kv_string(j, "mpi_version",
                       tb_comm_standard_version()[0] ? tb_comm_standard_version() : NULL);

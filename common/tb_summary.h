@@ -23,8 +23,9 @@ typedef struct tb_summary {
     const tb_run *run;
     const tb_kernel *kernel;
     tb_stats time;       /* per iteration: each iteration's slowest rank */
+    double rank_median;  /* simulated only (rank 0): median over iterations of the median rank */
     double breakdown[3]; /* compute, comm, sync: mean per rank and iteration */
-    long huge_bytes;     /* AnonHugePages, summed over ranks */
+    long huge_bytes;     /* AnonHugePages, summed over ranks (simulated: the process's) */
     /* validation */
     int validated;
     double worst_rel, worst_abs, worst_tol;
@@ -32,7 +33,8 @@ typedef struct tb_summary {
     tb_rank_info *info;      /* [nranks] */
     tb_thread_binding *bind; /* [nranks * max_threads] */
     long max_threads;
-    long rss_max, rss_sum;
+    long rss_max, rss_sum; /* over ranks; 0 when simulated */
+    long rss_process;      /* simulated (SMPI) only: the one process's peak RSS */
     /* rank 0 only: the work and the rate over the median time */
     tb_work work;
     double rate;

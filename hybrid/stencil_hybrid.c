@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stencil_block.h"
+#include "tb_comm.h"
 #include "team_timing.h"
 #include "tb_split.h"
 #include "tb_timer.h"
@@ -44,6 +45,11 @@ tb_status stencil_run(tb_run *run)
         tb_thread_times mine = {0};
 #pragma omp barrier
         for (int it = 0; it < run->warmup + run->iters; it++) {
+            if (it == run->warmup) { /* start the timed iterations together (mpi/stencil_mpi.c) */
+#pragma omp master
+                tb_comm_barrier();
+#pragma omp barrier
+            }
             double t0 = tb_now();
 #pragma omp master
             tb_grid2d_exchange(&b.g, in_blk);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "comm_ft.h"
+#include "tb_build.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 
@@ -147,6 +148,17 @@ void tb_comm_finalize(tb_status status)
          * ends the job; rank 0 ends it with this status. The others wait
          * to be ended: MPI_Finalize during an abort makes Open MPI 4.1's
          * mpirun hang or crash about half the time. */
+        if (world_rank == 0 && tb_simulated()) {
+            /* SMPI's MPI_Abort ends the simulation with status 0, but every
+             * simulated rank is a part of this one process: its exit ends
+             * the simulated job, and smpirun exits with its status. */
+            fprintf(stderr,
+                    "triobench: note: ending the simulation with status %d: %d lost "
+                    "process%s may still be running, hung\n",
+                    (int)status, nlost, nlost == 1 ? "" : "es");
+            fflush(NULL);
+            _exit(status);
+        }
         if (world_rank == 0) {
             fprintf(stderr,
                     "triobench: note: ending the job with MPI_Abort (status %d): %d lost "
@@ -165,16 +177,78 @@ int tb_comm_size(void) { return world_size; }
 int tb_comm_node_size(void) { return node_size; }
 int tb_comm_node_rank(void) { return node_rank; }
 
+/* Under SMPI, the first MPI_Allreduce (or MPI_Bcast, MPI_Reduce) on a
+ * communicator makes SimGrid's MPICH selector set up its two-level (SMP)
+ * algorithms with a ring allgather over all ranks: n(n-1) simulated
+ * messages, about a minute of wall time at 1,024 ranks for a kernel (the
+ * stencil, ep) whose own communication does not need it. This layer's
+ * reductions (statuses, the record's summary: not the kernels' own
+ * collectives) are then an MPI_Allgather (recursive doubling or Bruck: n
+ * log n messages) in pieces of at most 64 KiB, each rank combining the
+ * values in rank order, so that all get the same result (in plain C: an
+ * MPI_Reduce_local per rank would be n MPI calls, each a benchmarking
+ * step of SMPI). Real MPI runs keep MPI_Allreduce. */
+#define TB_COMBINE(T)                                                                              \
+    do {                                                                                           \
+        T *a = into;                                                                               \
+        const T *b = from;                                                                         \
+        for (int i = 0; i < n; i++)                                                                \
+            a[i] = op == MPI_SUM ? a[i] + b[i] : (op == MPI_MAX) == (b[i] > a[i]) ? b[i] : a[i];   \
+    } while (0)
+
+/* into[i] = into[i] op from[i]: the types and operations of this layer only. */
+static void combine(void *into, const void *from, int n, MPI_Datatype type, MPI_Op op)
+{
+    if (type == MPI_DOUBLE)
+        TB_COMBINE(double);
+    else if (type == MPI_LONG)
+        TB_COMBINE(long);
+    else
+        TB_COMBINE(int);
+}
+
+static void allreduce_simulated(void *values, int count, MPI_Datatype type, MPI_Op op)
+{
+    int bytes = 0;
+    MPI_Type_size(type, &bytes);
+    int piece = 65536 / (world_size * bytes);
+    if (piece < 1) piece = 1;
+    if (piece > count) piece = count;
+    char *all = malloc((size_t)world_size * (size_t)piece * (size_t)bytes);
+    if (!all) { /* the others are in the allgather already: end the whole simulation */
+        fprintf(stderr, "triobench: error: out of memory for a reduction of the simulated ranks\n");
+        fflush(NULL);
+        _exit(TB_ERUNTIME);
+    }
+    for (int first = 0; first < count; first += piece) {
+        int n = count - first < piece ? count - first : piece;
+        char *mine = (char *)values + (size_t)first * (size_t)bytes;
+        size_t stride = (size_t)n * (size_t)bytes;
+        MPI_Allgather(mine, n, type, all, n, type, world);
+        memcpy(mine, all, stride);
+        for (int r = 1; r < world_size; r++) combine(mine, all + r * stride, n, type, op);
+    }
+    free(all);
+}
+
+static void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op)
+{
+    if (tb_simulated() && world_size > 1 && count > 0)
+        allreduce_simulated(values, count, type, op);
+    else
+        MPI_Allreduce(MPI_IN_PLACE, values, count, type, op, world);
+}
+
 tb_status tb_comm_agree(tb_status mine, const char *program)
 {
-    int local = (int)mine, worst = 0;
-    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, world);
+    int local = (int)mine, worst = local;
+    allreduce(&worst, 1, MPI_INT, MPI_MAX);
     if (worst == TB_OK || worst == TB_EINVALID) return (tb_status)worst;
     /* The lowest rank that saw the worst status itself (and so has its
      * message) speaks for all; ranks that only learned of it stay quiet. */
     int knows = local == worst && tb_error_message()[0] != '\0';
-    int candidate = knows ? world_rank : world_size, speaker = 0;
-    MPI_Allreduce(&candidate, &speaker, 1, MPI_INT, MPI_MIN, world);
+    int speaker = knows ? world_rank : world_size;
+    allreduce(&speaker, 1, MPI_INT, MPI_MIN);
     if (speaker == world_rank || (speaker == world_size && world_rank == 0))
         tb_error_print(program, tb_error_message());
     return (tb_status)worst;
@@ -182,17 +256,12 @@ tb_status tb_comm_agree(tb_status mine, const char *program)
 
 tb_status tb_comm_worst(tb_status mine)
 {
-    int local = (int)mine, worst = 0;
-    MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, world);
+    int worst = (int)mine;
+    allreduce(&worst, 1, MPI_INT, MPI_MAX);
     return (tb_status)worst;
 }
 
 void tb_comm_barrier(void) { MPI_Barrier(world); }
-
-static void allreduce(void *values, int count, MPI_Datatype type, MPI_Op op)
-{
-    MPI_Allreduce(MPI_IN_PLACE, values, count, type, op, world);
-}
 
 void tb_comm_sum_doubles(double *v, int n) { allreduce(v, n, MPI_DOUBLE, MPI_SUM); }
 void tb_comm_max_doubles(double *v, int n) { allreduce(v, n, MPI_DOUBLE, MPI_MAX); }
@@ -203,6 +272,19 @@ void tb_comm_sum_longs(long *v, int n) { allreduce(v, n, MPI_LONG, MPI_SUM); }
 void tb_comm_gather_bytes(const void *mine, size_t size, void *all)
 {
     MPI_Gather(mine, (int)size, MPI_BYTE, all, (int)size, MPI_BYTE, 0, world);
+}
+
+void tb_comm_host_name(char *name, size_t size)
+{
+    memset(name, 0, size);
+    if (!tb_simulated()) { /* MPI_Get_processor_name may drop the domain (Open MPI) */
+        gethostname(name, size - 1);
+        return;
+    }
+    char simulated[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    MPI_Get_processor_name(simulated, &len);
+    strncpy(name, simulated, size - 1);
 }
 
 const char *tb_comm_library(void) { return library; }

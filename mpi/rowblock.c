@@ -5,20 +5,19 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "tb_build.h"
 #include "tb_comm.h"
 #include "tb_error.h"
 #include "tb_split.h"
 #include "tb_timer.h"
 
 /* CPUs this process may run on. */
-#ifndef TRIOBENCH_SIMULATED
 static int usable_cpus(void)
 {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
     return 1;
 }
-#endif
 
 tb_status tb_rowblock_create(tb_rowblock *rb, int64_t n, int nthreads)
 {
@@ -27,15 +26,10 @@ tb_status tb_rowblock_create(tb_rowblock *rb, int64_t n, int nthreads)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     rb->n = n;
     rb->comm = rb->sync = 0.0;
-#ifdef TRIOBENCH_SIMULATED
-    /* Under SMPI every simulated rank has a core of its own and a blocking
-       wait costs no real CPU, while each MPI_Test poll costs simulated time
-       (smpi/test): polling made cg at 16 simulated ranks take minutes. */
-    (void)nthreads;
-    rb->yield = 0;
-#else
-    rb->yield = tb_comm_node_size() * nthreads > usable_cpus();
-#endif
+    /* Simulated (SMPI), each rank has a simulated core of its own: nothing
+     * to yield to, and polling MPI_Test would spin SimGrid's clock in tiny
+     * steps (cg at 64 ranks: minutes instead of seconds). */
+    rb->yield = !tb_simulated() && tb_comm_node_size() * nthreads > usable_cpus();
     tb_split(n, size, rank, &rb->row0, &rb->row1);
     rb->counts = malloc(sizeof(int) * (size_t)size);
     rb->displs = malloc(sizeof(int) * (size_t)size);

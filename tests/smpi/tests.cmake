@@ -45,16 +45,17 @@ if(TRIOBENCH_SMPI)
   endforeach()
   add_test(NAME smpi.stencil.serial
            COMMAND ${tb_smpi_run} -np 1 $<TARGET_FILE:triobench-serial> stencil --size 120 --iters 4)
-  # The record of a simulated run says so (tests/smpi/check_record.py).
+  # The record of a simulated run says so (build.simulated), names the
+  # simulated hosts (4 ranks on node-0 and node-1, the hostfile's order) and
+  # the one process's memory (tests/smpi/check_record.py).
   add_test(NAME smpi.record
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/smpi/check_record.py
-                   ${CMAKE_CURRENT_BINARY_DIR}/smpi-record.jsonl
+                   ${CMAKE_CURRENT_BINARY_DIR}/smpi-record.jsonl node-0,node-0,node-1,node-1
                    ${tb_smpi_run} -np 4 $<TARGET_FILE:triobench-mpi> stencil --size 120 --iters 2
                    --json ${CMAKE_CURRENT_BINARY_DIR}/smpi-record.jsonl)
   set_tests_properties(smpi.stencil.serial smpi.record PROPERTIES LABELS smpi TIMEOUT 120)
   # A hung worker on 3 simulated ranks: --ft detect ends with the loss named,
-  # --ft reassign gives its tasks to the others and validates. Matched on the
-  # fault line: under SMPI, MPI_Abort's status does not reach smpirun's.
+  # --ft reassign gives its tasks to the others and validates.
   foreach(ft detect reassign)
     add_test(NAME smpi.ft.${ft}.3r
              COMMAND ${tb_smpi_run} -np 3 $<TARGET_FILE:triobench-mpi> ep --size W --schedule dynamic --chunk 4
@@ -65,6 +66,20 @@ if(TRIOBENCH_SMPI)
   set_tests_properties(smpi.ft.reassign.3r PROPERTIES
     PASS_REGULAR_EXPRESSION "fault: recovered; .*tasks reassigned.*answer validated")
   set_tests_properties(smpi.ft.detect.3r smpi.ft.reassign.3r PROPERTIES LABELS smpi TIMEOUT 120)
+  # A simulated run that fails exits non-zero through smpirun
+  # (tests/smpi/expect_status.py): bad input seen after MPI_Init (2, every
+  # rank returns it from main; a failed validation takes the same path with
+  # 3) and the loss --ft detect ends the job for (1: the simulation's one
+  # process exits with it, where SMPI's MPI_Abort would end it with 0).
+  set(tb_smpi_expect ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/smpi/expect_status.py)
+  add_test(NAME smpi.status.input.4r
+           COMMAND ${tb_smpi_expect} 2 "^triobench-mpi: error: --size 3 is too small"
+                   ${tb_smpi_run} -np 4 $<TARGET_FILE:triobench-mpi> stencil --size 3)
+  add_test(NAME smpi.status.ft-detect.3r
+           COMMAND ${tb_smpi_expect} 1 "^triobench-mpi: error: worker rank 1 lost"
+                   ${tb_smpi_run} -np 3 $<TARGET_FILE:triobench-mpi> ep --size W --schedule dynamic
+                   --chunk 4 --inject-fault hang:rank=1,after=5 --ft detect --ft-timeout 1)
+  set_tests_properties(smpi.status.input.4r smpi.status.ft-detect.3r PROPERTIES LABELS smpi TIMEOUT 120)
 else()
   add_test(NAME smpi.build COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/smpi/run build ${CMAKE_BINARY_DIR}/smpi)
   add_test(NAME smpi.kernels COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/smpi/run test ${CMAKE_BINARY_DIR}/smpi)
