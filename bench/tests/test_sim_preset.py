@@ -82,8 +82,8 @@ class RealPreset(simulated.SmpiCase):
         self.assertIn("ep.mpi.1024x1.m=25.chunk=1.schedule=dynamic", ids)
         self.assertEqual([i for i in ids if i.startswith("cg.mpi")],            # its own PE counts
                          ["cg.mpi.1x1.class=A", "cg.mpi.4x1.class=A", "cg.mpi.16x1.class=A",
-                          "cg.mpi.64x1.class=A"])
-        self.assertEqual(len(ids), 26)        # 7 + 7 stencil, 5 cg, 7 ep (serial and mpi at 1 PE each)
+                          "cg.mpi.64x1.class=A", "cg.mpi.256x1.class=A"])
+        self.assertEqual(len(ids), 27)        # 7 + 7 stencil, 6 cg, 7 ep (serial and mpi at 1 PE each)
 
     def test_a_cut_down_run(self):
         """The preset at 1 and 4 ranks and tiny sizes: every run validates, stencil's weak study has its
