@@ -49,8 +49,12 @@ def run_step(outdir, step, mode, transport, build_dir, log, hosts=2):
     if transport == "tcp":
         # The hostfile exists only inside the namespace session: the sweep is started through sh
         # so that it reads $TB_MULTIHOST_HOSTFILE there.
+        # No binding: the namespace hosts share this machine's cores, and Open MPI would bind
+        # each host's first rank to core 0, so that all ranks shared one core (a 2-rank ep over
+        # TCP measured 1.6x its shm time for that reason alone).
         cmd = [MULTIHOST, "--hosts", str(hosts), "--build-dir", build_dir, "exec", "--",
-               "sh", "-c", 'exec "$@" --hostfile "$TB_MULTIHOST_HOSTFILE"', "sh"] + cmd
+               "sh", "-c", 'exec "$@" --hostfile "$TB_MULTIHOST_HOSTFILE"', "sh"] + cmd \
+            + ["--launcher-args=--bind-to none"]
     log("measuring %s: %s" % (os.path.basename(path), " ".join(cmd)))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = (proc.stdout or "").strip().splitlines()
