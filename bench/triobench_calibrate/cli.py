@@ -114,14 +114,32 @@ def calibrate(folders, out, nodes, cores=None, cpu_threshold=platform.CPU_THRESH
     return records
 
 
+def channel_platforms(a, records):
+    """{transport: platform file} for the validation. SimGrid 3.32 has one set of SMPI factors for
+    all messages, so one platform reproduces one channel's ping-pong shape (docs/calibration.md):
+    unless --factors-from fixes it, each channel's rows are simulated on a platform whose factors
+    follow that channel (OUTDIR/platform-<channel>.xml, written here), the default one otherwise."""
+    platforms = {None: a.out}
+    if a.factors_from:
+        return platforms
+    channels = sorted(fit.pingpong_points(records))
+    for c in channels if len(channels) > 1 else []:
+        path = os.path.join(a.outdir, "platform-%s.xml" % c)
+        log("the platform for the %s rows, its factors following %s: %s" % (c, c, path))
+        calibrate(a.folders_read, path, a.nodes, a.cores, a.cpu_threshold, c)
+        platforms[c] = path
+    return platforms
+
+
 def run_validation(a, records, exe):
     folders = measure.validation_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
     kernels = [r for _, recs, _ in resultsdir.load_all(folders) for r in recs]
     if not validate.kernel_groups(kernels):
         raise SweepError("no validated real run of stencil, cg or ep to compare with (see %s)" % folders[0])
-    rows = validate.kernel_rows(kernels, exe, a.out, 1 if a.quick else a.sim_reps, log)
-    rows += validate.micro_rows(records, exe, a.out, log)
-    paths = validate.write(a.outdir, rows, os.path.abspath(a.out))
+    platforms = channel_platforms(a, records)
+    rows = validate.kernel_rows(kernels, exe, platforms, 1 if a.quick else a.sim_reps, log)
+    rows += validate.micro_rows(records, exe, platforms, log)
+    paths = validate.write(a.outdir, rows, {k or "default": os.path.abspath(v) for k, v in platforms.items()})
     sys.stdout.write(validate.text(rows))
     log("table: %s" % ", ".join(paths[k] for k in ("txt", "csv", "json")))
     if a.max_ratio:
@@ -153,6 +171,7 @@ def main(argv):
             exe = smpi.executable(a.smpi_build, log=log)
         folders = measure.calibration_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
         records = calibrate(folders, a.out, a.nodes, a.cores, a.cpu_threshold, a.factors_from)
+        a.folders_read = folders
         return run_validation(a, records, exe) if a.validate else 0
     except UserError as e:
         print("bench/calibrate: error: %s" % e, file=sys.stderr)

@@ -72,12 +72,19 @@ def _fastest(recs):
     return min(mins) if mins else None
 
 
+def platform_for(platform, transport):
+    """The platform a transport's rows are simulated on: platform is one file, or {transport: file}
+    (each channel's own factors: SimGrid 3.32 has one factor set for all messages)."""
+    return platform.get(transport, platform.get(None)) if isinstance(platform, dict) else platform
+
+
 def kernel_rows(records, exe, platform, sim_reps, log):
     rows = []
     for (kernel, ranks, transport), recs in sorted(kernel_groups(records).items()):
         args = kernel_args(recs[0])
         log("simulating %s at %d ranks (%s placement): %s" % (kernel, ranks, transport, " ".join(args)))
-        sims = [smpi.run(exe, platform, placement(transport, ranks), args)[0] for _ in range(sim_reps)]
+        plat = platform_for(platform, transport)
+        sims = [smpi.run(exe, plat, placement(transport, ranks), args)[0] for _ in range(sim_reps)]
         note = []
         if any(perfmodel.oversubscribed(r) for r in recs):
             note.append("oversubscribed (more ranks than cores)")
@@ -113,7 +120,7 @@ def micro_rows(records, exe, platform, log):
             args = [kernel, "--min-bytes", str(lo), "--max-bytes", str(hi)]
             log("simulating %s %d..%d B at 2 ranks (%s placement)" % (kernel, lo, hi, transport))
             sim = {int(r["params"]["bytes"]): perfmodel.median_time(r)
-                   for r in smpi.run(exe, platform, placement(transport, 2), args)}
+                   for r in smpi.run(exe, platform_for(platform, transport), placement(transport, 2), args)}
             for (t, n), m in sorted(measured.items()):
                 if t == transport and n in sim:
                     rows.append(_row(kernel, 2, transport, n, m, sim[n],
