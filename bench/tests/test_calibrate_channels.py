@@ -7,9 +7,11 @@ import os
 import tempfile
 import unittest
 
-import helpers  # noqa: F401  (puts bench/ on sys.path)
+import helpers
 from calibrate_records import SIZES, pingpong, serial, write_folder
 from triobench_calibrate import cli, validate
+
+BENCH = helpers.BENCH       # importing helpers puts bench/ on sys.path
 
 
 def shm_line(n):
