@@ -45,11 +45,11 @@ class ChannelPlatforms(unittest.TestCase):
     def args(self, factors_from=None):
         out = os.path.join(self.tmp.name, "platform.xml")
         cli.calibrate([self.folder], out, 4, 2)
-        return argparse.Namespace(out=out, outdir=self.tmp.name, factors_from=factors_from, folders_read=[self.folder],
+        return argparse.Namespace(out=out, outdir=self.tmp.name, factors_from=factors_from,
                                   nodes=4, cores=2, cpu_threshold=5e-6)
 
     def test_each_channel_its_own_platform(self):
-        plats = cli.channel_platforms(self.args(), self.records)
+        plats = cli.channel_platforms(self.args(), [self.folder], self.records)
         self.assertEqual(sorted(k for k in plats if k), ["shm", "tcp"])
         for c in ("shm", "tcp"):
             self.assertEqual(validate.platform_for(plats, c), os.path.join(self.tmp.name, "platform-%s.xml" % c))
@@ -61,7 +61,7 @@ class ChannelPlatforms(unittest.TestCase):
         self.assertEqual(validate.platform_for(plats, "other"), plats[None])
 
     def test_factors_from_fixes_one_platform(self):
-        plats = cli.channel_platforms(self.args("shm"), self.records)
+        plats = cli.channel_platforms(self.args("shm"), [self.folder], self.records)
         self.assertEqual(list(plats), [None])
         self.assertEqual(validate.platform_for(plats, "tcp"), plats[None])
         self.assertEqual(validate.platform_for("one.xml", "tcp"), "one.xml")

@@ -88,6 +88,11 @@ def calibrate(folders, out, nodes, cores=None, cpu_threshold=platform.CPU_THRESH
     """Read the folders, fit, write the platform; returns the records read."""
     loaded = resultsdir.load_all(folders)
     records = [r for _, recs, _ in loaded for r in recs]
+    return write_platform(records, folders, out, nodes, cores, cpu_threshold, shape)
+
+
+def write_platform(records, folders, out, nodes, cores=None, cpu_threshold=platform.CPU_THRESHOLD, shape=None):
+    """Fit the records (read from folders, named in the file) and write the platform; returns them."""
     speed = fit.host_speed(records)
     net = fit.network(records, shape)
     cores = cores or fit.cores_of(records) or os.cpu_count() or 1
@@ -114,7 +119,7 @@ def calibrate(folders, out, nodes, cores=None, cpu_threshold=platform.CPU_THRESH
     return records
 
 
-def channel_platforms(a, records):
+def channel_platforms(a, folders, records):
     """{transport: platform file} for the validation. SimGrid 3.32 has one set of SMPI factors for
     all messages, so one platform reproduces one channel's ping-pong shape (docs/calibration.md):
     unless --factors-from fixes it, each channel's rows are simulated on a platform whose factors
@@ -126,17 +131,17 @@ def channel_platforms(a, records):
     for c in channels if len(channels) > 1 else []:
         path = os.path.join(a.outdir, "platform-%s.xml" % c)
         log("the platform for the %s rows, its factors following %s: %s" % (c, c, path))
-        calibrate(a.folders_read, path, a.nodes, a.cores, a.cpu_threshold, c)
+        write_platform(records, folders, path, a.nodes, a.cores, a.cpu_threshold, c)
         platforms[c] = path
     return platforms
 
 
-def run_validation(a, records, exe):
+def run_validation(a, calibration_folders, records, exe):
     folders = measure.validation_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
     kernels = [r for _, recs, _ in resultsdir.load_all(folders) for r in recs]
     if not validate.kernel_groups(kernels):
         raise SweepError("no validated real run of stencil, cg or ep to compare with (see %s)" % folders[0])
-    platforms = channel_platforms(a, records)
+    platforms = channel_platforms(a, calibration_folders, records)
     rows = validate.kernel_rows(kernels, exe, platforms, 1 if a.quick else a.sim_reps, log)
     rows += validate.micro_rows(records, exe, platforms, log)
     paths = validate.write(a.outdir, rows, {k or "default": os.path.abspath(v) for k, v in platforms.items()})
@@ -171,8 +176,7 @@ def main(argv):
             exe = smpi.executable(a.smpi_build, log=log)
         folders = measure.calibration_steps(a.outdir, a.mode, a.build_dir, log, tcp=a.tcp)
         records = calibrate(folders, a.out, a.nodes, a.cores, a.cpu_threshold, a.factors_from)
-        a.folders_read = folders
-        return run_validation(a, records, exe) if a.validate else 0
+        return run_validation(a, folders, records, exe) if a.validate else 0
     except UserError as e:
         print("bench/calibrate: error: %s" % e, file=sys.stderr)
         return 2
